@@ -1,0 +1,43 @@
+# lstm-lab: `make demo` and `make test` set up .venv on first use.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# The shared FSDD copy beside the checkout, when present (tests and demos use it).
+SHARED_FSDD := $(abspath ../shared/datasets/fsdd/recordings)
+ifneq ($(wildcard $(SHARED_FSDD)),)
+export FSDD_DIR ?= $(SHARED_FSDD)
+endif
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+
+.PHONY: setup demo test test-fast bench lint clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+demo: setup  ## the main job: both layers on every demo, side by side
+	$(BIN)/python -m demos.compare --quick
+
+test: setup  ## the whole suite: TensorFlow backend, then the layer again on JAX
+	$(BIN)/python -m pytest
+	KERAS_BACKEND=jax $(BIN)/python -m pytest tests/custom_layers
+
+test-fast: setup  ## skip tests marked slow
+	$(BIN)/python -m pytest -m "not slow"
+
+bench: setup  ## speed of ExplicitLSTM against keras.layers.LSTM, both backends
+	$(BIN)/python -m benchmarks.lstm_speed --backend tensorflow
+	$(BIN)/python -m benchmarks.lstm_speed --backend jax
+
+lint: setup
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache

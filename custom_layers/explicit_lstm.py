@@ -1,0 +1,452 @@
+"""`ExplicitLSTMCell` and `ExplicitLSTM`: drop-in twins of Keras' LSTM.
+
+Same constructor arguments, defaults, weights (names, shapes, order, gate
+layout i, f, c, o) and results as `keras.layers.LSTMCell` / `keras.layers.LSTM`;
+the step itself is the gate-by-gate `lstm_step`.
+"""
+
+import keras
+from keras import activations, constraints, initializers, ops, regularizers
+from keras.src import backend, tree
+from keras.src.layers.rnn.dropout_rnn_cell import DropoutRNNCell
+
+from custom_layers.lstm_step import lstm_step
+
+PACKAGE = "lstm_lab"
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class ExplicitLSTMCell(keras.layers.Layer, DropoutRNNCell):
+    """Cell class for `ExplicitLSTM`: one LSTM step with every gate named.
+
+    Processes one step of a sequence; `ExplicitLSTM` processes the whole
+    sequence and is faster, because it projects all inputs before the loop.
+
+    Args:
+        units: Positive integer, dimensionality of the output space.
+        activation: Activation for the candidate and the cell state.
+            Default: `"tanh"`. `None` means linear.
+        recurrent_activation: Activation for the gates. Default: `"sigmoid"`.
+        use_bias: Boolean, whether to use a bias vector. Default: `True`.
+        kernel_initializer: Initializer for the input kernel W.
+            Default: `"glorot_uniform"`.
+        recurrent_initializer: Initializer for the recurrent kernel U.
+            Default: `"orthogonal"`.
+        bias_initializer: Initializer for the bias. Default: `"zeros"`.
+        unit_forget_bias: Boolean, add 1 to the forget gate bias at
+            initialization. Default: `True`.
+        kernel_regularizer: Regularizer for W. Default: `None`.
+        recurrent_regularizer: Regularizer for U. Default: `None`.
+        bias_regularizer: Regularizer for the bias. Default: `None`.
+        kernel_constraint: Constraint for W. Default: `None`.
+        recurrent_constraint: Constraint for U. Default: `None`.
+        bias_constraint: Constraint for the bias. Default: `None`.
+        dropout: Float in [0, 1], fraction of the inputs to drop.
+            Default: `0.0`.
+        recurrent_dropout: Float in [0, 1], fraction of h_{t-1} to drop.
+            Default: `0.0`.
+        seed: Random seed for dropout. Default: `None`.
+        implementation: 1 (a dropout mask per gate) or 2 (one mask).
+            Default: 2; forced to 1 when `recurrent_dropout` is set, as in Keras.
+
+    Call arguments:
+        inputs: x_t, shape `(batch, features)`.
+        states: `[h_{t-1}, C_{t-1}]`, each `(batch, units)`.
+        training: Python boolean, whether dropout applies.
+
+    Example:
+
+    >>> cell = ExplicitLSTMCell(4)
+    >>> layer = keras.layers.RNN(cell, return_sequences=True)
+    >>> layer(np.zeros((2, 5, 3))).shape
+    (2, 5, 4)
+    """
+
+    def __init__(
+        self,
+        units,
+        activation="tanh",
+        recurrent_activation="sigmoid",
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        recurrent_initializer="orthogonal",
+        bias_initializer="zeros",
+        unit_forget_bias=True,
+        kernel_regularizer=None,
+        recurrent_regularizer=None,
+        bias_regularizer=None,
+        kernel_constraint=None,
+        recurrent_constraint=None,
+        bias_constraint=None,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        seed=None,
+        **kwargs,
+    ):
+        implementation = kwargs.pop("implementation", 2)
+        _check_arguments(units, dropout, recurrent_dropout, implementation)
+        super().__init__(**kwargs)
+        self.units = int(units)
+        self.activation = activations.get(activation)
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.recurrent_initializer = initializers.get(recurrent_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.unit_forget_bias = unit_forget_bias
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.recurrent_constraint = constraints.get(recurrent_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.dropout = float(dropout)
+        self.recurrent_dropout = float(recurrent_dropout)
+        self.implementation = 1 if self.recurrent_dropout else implementation
+        if self.implementation == 1:
+            self.dropout_mask_count = 4  # one mask per gate, as in Keras
+        self.seed = seed
+        self.seed_generator = backend.random.SeedGenerator(seed=seed)
+        self.state_size = [self.units, self.units]
+        self.output_size = self.units
+
+    def build(self, input_shape):
+        input_dim = input_shape[-1]
+        self.kernel = self.add_weight(
+            shape=(input_dim, 4 * self.units),
+            name="kernel",
+            initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+        )
+        self.recurrent_kernel = self.add_weight(
+            shape=(self.units, 4 * self.units),
+            name="recurrent_kernel",
+            initializer=self.recurrent_initializer,
+            regularizer=self.recurrent_regularizer,
+            constraint=self.recurrent_constraint,
+        )
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(
+                shape=(4 * self.units,),
+                name="bias",
+                initializer=self._bias_initializer(),
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
+        self.input_dim = input_dim
+
+    def _bias_initializer(self):
+        if not self.unit_forget_bias:
+            return self.bias_initializer
+
+        def bias_with_forget_ones(_, *args, **kwargs):
+            units = self.units
+            return ops.concatenate(
+                [
+                    self.bias_initializer((units,), *args, **kwargs),  # b_i
+                    initializers.get("ones")((units,), *args, **kwargs),  # b_f
+                    self.bias_initializer((2 * units,), *args, **kwargs),  # b_c, b_o
+                ]
+            )
+
+        return bias_with_forget_ones
+
+    def project_inputs(self, inputs, training=False):
+        """`W x + b` for inputs `(batch, features)` or `(batch, time, features)`."""
+        masks = self.get_dropout_mask(inputs) if training and 0.0 < self.dropout < 1.0 else None
+        if masks is not None and len(inputs.shape) == 3:
+            masks = tree.map_structure(lambda mask: ops.expand_dims(mask, 1), masks)
+        if masks is None:
+            projection = ops.matmul(inputs, self.kernel)
+        elif self.implementation == 2:
+            projection = ops.matmul(inputs * masks, self.kernel)
+        else:
+            kernels = ops.split(self.kernel, 4, axis=-1)
+            projection = ops.concatenate(
+                [ops.matmul(inputs * mask, kernel) for mask, kernel in zip(masks, kernels)],
+                axis=-1,
+            )
+        return projection + self.bias if self.use_bias else projection
+
+    def step(self, x_projection, states, training=False):
+        """One time step from `x_projection = W x_t + b`; returns an `LSTMStep`."""
+        h_prev, c_prev = states
+        recurrent_masks = None
+        if training and 0.0 < self.recurrent_dropout < 1.0:
+            recurrent_masks = self.get_recurrent_dropout_mask(h_prev)
+        return lstm_step(
+            x_projection,
+            h_prev,
+            c_prev,
+            self.recurrent_kernel,
+            self.activation,
+            self.recurrent_activation,
+            recurrent_masks,
+        )
+
+    def call(self, inputs, states, training=False):
+        result = self.step(self.project_inputs(inputs, training), states, training)
+        return result.hidden_state, [result.hidden_state, result.cell_state]
+
+    def get_initial_state(self, batch_size=None):
+        return [ops.zeros((batch_size, size), dtype=self.compute_dtype) for size in self.state_size]
+
+    def get_config(self):
+        config = {
+            "units": self.units,
+            "activation": activations.serialize(self.activation),
+            "recurrent_activation": activations.serialize(self.recurrent_activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "unit_forget_bias": self.unit_forget_bias,
+            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+            "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "kernel_constraint": constraints.serialize(self.kernel_constraint),
+            "recurrent_constraint": constraints.serialize(self.recurrent_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
+            "dropout": self.dropout,
+            "recurrent_dropout": self.recurrent_dropout,
+            "seed": self.seed,
+            "implementation": self.implementation,
+        }
+        return {**super().get_config(), **config}
+
+
+def _check_arguments(units, dropout, recurrent_dropout, implementation):
+    if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
+        raise ValueError(f"`units` must be a positive integer, got units={units!r}.")
+    for name, value in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"`{name}` must be between 0 and 1, got {name}={value!r}.")
+    if implementation not in (1, 2):
+        raise ValueError(f"`implementation` must be 1 or 2, got implementation={implementation!r}.")
+
+
+# Arguments that `ExplicitLSTM` hands to its cell and reads back from it.
+CELL_ARGUMENTS = (
+    "units",
+    "activation",
+    "recurrent_activation",
+    "use_bias",
+    "kernel_initializer",
+    "recurrent_initializer",
+    "bias_initializer",
+    "unit_forget_bias",
+    "kernel_regularizer",
+    "recurrent_regularizer",
+    "bias_regularizer",
+    "kernel_constraint",
+    "recurrent_constraint",
+    "bias_constraint",
+    "dropout",
+    "recurrent_dropout",
+)
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class ExplicitLSTM(keras.layers.RNN):
+    """Long Short-Term Memory layer with every gate written out.
+
+    A drop-in replacement for `keras.layers.LSTM`: the same arguments,
+    defaults, weights and results, computed by the readable `lstm_step`. It
+    projects the inputs of all time steps with one matrix product before the
+    recurrent loop, so each step only multiplies h_{t-1} by U. It never uses
+    cuDNN; under `jit_compile=True` it runs through XLA.
+
+    Args:
+        units: Positive integer, dimensionality of the output space.
+        activation: Activation for the candidate and the cell state.
+            Default: `"tanh"`. `None` means linear.
+        recurrent_activation: Activation for the gates. Default: `"sigmoid"`.
+        use_bias: Boolean, whether to use a bias vector. Default: `True`.
+        kernel_initializer: Initializer for the input kernel W.
+            Default: `"glorot_uniform"`.
+        recurrent_initializer: Initializer for the recurrent kernel U.
+            Default: `"orthogonal"`.
+        bias_initializer: Initializer for the bias. Default: `"zeros"`.
+        unit_forget_bias: Boolean, add 1 to the forget gate bias at
+            initialization. Default: `True`.
+        kernel_regularizer: Regularizer for W. Default: `None`.
+        recurrent_regularizer: Regularizer for U. Default: `None`.
+        bias_regularizer: Regularizer for the bias. Default: `None`.
+        activity_regularizer: Regularizer for the output. Default: `None`.
+        kernel_constraint: Constraint for W. Default: `None`.
+        recurrent_constraint: Constraint for U. Default: `None`.
+        bias_constraint: Constraint for the bias. Default: `None`.
+        dropout: Float in [0, 1], fraction of the inputs to drop.
+            Default: `0.0`.
+        recurrent_dropout: Float in [0, 1], fraction of h_{t-1} to drop.
+            Default: `0.0`.
+        seed: Random seed for dropout. Default: `None`.
+        return_sequences: Boolean, return every h_t rather than the last.
+            Default: `False`.
+        return_state: Boolean, also return the last h_t and C_t.
+            Default: `False`.
+        go_backwards: Boolean, process the sequence backwards and return
+            the reversed sequence. Default: `False`.
+        stateful: Boolean, carry the last state of each sample of a batch
+            into the next batch. Default: `False`.
+        unroll: Boolean, unroll the loop (faster for short sequences,
+            more memory). Default: `False`.
+        use_cudnn: `"auto"` or `False` (the same here: explicit gates never
+            run inside cuDNN). `True` raises `ValueError`. Default: `"auto"`.
+        **kwargs: Base layer arguments (`name`, `dtype`, `trainable`...),
+            `zero_output_for_mask`, and `implementation` (1 or 2, as in Keras).
+
+    Call arguments:
+        inputs: A 3D tensor `(batch, time, features)`.
+        mask: Optional boolean tensor `(batch, time)`; `False` skips a step
+            (its state is carried over).
+        training: Python boolean, whether dropout applies.
+        initial_state: Optional list `[h_0, C_0]`, each `(batch, units)`.
+
+    Example:
+
+    >>> inputs = np.random.random((32, 10, 8))
+    >>> lstm = ExplicitLSTM(4)
+    >>> lstm(inputs).shape
+    (32, 4)
+    >>> lstm = ExplicitLSTM(4, return_sequences=True, return_state=True)
+    >>> sequence, h_last, c_last = lstm(inputs)
+    >>> sequence.shape, h_last.shape, c_last.shape
+    ((32, 10, 4), (32, 4), (32, 4))
+    """
+
+    def __init__(
+        self,
+        units,
+        activation="tanh",
+        recurrent_activation="sigmoid",
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        recurrent_initializer="orthogonal",
+        bias_initializer="zeros",
+        unit_forget_bias=True,
+        kernel_regularizer=None,
+        recurrent_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        recurrent_constraint=None,
+        bias_constraint=None,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        seed=None,
+        return_sequences=False,
+        return_state=False,
+        go_backwards=False,
+        stateful=False,
+        unroll=False,
+        use_cudnn="auto",
+        **kwargs,
+    ):
+        if use_cudnn is True or use_cudnn not in ("auto", False):
+            raise ValueError(
+                "ExplicitLSTM computes its gates step by step and never runs inside cuDNN: "
+                f"use_cudnn must be 'auto' or False, got use_cudnn={use_cudnn!r}."
+            )
+        cell = ExplicitLSTMCell(
+            units,
+            activation=activation,
+            recurrent_activation=recurrent_activation,
+            use_bias=use_bias,
+            kernel_initializer=kernel_initializer,
+            recurrent_initializer=recurrent_initializer,
+            bias_initializer=bias_initializer,
+            unit_forget_bias=unit_forget_bias,
+            kernel_regularizer=kernel_regularizer,
+            recurrent_regularizer=recurrent_regularizer,
+            bias_regularizer=bias_regularizer,
+            kernel_constraint=kernel_constraint,
+            recurrent_constraint=recurrent_constraint,
+            bias_constraint=bias_constraint,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            seed=seed,
+            implementation=kwargs.pop("implementation", 2),
+            dtype=kwargs.get("dtype"),
+            trainable=kwargs.get("trainable", True),
+            name="lstm_cell",
+        )
+        super().__init__(
+            cell,
+            return_sequences=return_sequences,
+            return_state=return_state,
+            go_backwards=go_backwards,
+            stateful=stateful,
+            unroll=unroll,
+            activity_regularizer=activity_regularizer,
+            **kwargs,
+        )
+        self.use_cudnn = use_cudnn
+        self.input_spec = keras.layers.InputSpec(ndim=3)
+
+    def build(self, sequences_shape, initial_state_shape=None):
+        super().build(sequences_shape, initial_state_shape)
+        self.input_spec = keras.layers.InputSpec(ndim=3, axes={-1: sequences_shape[-1]})
+
+    def call(self, sequences, initial_state=None, mask=None, training=False):
+        _check_mask(sequences, mask)
+        return super().call(sequences, mask=mask, training=training, initial_state=initial_state)
+
+    def inner_loop(self, sequences, initial_state, mask, training=False):
+        if tree.is_nested(mask):
+            mask = mask[0]
+        cell = self.cell
+        # W x_t + b for every t in one product: (batch, time, 4 * units).
+        x_projection = cell.project_inputs(sequences, training)
+
+        def step(x_projection_t, states):
+            result = cell.step(x_projection_t, states, training)
+            return result.hidden_state, [result.hidden_state, result.cell_state]
+
+        return backend.rnn(
+            step,
+            x_projection,
+            list(initial_state),
+            go_backwards=self.go_backwards,
+            mask=mask,
+            unroll=self.unroll,
+            input_length=sequences.shape[1],
+            zero_output_for_mask=self.zero_output_for_mask,
+            return_all_outputs=self.return_sequences,
+        )
+
+    def get_config(self):
+        cell_config = self.cell.get_config()
+        config = {name: cell_config[name] for name in CELL_ARGUMENTS}
+        config["seed"] = self.cell.seed
+        config["implementation"] = self.cell.implementation
+        config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        config["use_cudnn"] = self.use_cudnn
+        base_config = super().get_config()
+        del base_config["cell"]
+        return {**base_config, **config}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+def _cell_attribute(name):
+    return property(lambda self: getattr(self.cell, name), doc=f"The cell's `{name}`.")
+
+
+for _name in CELL_ARGUMENTS:
+    setattr(ExplicitLSTM, _name, _cell_attribute(_name))
+
+
+def _check_mask(sequences, mask):
+    """Rejects a mask whose shape is not the inputs' `(batch, time)`."""
+    if mask is None or tree.is_nested(mask):
+        return
+    expected = tuple(sequences.shape[:2])
+    shape = tuple(mask.shape)
+    compatible = len(shape) == 2 and all(a is None or b is None or a == b for a, b in zip(shape, expected))
+    if not compatible:
+        raise ValueError(f"`mask` must have shape (batch, time) = {expected}, got mask.shape={shape}.")

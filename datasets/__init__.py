@@ -1,0 +1,1 @@
+"""Data loaders of the lstm-lab demos: each downloads, caches and validates one data set."""

@@ -1,0 +1,1 @@
+"""lstm-lab demos: spoken digits, character chat, stock forecasting, and their comparison."""
