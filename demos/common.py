@@ -233,3 +233,14 @@ def first_explicit_lstm(model):
             if isinstance(inner, ExplicitLSTM):
                 return model, inner
     raise CLIError("the model has no LSTM layer to trace")
+
+
+@dataclasses.dataclass
+class TrainResult:
+    """What a demo's `train()` returns, for its CLI and for `demos.compare`."""
+
+    metrics: dict  # what metrics.json holds
+    model: object  # the trained keras.Model
+    initial_weights: list  # weights before training: start another run from the same point
+    sample_inputs: object  # a few held-out model inputs, to compare two models' outputs
+    run_dir: Path  # where the run's files are
