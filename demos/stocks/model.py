@@ -1,0 +1,29 @@
+"""The forecaster: normalised features -> LSTM -> the log return `horizon` days ahead."""
+
+import keras
+
+from demos.common import lstm_class
+from demos.stocks.features import FEATURES
+
+
+def build_model(settings, train_features, target_scale):
+    """An LSTM regressor whose input scaling is fitted on the training days only.
+
+    Args:
+        settings: `Settings` (window, units, layer).
+        train_features: Features of the training days, `(days, len(FEATURES))`.
+        target_scale: Standard deviation of the training targets: the output
+            layer works in these units, so the untrained model starts near 0.
+    """
+    normalization = keras.layers.Normalization(axis=-1, name="scaling")
+    normalization.adapt(train_features[None])
+    return keras.Sequential(
+        [
+            keras.Input((settings.window, len(FEATURES))),
+            normalization,
+            lstm_class(settings.layer)(settings.units, name="lstm"),
+            keras.layers.Dense(1, name="scaled_return"),
+            keras.layers.Rescaling(float(target_scale), name="log_return"),
+        ],
+        name="stock_forecaster",
+    )

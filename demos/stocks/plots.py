@@ -1,0 +1,49 @@
+"""The pictures of the stocks demo: the test period, the next days, the price above a gate trace."""
+
+from matplotlib.figure import Figure
+
+ZOOM_DAYS = 60  # the lower panel of the test plot shows the last days up close
+
+
+def plot_test_period(dates, actual, forecasts, path, title):
+    """Actual closes and the forecasts (name -> prices) over the test period, then its last days."""
+    figure = Figure(figsize=(11, 7), layout="constrained")
+    axes = figure.subplots(2, 1)
+    for axis, first in zip(axes, (0, max(0, len(dates) - ZOOM_DAYS)), strict=True):
+        axis.plot(dates[first:], actual[first:], color="black", linewidth=1.4, label="actual")
+        for name, forecast in forecasts.items():
+            axis.plot(dates[first:], forecast[first:], linewidth=1, label=name)
+        axis.set_ylabel("close")
+        axis.grid(alpha=0.3)
+        axis.legend()
+    axes[0].set_title("test period")
+    axes[1].set_title(f"last {len(dates) - first} days of it")
+    figure.suptitle(title)
+    figure.savefig(path, dpi=110)
+
+
+def plot_next_days(history_dates, history, future_dates, future, path, title):
+    """The last days of history and the forecast that continues them."""
+    figure = Figure(figsize=(10, 4.5), layout="constrained")
+    axis = figure.subplots()
+    axis.plot(history_dates, history, color="black", linewidth=1.2, label="close")
+    axis.plot(
+        [history_dates[-1], *future_dates], [history[-1], *future], marker="o", markersize=3, label="forecast"
+    )
+    axis.set_ylabel("close")
+    axis.grid(alpha=0.3)
+    axis.legend()
+    axis.set_title(title)
+    figure.savefig(path, dpi=110)
+
+
+def price_header(close, label):
+    """A `header(axis)` for `plot_gate_trace`: the close on each day of the window."""
+
+    def header(axis):
+        axis.plot(range(len(close)), close, color="black", marker=".", linewidth=1)
+        axis.set_ylabel("close", fontsize=8)
+        axis.set_title(label, loc="left", fontsize=9)
+        axis.grid(alpha=0.3)
+
+    return header
