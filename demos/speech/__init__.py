@@ -1,0 +1,1 @@
+"""Spoken-digit recognition on the Free Spoken Digit Dataset: `python -m demos.speech --help`."""

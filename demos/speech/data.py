@@ -1,0 +1,126 @@
+"""The spoken-digit data set as model inputs: splits, padded batches, normalization statistics."""
+
+import dataclasses
+import math
+
+import keras
+import numpy as np
+from sklearn.model_selection import train_test_split
+
+from datasets import fsdd
+from demos.common import CLIError
+from demos.speech.features import recording_features
+
+PAD_VALUE = 0.0  # padded frames are all zeros: a log-mel or MFCC frame never is
+
+
+@dataclasses.dataclass
+class Part:
+    """Some utterances: frame arrays of varying length, digits, speakers."""
+
+    features: list
+    digits: np.ndarray
+    speakers: list
+
+    def __len__(self):
+        return len(self.features)
+
+    def subset(self, indices):
+        return Part([self.features[i] for i in indices], self.digits[indices], [self.speakers[i] for i in indices])
+
+
+@dataclasses.dataclass
+class SpokenDigits:
+    train: Part
+    validation: Part
+    test: Part
+    split: str  # "official" or "speakers:<names>"
+    skipped: list  # paths of files that could not be used
+
+
+def load_data(settings):
+    """Reads (or takes from the cache) the features of every recording and splits them.
+
+    The test set is the official one (takes 0-4), or every recording of
+    `settings.test_speakers`; the validation part is cut from the rest,
+    stratified by digit and speaker.
+    """
+    try:
+        directory = fsdd.recordings_dir(settings.data_dir)
+    except fsdd.DataUnavailable as error:
+        raise CLIError(str(error)) from None
+    recordings, badly_named = fsdd.list_recordings(directory)
+    kept, features, unreadable = recording_features(recordings, settings)
+    if not kept:
+        raise CLIError(f"no usable FSDD recordings in {directory}")
+    everything = Part(features, np.array([r.digit for r in kept]), [r.speaker for r in kept])
+    test_speakers = parse_speakers(settings.test_speakers)
+    try:
+        train_recordings, test_recordings = fsdd.split(kept, test_speakers)
+    except ValueError as error:
+        raise CLIError(f"--test-speakers: {error}") from None
+    position = {recording.path: index for index, recording in enumerate(kept)}
+    train_indices = np.array([position[r.path] for r in train_recordings], dtype=int)
+    test_indices = np.array([position[r.path] for r in test_recordings], dtype=int)
+    if len(test_indices) == 0 or len(train_indices) < 2:
+        raise CLIError("the split leaves no test or training recordings: check --test-speakers and the data folder")
+    fit_indices, validation_indices = cut_validation(everything, train_indices, settings)
+    split = "speakers:" + ",".join(test_speakers) if test_speakers else "official"
+    return SpokenDigits(
+        everything.subset(fit_indices), everything.subset(validation_indices), everything.subset(test_indices),
+        split, badly_named + unreadable,
+    )
+
+
+def parse_speakers(text):
+    return tuple(sorted({name.strip() for name in text.split(",") if name.strip()})) if text else ()
+
+
+def cut_validation(everything, train_indices, settings):
+    strata = [f"{everything.digits[i]}-{everything.speakers[i]}" for i in train_indices]
+    counts = {stratum: strata.count(stratum) for stratum in strata}
+    stratify = strata if min(counts.values()) >= 2 and len(counts) <= settings.validation_fraction * len(strata) else None
+    return train_test_split(
+        train_indices, test_size=settings.validation_fraction, random_state=settings.seed, stratify=stratify
+    )
+
+
+def pad(features):
+    """Frame arrays of varying length as one zero-padded batch `(batch, longest, feature_count)`."""
+    return keras.utils.pad_sequences(features, padding="post", dtype="float32", value=PAD_VALUE)
+
+
+def frame_statistics(part):
+    """Mean and variance of every feature over all frames of `part` (the training part only)."""
+    frames = np.concatenate(part.features)
+    return frames.mean(axis=0), frames.var(axis=0)
+
+
+class LengthBatches(keras.utils.PyDataset):
+    """Batches of utterances of similar length, each padded only to its own longest.
+
+    Sorting by length before batching cuts the padded steps the LSTM runs
+    through; with `shuffle`, the utterances within a length range and the
+    order of batches change every epoch.
+    """
+
+    def __init__(self, part, batch_size, shuffle=False, seed=0):
+        super().__init__()
+        self.part, self.batch_size, self.shuffle = part, batch_size, shuffle
+        self.random = np.random.default_rng(seed)
+        self.on_epoch_end()
+
+    def __len__(self):
+        return math.ceil(len(self.part) / self.batch_size)
+
+    def __getitem__(self, index):
+        indices = self.batches[index]
+        return pad([self.part.features[i] for i in indices]), self.part.digits[indices]
+
+    def on_epoch_end(self):
+        lengths = np.array([len(item) for item in self.part.features])
+        noise = self.random.uniform(0, 2, len(lengths)) if self.shuffle else np.zeros(len(lengths))
+        order = np.argsort(lengths + noise, kind="stable")
+        self.batches = [order[start : start + self.batch_size] for start in range(0, len(order), self.batch_size)]
+        if self.shuffle:
+            self.random.shuffle(self.batches)

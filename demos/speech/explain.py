@@ -1,0 +1,50 @@
+"""The gates of the first LSTM over one utterance, under its spectrogram."""
+
+import dataclasses
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from custom_layers import plot_gate_trace, trace_gates
+from datasets import fsdd
+from demos.common import first_explicit_lstm
+from demos.speech.prediction import audio_features
+
+
+def explain_file(run, path, out=None):
+    """Draws the gate trace of `run`'s first LSTM (forward direction) for the recording at `path`.
+
+    The PNG goes to `out`, by default `gates-<file name>.png` in the run folder.
+
+    Returns:
+        `(png_path, digit, probability)`.
+    """
+    frames = audio_features(path, run.settings)
+    probabilities = run.model.predict(frames, verbose=0)[0]
+    digit = int(probabilities.argmax())
+    traced, layer = first_explicit_lstm(run.model)
+    wrapper = next(item for item in traced.layers if getattr(item, "forward_layer", None) is layer)
+    layer_inputs = keras.Model(traced.inputs, wrapper.input).predict(frames, verbose=0)
+    trace = trace_gates(layer, layer_inputs)
+    log_mel = audio_features(path, dataclasses.replace(run.settings, features="logmel"))[0]
+    seconds = np.arange(len(log_mel)) * run.settings.hop_length / fsdd.SAMPLE_RATE
+    out = Path(out) if out else run.run_dir / f"gates-{Path(path).stem}.png"
+    plot_gate_trace(
+        trace,
+        out,
+        tick_labels=[f"{second:.2f}s" for second in seconds],
+        title=f"{Path(path).name}: digit {digit} ({probabilities[digit]:.1%}), forward LSTM of the first layer",
+        header=lambda axis: draw_spectrogram(axis, log_mel),
+    )
+    return out, digit, float(probabilities[digit])
+
+
+def draw_spectrogram(axis, log_mel):
+    """The log-mel spectrogram `(time, mels)` on the trace's time axis (one column per frame)."""
+    axis.imshow(
+        log_mel.T, origin="lower", aspect="auto", interpolation="nearest", cmap="magma",
+        extent=(-0.5, len(log_mel) - 0.5, -0.5, log_mel.shape[1] - 0.5),
+    )
+    axis.set_title("log-mel spectrogram (dB below the loudest bin)", loc="left", fontsize=9)
+    axis.set_ylabel("mel band", fontsize=8)

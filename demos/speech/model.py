@@ -1,0 +1,31 @@
+"""The classifier: masked, normalized feature frames -> two bidirectional LSTMs -> 10 digits."""
+
+import keras
+
+from datasets import fsdd
+from demos.speech.data import PAD_VALUE
+
+
+def build_model(settings, lstm, mean, variance):
+    """A compiled model from padded frames `(batch, time, features)` to digit probabilities.
+
+    Args:
+        settings: The demo `Settings` (units, dropout, learning rate, seed).
+        lstm: The LSTM layer class, `ExplicitLSTM` or `keras.layers.LSTM`.
+        mean, variance: Per-feature statistics of the training frames; the
+            model normalizes its inputs with them, so it takes raw features.
+    """
+    inputs = keras.Input((None, len(mean)), name="frames")
+    x = keras.layers.Masking(mask_value=PAD_VALUE)(inputs)
+    x = keras.layers.Normalization(mean=mean, variance=variance)(x)
+    x = keras.layers.Bidirectional(lstm(settings.units, return_sequences=True), name="lstm_1")(x)
+    x = keras.layers.Bidirectional(lstm(settings.units), name="lstm_2")(x)
+    x = keras.layers.Dropout(settings.dropout, seed=settings.seed)(x)
+    outputs = keras.layers.Dense(len(fsdd.DIGITS), activation="softmax", name="digit")(x)
+    model = keras.Model(inputs, outputs, name="spoken_digits")
+    model.compile(
+        optimizer=keras.optimizers.Adam(settings.learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model

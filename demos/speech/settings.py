@@ -1,0 +1,29 @@
+"""Every knob of the spoken-digit demo, with its default."""
+
+import dataclasses
+
+
+@dataclasses.dataclass
+class Settings:
+    data_dir: str | None = None  # folder of FSDD WAV files; None: $FSDD_DIR, the Keras cache, or download
+    test_speakers: str | None = None  # speakers held out as the test set (comma-separated); None: official split
+    features: str = "logmel"  # "logmel" (log-mel spectrogram) or "mfcc" (MFCCs with deltas and delta-deltas)
+    n_mels: int = 40  # mel bands
+    n_mfcc: int = 13  # cepstral coefficients before deltas (features="mfcc")
+    n_fft: int = 256  # analysis window in samples at 8 kHz (32 ms)
+    hop_length: int = 128  # samples between frames at 8 kHz (16 ms)
+    trim_db: float = 40.0  # leading and trailing audio this many dB below the peak is cut off
+    cache_dir: str = ".cache/speech"  # where computed features are kept between runs
+    layer: str = "custom"  # "custom" (ExplicitLSTM) or "builtin" (keras.layers.LSTM)
+    units: int = 64  # LSTM units per direction
+    dropout: float = 0.3  # dropout before the classifier
+    batch_size: int = 32  # utterances per training step
+    learning_rate: float = 2e-3  # Adam's learning rate
+    epochs: int = 40  # most epochs; early stopping usually ends sooner
+    patience: int = 6  # epochs without a better validation loss before stopping
+    validation_fraction: float = 0.1  # part of the training set held out for early stopping
+    seed: int = 42  # seeds data shuffling and weight initialization
+    out: str | None = None  # run folder; None: runs/speech/<time>-<layer>
+
+
+FEATURE_FIELDS = ("features", "n_mels", "n_mfcc", "n_fft", "hop_length", "trim_db")

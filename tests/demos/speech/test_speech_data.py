@@ -1,0 +1,99 @@
+import dataclasses
+import shutil
+
+import numpy as np
+import pytest
+import soundfile
+
+from datasets import fsdd
+from demos.common import CLIError
+from demos.speech import features
+from demos.speech.data import PAD_VALUE, LengthBatches, Part, frame_statistics, load_data
+from demos.speech.settings import Settings
+
+
+@pytest.fixture
+def settings(tmp_path, digits_dir):
+    return Settings(data_dir=str(digits_dir), cache_dir=str(tmp_path / "cache"))
+
+
+def test_features_of_a_recording(digits_dir, settings):
+    signal = fsdd.load_audio(digits_dir / "3_theo_5.wav")
+    log_mel = features.signal_features(signal, settings)
+    mfcc = features.signal_features(signal, dataclasses.replace(settings, features="mfcc"))
+    expected_frames = 1 + len(signal) // settings.hop_length
+    assert log_mel.shape[1] == 40 and mfcc.shape[1] == 39
+    assert 0.5 * expected_frames < len(log_mel) <= expected_frames and len(mfcc) == len(log_mel)
+    assert log_mel.max() == 0.0  # dB below the loudest bin
+    silence = np.zeros(fsdd.SAMPLE_RATE // 2, dtype="float32")
+    padded = features.signal_features(np.concatenate([silence, signal, silence]), settings)
+    assert abs(len(padded) - len(log_mel)) <= 2  # silence around the word is trimmed
+
+
+def test_features_are_cached_by_settings_and_files(digits_dir, settings, monkeypatch, tmp_path):
+    recordings, _ = fsdd.list_recordings(digits_dir)
+    recordings = recordings[:6]
+    kept, first, skipped = features.recording_features(recordings, settings)
+    assert len(kept) == len(first) == 6 and skipped == []
+    assert len(list((tmp_path / "cache").glob("*.npz"))) == 1
+
+    def no_extraction(*args):
+        raise AssertionError("features were computed again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(features, "extract_all", no_extraction)
+        _, again, _ = features.recording_features(recordings, settings)
+    assert all(np.array_equal(a, b) for a, b in zip(first, again, strict=True))
+    key = features.cache_key(recordings, settings)
+    assert features.cache_key(recordings, dataclasses.replace(settings, n_mels=20)) != key
+    assert features.cache_key(recordings[:5], settings) != key
+    copy = tmp_path / recordings[0].path.name
+    shutil.copy(recordings[0].path, copy)
+    changed = [recordings[0]._replace(path=copy), *recordings[1:]]
+    assert features.cache_key(changed, settings) != key  # another file's time
+
+
+def test_bad_files_are_skipped_and_counted(digits_dir, tmp_path, settings):
+    folder = tmp_path / "mixed"
+    shutil.copytree(digits_dir, folder)
+    soundfile.write(folder / "4_theo_9.wav", np.zeros(0), fsdd.SAMPLE_RATE)
+    (folder / "5_theo_9.wav").write_text("not audio")
+    (folder / "five.wav").write_bytes((folder / "5_theo_5.wav").read_bytes())
+    with pytest.warns(UserWarning) as warned:
+        data = load_data(dataclasses.replace(settings, data_dir=str(folder)))
+    messages = " ".join(str(warning.message) for warning in warned)
+    assert all(name in messages for name in ("4_theo_9.wav", "5_theo_9.wav", "five.wav"))
+    assert sorted(path.name for path in data.skipped) == ["4_theo_9.wav", "5_theo_9.wav", "five.wav"]
+    assert len(data.train) + len(data.validation) + len(data.test) == 120
+
+
+def test_official_and_speaker_splits(settings):
+    data = load_data(settings)
+    assert data.split == "official" and len(data.test) == 40
+    assert len(data.train) + len(data.validation) == 80 and len(data.validation) == 8
+    held_out = load_data(dataclasses.replace(settings, test_speakers="theo"))
+    assert held_out.split == "speakers:theo" and set(held_out.test.speakers) == {"theo"}
+    assert "theo" not in held_out.train.speakers + held_out.validation.speakers
+    with pytest.raises(CLIError, match="nobody"):
+        load_data(dataclasses.replace(settings, test_speakers="theo,nobody"))
+
+
+def test_length_batches_pad_each_batch_to_its_longest():
+    lengths = [5, 30, 7, 12, 29, 6, 11]
+    part = Part([np.ones((length, 3), "float32") * i for i, length in enumerate(lengths)], np.arange(7), ["a"] * 7)
+    batches = LengthBatches(part, batch_size=3, shuffle=True, seed=1)
+    seen = []
+    for index in range(len(batches)):
+        inputs, digits = batches[index]
+        assert inputs.shape[1] == max(lengths[digit] for digit in digits)
+        for row, digit in zip(inputs, digits, strict=True):
+            assert np.all(row[: lengths[digit]] == digit) and np.all(row[lengths[digit] :] == PAD_VALUE)
+        seen.extend(digits)
+    assert sorted(seen) == list(range(7))
+
+
+def test_frame_statistics_of_the_training_part():
+    part = Part([np.array([[0.0, 1.0], [2.0, 1.0]]), np.array([[4.0, 1.0]])], np.arange(2), ["a", "b"])
+    mean, variance = frame_statistics(part)
+    np.testing.assert_allclose(mean, [2.0, 1.0])
+    np.testing.assert_allclose(variance, [8 / 3, 0.0])
