@@ -1,0 +1,179 @@
+"""Dialogue corpora: conversations, (prompt, reply) pairs and a character vocabulary.
+
+A corpus is a list of conversations, each a list of turns (strings). Each two
+consecutive turns of a conversation make a (prompt, reply) pair. Two formats:
+
+- chatterbot-corpus YAML (a `.yml`/`.yaml` file, or a folder of them):
+  `conversations:` holds a list of conversations, each a list of turns;
+- plain text (any other file): one turn per line, a blank line between
+  conversations.
+
+Without a path, the English part of the `chatterbot-corpus` package is used
+(about 2,000 conversations; BSD-3-Clause licence).
+"""
+
+import json
+import random
+from pathlib import Path
+
+import yaml
+
+YAML_SUFFIXES = (".yml", ".yaml")
+
+
+class CorpusError(ValueError):
+    """A corpus file that cannot be read; the message names the file and line."""
+
+
+def default_corpus_path():
+    """The English YAML files of the installed `chatterbot-corpus` package."""
+    import chatterbot_corpus
+
+    return Path(chatterbot_corpus.__file__).parent / "data" / "english"
+
+
+def load_conversations(path=None):
+    """Reads a corpus: a YAML file, a folder of YAML files or a plain text file.
+
+    Args:
+        path: File or folder; `None` for the default English chatterbot corpus.
+
+    Returns:
+        A list of conversations, each a list of at least two turns (strings).
+
+    Raises:
+        CorpusError: The path is missing, a file is malformed (the message
+            names the file and line) or there is no conversation at all.
+    """
+    path = Path(path) if path is not None else default_corpus_path()
+    if path.is_dir():
+        files = sorted(file for file in path.iterdir() if file.suffix.lower() in YAML_SUFFIXES)
+        if not files:
+            raise CorpusError(f"{path}: no .yml or .yaml file in this folder")
+    elif path.is_file():
+        files = [path]
+    else:
+        raise CorpusError(f"{path}: no such file or folder")
+    conversations = []
+    for file in files:
+        read = read_yaml if file.suffix.lower() in YAML_SUFFIXES else read_text
+        conversations += read(file, _read_text(file))
+    if not conversations:
+        raise CorpusError(f"{path}: no conversation of two turns or more")
+    return conversations
+
+
+def _read_text(file):
+    try:
+        return file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        line = file.read_bytes()[: error.start].count(b"\n") + 1
+        raise CorpusError(f"{file}, line {line}: not UTF-8 text") from None
+
+
+def read_yaml(file, text):
+    """Conversations of a chatterbot-style YAML document (`conversations:` list of lists)."""
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark else ""
+        raise CorpusError(f"{file}{where}: not valid YAML ({getattr(error, 'problem', error)})") from None
+    fields = {key.value: value for key, value in root.value if isinstance(key, yaml.ScalarNode)} if isinstance(root, yaml.MappingNode) else {}
+    node = fields.get("conversations")
+    if not isinstance(node, yaml.SequenceNode):
+        line = (root.start_mark.line + 1) if root is not None else 1
+        raise CorpusError(f"{file}, line {line}: expected a `conversations:` list of lists of turns")
+    conversations = []
+    for conversation in node.value:
+        if isinstance(conversation, yaml.ScalarNode):
+            continue  # a single turn: no (prompt, reply) pair
+        if not isinstance(conversation, yaml.SequenceNode):
+            raise CorpusError(f"{file}, line {conversation.start_mark.line + 1}: a conversation must be a list of turns")
+        for turn in conversation.value:
+            if not isinstance(turn, yaml.ScalarNode) or not turn.value.strip():
+                raise CorpusError(f"{file}, line {turn.start_mark.line + 1}: a turn must be a non-empty line of text")
+        if len(conversation.value) > 1:
+            conversations.append([turn.value.strip() for turn in conversation.value])
+    return conversations
+
+
+def read_text(file, text):
+    """Conversations of a plain text file: one turn per line, blank lines between conversations."""
+    conversations, turns = [], []
+    for line in text.splitlines() + [""]:
+        if line.strip():
+            turns.append(line.strip())
+            continue
+        if len(turns) > 1:
+            conversations.append(turns)
+        turns = []
+    return conversations
+
+
+def split_conversations(conversations, validation_fraction=0.1, seed=0):
+    """Shuffles conversations with `seed` and splits them into (training, validation)."""
+    order = list(range(len(conversations)))
+    random.Random(seed).shuffle(order)
+    validation_size = max(1, round(validation_fraction * len(order))) if len(order) > 1 else 0
+    validation = [conversations[i] for i in sorted(order[:validation_size])]
+    training = [conversations[i] for i in sorted(order[validation_size:])]
+    return training, validation
+
+
+def dialog_pairs(conversations):
+    """Every (turn k, turn k+1) of every conversation as a (prompt, reply) pair."""
+    return [(turns[k], turns[k + 1]) for turns in conversations for k in range(len(turns) - 1)]
+
+
+def replies_by_prompt(pairs):
+    """Mapping prompt -> list of its corpus replies, in corpus order."""
+    replies = {}
+    for prompt, reply in pairs:
+        replies.setdefault(prompt, []).append(reply)
+    return replies
+
+
+class Vocabulary:
+    """Characters <-> integer ids, with padding, start, end and unknown symbols.
+
+    Id 0 is padding; then the start-of-reply, end-of-reply and unknown symbols;
+    then the known characters, sorted. Any other character (an emoji, a
+    letter never seen in training) becomes the unknown symbol.
+    """
+
+    PADDING, START, END, UNKNOWN = 0, 1, 2, 3
+    SYMBOLS = ("<pad>", "<start>", "<end>", "<unk>")
+
+    def __init__(self, characters):
+        self.characters = sorted(set(characters))
+        self.index = {character: i + len(self.SYMBOLS) for i, character in enumerate(self.characters)}
+
+    @classmethod
+    def from_texts(cls, texts):
+        """The vocabulary of every character that appears in `texts`."""
+        return cls(set().union(*map(set, texts)))
+
+    def __len__(self):
+        return len(self.SYMBOLS) + len(self.characters)
+
+    def encode(self, text):
+        """The ids of the characters of `text` (unknown characters -> `UNKNOWN`)."""
+        return [self.index.get(character, self.UNKNOWN) for character in text]
+
+    def decode(self, ids):
+        """The text of `ids`; padding, start and end are dropped, unknown shows as U+FFFD."""
+        return "".join(self.token(i) for i in ids if i >= self.UNKNOWN)
+
+    def token(self, i):
+        """A printable form of one id: its character or a symbol's name (unknown: U+FFFD)."""
+        if i == self.UNKNOWN:
+            return "\ufffd"
+        return self.SYMBOLS[i] if i < len(self.SYMBOLS) else self.characters[i - len(self.SYMBOLS)]
+
+    def save(self, path):
+        Path(path).write_text(json.dumps({"characters": "".join(self.characters)}, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path):
+        return cls(json.loads(Path(path).read_text(encoding="utf-8"))["characters"])
