@@ -126,7 +126,7 @@ def _yf_download(ticker, start, end):
         return pd.DataFrame(columns=COLUMNS), log
     if isinstance(frame.columns, pd.MultiIndex):  # (Price, Ticker) columns for one ticker
         frame.columns = frame.columns.get_level_values(0)
-    frame = frame[COLUMNS].astype(float).dropna()
+    frame = frame[COLUMNS].astype(float).dropna().rename_axis(columns=None)
     frame.index = pd.DatetimeIndex(frame.index, name="Date").tz_localize(None)
     return frame, log
 
