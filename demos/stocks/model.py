@@ -13,7 +13,10 @@ def build_model(settings, train_features, target_scale):
         settings: `Settings` (window, units, layer).
         train_features: Features of the training days, `(days, len(FEATURES))`.
         target_scale: Standard deviation of the training targets: the output
-            layer works in these units, so the untrained model starts near 0.
+            layer works in these units.
+
+    The output layer starts with zero weights: the untrained model forecasts
+    no change (it is persistence), and training has to earn every departure.
     """
     normalization = keras.layers.Normalization(axis=-1, name="scaling")
     normalization.adapt(train_features[None])
@@ -22,7 +25,7 @@ def build_model(settings, train_features, target_scale):
             keras.Input((settings.window, len(FEATURES))),
             normalization,
             lstm_class(settings.layer)(settings.units, name="lstm"),
-            keras.layers.Dense(1, name="scaled_return"),
+            keras.layers.Dense(1, kernel_initializer="zeros", name="scaled_return"),
             keras.layers.Rescaling(float(target_scale), name="log_return"),
         ],
         name="stock_forecaster",

@@ -52,8 +52,19 @@ def test_split_refuses_too_few_days():
 
 @pytest.fixture(scope="module")
 def small_model():
+    """An untrained forecaster whose output layer is randomised (it starts at zero, i.e. persistence)."""
     settings = Settings(window=10, units=4)
-    return build_model(settings, daily_features(random_walk(200))[FIRST_COMPLETE_DAY:], target_scale=0.02)
+    model = build_model(settings, daily_features(random_walk(200))[FIRST_COMPLETE_DAY:], target_scale=0.02)
+    output = model.get_layer("scaled_return")
+    output.kernel.assign(np.random.default_rng(0).normal(size=output.kernel.shape))
+    return model
+
+
+def test_untrained_model_is_persistence():
+    model = build_model(
+        Settings(window=10, units=4), daily_features(random_walk(200))[FIRST_COMPLETE_DAY:], 0.02
+    )
+    assert forecast_log_return(model, random_walk(100), window=10) == 0
 
 
 @pytest.mark.parametrize("day", [35, 120, 198])
