@@ -26,13 +26,13 @@ from demos.common import (
 from demos.speech.settings import Settings
 
 TRAIN_FLAGS = {
-    "data_dir": "folder of FSDD WAV files (default: $FSDD_DIR, the Keras cache, else download)",
+    "data_dir": "folder of FSDD WAV files; if not given: $FSDD_DIR, the Keras cache, else a download",
     "layer": "LSTM implementation: custom (ExplicitLSTM) or builtin (keras.layers.LSTM)",
     "epochs": "most epochs; early stopping on the validation part usually ends sooner",
-    "test_speakers": "comma-separated speakers held out as the test set, e.g. theo (default: official split)",
+    "test_speakers": "comma-separated speakers held out as the test set, e.g. theo; if not given: the official split",
     "seed": "random seed of data shuffling and weight initialization",
-    "out": "run folder (default: runs/speech/<time>-<layer>)",
-    "features": "logmel (log-mel spectrogram) or mfcc (MFCCs with deltas and delta-deltas)",
+    "out": "run folder; if not given: runs/speech/<time>-<layer>",
+    "features": "logmel (log-mel spectrogram) or mfcc (13 MFCCs with deltas and delta-deltas)",
     "n_mels": "mel bands",
     "n_mfcc": "cepstral coefficients before deltas (with --features mfcc)",
     "n_fft": "analysis window in samples at 8 kHz",
@@ -69,7 +69,7 @@ def build_parser():
         command.add_argument("--model", help="run folder of `train` or its model.keras (default: the latest run)")
         command.set_defaults(command=function)
     commands.choices["predict"].add_argument("--top", type=int, default=3, help="how many digits to list")
-    commands.choices["explain"].add_argument("--out", help="PNG to write (default: gates-<file>.png in the run folder)")
+    commands.choices["explain"].add_argument("--out", help="PNG to write; if not given: gates-<file>.png in the run folder")
     return parser
 
 

@@ -9,7 +9,7 @@ from sklearn.model_selection import train_test_split
 
 from datasets import fsdd
 from demos.common import CLIError
-from demos.speech.features import recording_features
+from demos.speech.features import FEATURE_KINDS, recording_features
 
 PAD_VALUE = 0.0  # padded frames are all zeros: a log-mel or MFCC frame never is
 
@@ -49,6 +49,8 @@ def load_data(settings):
         directory = fsdd.recordings_dir(settings.data_dir)
     except fsdd.DataUnavailable as error:
         raise CLIError(str(error)) from None
+    if settings.features not in FEATURE_KINDS:
+        raise CLIError(f"--features must be one of {', '.join(FEATURE_KINDS)}, got {settings.features!r}")
     recordings, badly_named = fsdd.list_recordings(directory)
     kept, features, unreadable = recording_features(recordings, settings)
     if not kept:

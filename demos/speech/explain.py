@@ -9,6 +9,7 @@ import numpy as np
 from custom_layers import plot_gate_trace, trace_gates
 from datasets import fsdd
 from demos.common import first_explicit_lstm
+from demos.speech.model import NORMALIZED
 from demos.speech.prediction import audio_features
 
 
@@ -24,8 +25,7 @@ def explain_file(run, path, out=None):
     probabilities = run.model.predict(frames, verbose=0)[0]
     digit = int(probabilities.argmax())
     traced, layer = first_explicit_lstm(run.model)
-    wrapper = next(item for item in traced.layers if getattr(item, "forward_layer", None) is layer)
-    layer_inputs = keras.Model(traced.inputs, wrapper.input).predict(frames, verbose=0)
+    layer_inputs = keras.Model(traced.input, traced.get_layer(NORMALIZED).output).predict(frames, verbose=0)
     trace = trace_gates(layer, layer_inputs)
     log_mel = audio_features(path, dataclasses.replace(run.settings, features="logmel"))[0]
     seconds = np.arange(len(log_mel)) * run.settings.hop_length / fsdd.SAMPLE_RATE

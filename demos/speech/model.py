@@ -5,6 +5,8 @@ import keras
 from datasets import fsdd
 from demos.speech.data import PAD_VALUE
 
+NORMALIZED = "normalized"  # the layer whose output, normalized frames, feeds the first LSTM
+
 
 def build_model(settings, lstm, mean, variance):
     """A compiled model from padded frames `(batch, time, features)` to digit probabilities.
@@ -17,7 +19,7 @@ def build_model(settings, lstm, mean, variance):
     """
     inputs = keras.Input((None, len(mean)), name="frames")
     x = keras.layers.Masking(mask_value=PAD_VALUE)(inputs)
-    x = keras.layers.Normalization(mean=mean, variance=variance)(x)
+    x = keras.layers.Normalization(mean=mean, variance=variance, name=NORMALIZED)(x)
     x = keras.layers.Bidirectional(lstm(settings.units, return_sequences=True), name="lstm_1")(x)
     x = keras.layers.Bidirectional(lstm(settings.units), name="lstm_2")(x)
     x = keras.layers.Dropout(settings.dropout, seed=settings.seed)(x)
