@@ -67,12 +67,15 @@ def report(metrics):
     ]
     change = metrics["rmse"] / metrics["persistence_rmse"] - 1
     beats, significant = metrics["beats_persistence"], metrics["significant_at_5_percent"]
-    verdict = (
-        f"The model {'beats' if beats else 'does not beat'} persistence on RMSE ({change:+.2%}); "
+    verdict = [
+        f"The model {'beats' if beats else 'does not beat'} persistence on RMSE "
+        f"({metrics['rmse']:.3f} vs {metrics['persistence_rmse']:.3f}, {change:+.2%}); "
         f"Diebold-Mariano p = {metrics['dm_pvalue']:.3f}: the difference is {'' if significant else 'not '}significant at 5%."
-    )
+    ]
     if not (beats and significant):
-        verdict += " No forecasting skill beyond 'the close stays as today's' is shown."
+        verdict.append("No forecasting skill beyond 'the close stays as today's' is shown.")
+    if metrics["drift_rmse"] < metrics["rmse"]:
+        verdict.append(f"The drift baseline does better than the model (RMSE {metrics['drift_rmse']:.3f}).")
     return "\n".join(
         [
             f"{metrics['ticker']}: close {metrics['horizon']} trading day(s) ahead, test period "
@@ -80,6 +83,6 @@ def report(metrics):
             format_table(rows, ["forecast", "RMSE", "MAE", "MAPE %", "direction right"]),
             f"Up days: {metrics['up_day_share']:.1%} of the test period; a directional accuracy is only worth "
             f"something above that share (always saying 'up' scores it).",
-            verdict,
+            *verdict,
         ]
     )

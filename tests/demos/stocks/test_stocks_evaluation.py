@@ -70,3 +70,4 @@ def test_report_says_plainly_when_the_model_does_not_beat_persistence():
     text = report(metrics)
     assert "does not beat persistence" in text and "not significant at 5%" in text
     assert "Up days: 60.0%" in text
+    assert "No forecasting skill" in text and "drift baseline does better" in text
