@@ -78,7 +78,7 @@ def build_parser():
     )
     forecast_parser.add_argument("--days", type=int, default=5, help="trading days to forecast")
     forecast_parser.add_argument(
-        "--history", type=int, default=120, help="days of history drawn before the forecast"
+        "--history", type=int, default=60, help="days of history drawn before the forecast"
     )
     explain_parser = add_model_command(
         commands, "explain", "draw the LSTM's gates over one input window", run_explain
