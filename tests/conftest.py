@@ -1,0 +1,31 @@
+"""Set-up shared by the whole test suite."""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # quiet TensorFlow start-up logs
+os.environ.setdefault("MPLBACKEND", "Agg")  # plots without a display
+
+import keras  # noqa: E402
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def fixed_seed():
+    """Every test starts from the same Python, NumPy and backend random state."""
+    keras.utils.set_random_seed(1234)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def jax_compilation_cache(tmp_path_factory):
+    """On JAX, compiles each distinct program once per session, however many tests run it.
+
+    JAX compiles every `lax.scan` it meets (each RNN call), and XLA compilation
+    dominates the time of small tests; programs that are identical up to their
+    input values share one compilation through this cache.
+    """
+    if keras.backend.backend() == "jax":
+        import jax
+
+        jax.config.update("jax_compilation_cache_dir", str(tmp_path_factory.mktemp("jax_compilation_cache")))
+        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
+        jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
