@@ -92,9 +92,8 @@ def download(ticker, start=None, end=None, cache=None):
         if cause == "offline":
             notice(f"no network and no cached {ticker} prices: using {OFFLINE_SOURCE}")
             return offline_prices()
-        raise StockDataError(
-            f"yfinance returned no prices for {ticker!r} {start}..{end}: {cause}; --offline uses GOOG 2004-2013"
-        )
+        said = f" (yfinance: {' '.join(log[-1].split())})" if log else ""
+        raise StockDataError(f"yfinance returned no prices for {ticker!r} {start}..{end}: {cause}{said}")
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
     frame.to_csv(partial)

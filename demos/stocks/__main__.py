@@ -69,7 +69,8 @@ def build_parser():
         "train",
         help="train and score against the baselines",
         formatter_class=HelpFormatter,
-        description="Trains on the first 80%% of the days and scores the rest. --csv wins over --offline, which wins over --ticker.",
+        description="Trains on the days before the test period (the last --test-fraction of the days) and scores "
+        "the model and the baselines on it. --csv wins over --offline, which wins over --ticker.",
     )
     add_settings_arguments(train_parser, Settings(), TRAIN_FLAGS)
     train_parser.set_defaults(run=run_train)

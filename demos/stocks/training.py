@@ -29,39 +29,25 @@ def train(settings, initial_weights=None):
     set_seed(settings.seed)
     prices = load_prices(settings)
     close = prices.frame["Close"].to_numpy()
-    features = daily_features(close)
     split = split_days(
         len(close), settings.window, settings.horizon, settings.test_fraction, settings.validation_fraction
     )
-    x_train, y_train = (
-        windows(features, split.train, settings.window),
-        targets(close, split.train, settings.horizon),
+    features = daily_features(close)
+    train_part, validation_part = (
+        (windows(features, origins, settings.window), targets(close, origins, settings.horizon))
+        for origins in (split.train, split.validation)
     )
-    x_validation = windows(features, split.validation, settings.window)
-    y_validation = targets(close, split.validation, settings.horizon)
-    x_test = windows(features, split.test, settings.window)
-
-    model = build_model(settings, features[FIRST_COMPLETE_DAY : split.validation_start], y_train.std())
+    model = build_model(settings, features[FIRST_COMPLETE_DAY : split.validation_start], train_part[1].std())
     if initial_weights is None:
         initial_weights = model.get_weights()
     else:
         model.set_weights(initial_weights)
-    model.compile(optimizer=keras.optimizers.Adam(settings.learning_rate), loss="mse")
     run_dir = new_run_dir("stocks", settings.layer, settings.out)
-    stop_early = keras.callbacks.EarlyStopping(patience=settings.patience, restore_best_weights=True)
-    with Stopwatch() as watch:
-        history = model.fit(
-            x_train,
-            y_train,
-            validation_data=(x_validation, y_validation),
-            epochs=settings.epochs,
-            batch_size=settings.batch_size,
-            callbacks=[stop_early],
-            verbose="auto",
-        )
+    history, seconds = fit(model, settings, train_part, validation_part)
     save_model(model, run_dir / MODEL_FILE)
     write_settings(run_dir, settings)
 
+    x_test = windows(features, split.test, settings.window)
     today, actual = close[split.test], close[split.test + settings.horizon]
     drift = float(np.mean(np.diff(np.log(close[: split.test_start]))))
     forecasts = {
@@ -82,7 +68,7 @@ def train(settings, initial_weights=None):
         **score_test_period(forecasts, actual, today, settings.horizon),
         "drift_per_day": drift,
         "epochs": len(history.epoch),
-        "train_seconds": watch.seconds,
+        "train_seconds": seconds,
         "history": history_dict(history),
     }
     write_json(run_dir / "metrics.json", metrics)
@@ -95,6 +81,22 @@ def train(settings, initial_weights=None):
         f"{prices.ticker}: close {settings.horizon} day(s) ahead",
     )
     return TrainResult(metrics, model, initial_weights, x_test[:SAMPLE_COUNT], run_dir)
+
+
+def fit(model, settings, train_part, validation_part):
+    """Adam on the MSE, early stopping on the validation loss; returns the history and the seconds taken."""
+    model.compile(optimizer=keras.optimizers.Adam(settings.learning_rate), loss="mse")
+    stop_early = keras.callbacks.EarlyStopping(patience=settings.patience, restore_best_weights=True)
+    with Stopwatch() as watch:
+        history = model.fit(
+            *train_part,
+            validation_data=validation_part,
+            epochs=settings.epochs,
+            batch_size=settings.batch_size,
+            callbacks=[stop_early],
+            verbose="auto",
+        )
+    return history, watch.seconds
 
 
 def score_test_period(forecasts, actual, today, horizon):
