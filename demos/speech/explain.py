@@ -28,12 +28,14 @@ def explain_file(run, path, out=None):
     layer_inputs = keras.Model(traced.input, traced.get_layer(NORMALIZED).output).predict(frames, verbose=0)
     trace = trace_gates(layer, layer_inputs)
     log_mel = audio_features(path, dataclasses.replace(run.settings, features="logmel"))[0]
+    frames_per_tick = max(1, round(0.1 * fsdd.SAMPLE_RATE / run.settings.hop_length))  # a label every ~0.1 s
     seconds = np.arange(len(log_mel)) * run.settings.hop_length / fsdd.SAMPLE_RATE
+    tick_labels = [f"{second:.1f}s" if step % frames_per_tick == 0 else "" for step, second in enumerate(seconds)]
     out = Path(out) if out else run.run_dir / f"gates-{Path(path).stem}.png"
     plot_gate_trace(
         trace,
         out,
-        tick_labels=[f"{second:.2f}s" for second in seconds],
+        tick_labels=tick_labels,
         title=f"{Path(path).name}: digit {digit} ({probabilities[digit]:.1%}), forward LSTM of the first layer",
         header=lambda axis: draw_spectrogram(axis, log_mel),
     )
