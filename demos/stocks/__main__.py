@@ -75,7 +75,10 @@ def build_parser():
     add_settings_arguments(train_parser, Settings(), TRAIN_FLAGS)
     train_parser.set_defaults(run=run_train)
     forecast_parser = add_model_command(
-        commands, "forecast", "forecast the next days, by iterating the model", run_forecast
+        commands,
+        "forecast",
+        "forecast the next days, by iterating the model on its own forecasts (recursive)",
+        run_forecast,
     )
     forecast_parser.add_argument("--days", type=int, default=5, help="trading days to forecast")
     forecast_parser.add_argument(
@@ -85,7 +88,7 @@ def build_parser():
         commands, "explain", "draw the LSTM's gates over one input window", run_explain
     )
     explain_parser.add_argument(
-        "--date", help="last day of the traced window (YYYY-MM-DD); default: the last day of the data"
+        "--date", help="last day of the traced window (YYYY-MM-DD); None: the last day of the data"
     )
     return parser
 
@@ -93,18 +96,16 @@ def build_parser():
 def add_model_command(commands, name, help_text, run):
     """A sub-command that uses a trained model on the training data, or on the data its flags name."""
     parser = commands.add_parser(name, help=help_text, description=help_text, formatter_class=HelpFormatter)
-    parser.add_argument("--model", help="run folder of `train` or its model.keras; default: the latest run")
+    parser.add_argument("--model", help="run folder of `train` or its model.keras; None: the latest run")
     source = parser.add_mutually_exclusive_group()
-    source.add_argument("--ticker", help="Yahoo Finance symbol; default: the data of training")
+    source.add_argument("--ticker", help="Yahoo Finance symbol; None: the data source of training")
     source.add_argument("--csv", help="CSV file of prices (Date, Open, High, Low, Close, Volume)")
     source.add_argument(
         "--offline", action="store_true", help="the GOOG prices 2004-2013 of the backtesting package"
     )
-    parser.add_argument("--start", help="first day to download (YYYY-MM-DD); default: as in training")
-    parser.add_argument(
-        "--end", help="day after the last one to download (YYYY-MM-DD); default: as in training"
-    )
-    parser.add_argument("--plot", help="PNG file to write; default: in the model's run folder")
+    parser.add_argument("--start", help="first day to download (YYYY-MM-DD); None: as in training")
+    parser.add_argument("--end", help="day after the last one to download (YYYY-MM-DD); None: as in training")
+    parser.add_argument("--plot", help="PNG file to write; None: in the model's run folder")
     parser.set_defaults(run=run)
     return parser
 
@@ -146,9 +147,10 @@ def run_forecast(args):
 
 
 def run_explain(args):
+    day = parse_date(args.date)
     model_path, settings = trained_settings(args)
     prices = load_prices(settings)
-    end = window_end(prices.frame.index, settings.window, parse_date(args.date))
+    end = window_end(prices.frame.index, settings.window, day)
     path = args.plot or model_path.parent / "gates.png"
     model = load_model(model_path)
     explain(model, prices, settings.window, end, path)
