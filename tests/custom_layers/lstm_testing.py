@@ -84,7 +84,9 @@ def outputs_and_gradients(layer, inputs, initial_state=None, **call_kwargs):
         outputs, gradients = _jax_gradients(layer, arrays, call)
     else:
         outputs, gradients = _tensorflow_gradients(layer, arrays, call)
-    return [keras.ops.convert_to_numpy(x) for x in outputs], [keras.ops.convert_to_numpy(g) for g in gradients]
+    return [keras.ops.convert_to_numpy(x) for x in outputs], [
+        keras.ops.convert_to_numpy(g) for g in gradients
+    ]
 
 
 def weighted_sum(outputs):
@@ -113,12 +115,14 @@ def _jax_gradients(layer, arrays, call):
     non_trainable = [v.value for v in layer.non_trainable_variables]
 
     def loss(arrays, trainable):
-        return call(arrays, lambda *args, **kwargs: layer.stateless_call(trainable, non_trainable, *args, **kwargs)[0])
+        return call(
+            arrays, lambda *args, **kwargs: layer.stateless_call(trainable, non_trainable, *args, **kwargs)[0]
+        )
 
     trainable = [v.value for v in layer.trainable_variables]
-    (_, outputs), (array_gradients, variable_gradients) = jax.value_and_grad(loss, argnums=(0, 1), has_aux=True)(
-        arrays, trainable
-    )
+    (_, outputs), (array_gradients, variable_gradients) = jax.value_and_grad(
+        loss, argnums=(0, 1), has_aux=True
+    )(arrays, trainable)
     return outputs, list(array_gradients) + list(variable_gradients)
 
 

@@ -33,7 +33,9 @@ def test_training_dropout_is_random_and_inference_is_not(dropout, recurrent_drop
 def test_same_seed_same_dropout():
     first_layer, second_layer = (seeded_layer(dropout=0.4, recurrent_dropout=0.4) for _ in range(2))
     inputs = random_inputs()
-    assert_close(first_layer(inputs, training=True), second_layer(inputs, training=True), 0.0, "seeded dropout")
+    assert_close(
+        first_layer(inputs, training=True), second_layer(inputs, training=True), 0.0, "seeded dropout"
+    )
 
 
 def test_no_dropout_trains_like_inference():

@@ -52,7 +52,9 @@ def test_rnn_of_the_cell(mask_name):
 def twin_models(**lstm_config):
     """Two compiled-ready regressors `Input -> LSTM -> Dense(1)`, the same weights."""
     lstms = twin_layers(**lstm_config)
-    models = [keras.Sequential([keras.Input((TIME, FEATURES)), lstm, keras.layers.Dense(1)]) for lstm in lstms]
+    models = [
+        keras.Sequential([keras.Input((TIME, FEATURES)), lstm, keras.layers.Dense(1)]) for lstm in lstms
+    ]
     randomize_weights(models[1], seed=1)
     models[0].set_weights(models[1].get_weights())
     return models
@@ -75,7 +77,9 @@ def test_jit_compiled_model_predicts_and_trains_the_same():
         custom_loss = custom_model.train_on_batch(inputs, targets)
         builtin_loss = builtin_model.train_on_batch(inputs, targets)
         assert_close(custom_loss, builtin_loss, 1e-4, f"loss of step {step}")
-    for custom_weight, builtin_weight in zip(custom_model.get_weights(), builtin_model.get_weights(), strict=True):
+    for custom_weight, builtin_weight in zip(
+        custom_model.get_weights(), builtin_model.get_weights(), strict=True
+    ):
         assert_close(custom_weight, builtin_weight, 1e-4, "trained weights")
 
 

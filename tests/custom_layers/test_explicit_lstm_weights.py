@@ -16,7 +16,9 @@ def built(layer_class, input_shape=(2, TIME, FEATURES), **config):
 
 @pytest.mark.parametrize("use_bias", [True, False])
 def test_variables_have_the_builtin_names_shapes_and_order(use_bias):
-    custom, builtin = (built(layer_class, use_bias=use_bias) for layer_class in (ExplicitLSTM, keras.layers.LSTM))
+    custom, builtin = (
+        built(layer_class, use_bias=use_bias) for layer_class in (ExplicitLSTM, keras.layers.LSTM)
+    )
     describe = lambda layer: [(v.path, tuple(v.shape), v.trainable) for v in layer.weights]  # noqa: E731
     assert describe(custom) == describe(builtin)
     expected = [("kernel", (FEATURES, 4 * UNITS)), ("recurrent_kernel", (UNITS, 4 * UNITS))]
@@ -50,7 +52,11 @@ def test_seeded_initializers_give_the_builtin_weights():
 
 
 def test_regularizers_give_the_builtin_losses():
-    config = {"kernel_regularizer": "l2", "recurrent_regularizer": "l1", "bias_regularizer": keras.regularizers.L1L2(0.01, 0.02)}
+    config = {
+        "kernel_regularizer": "l2",
+        "recurrent_regularizer": "l1",
+        "bias_regularizer": keras.regularizers.L1L2(0.01, 0.02),
+    }
     config["activity_regularizer"] = "l2"
     custom, builtin = (built(layer_class, **config) for layer_class in (ExplicitLSTM, keras.layers.LSTM))
     custom.set_weights(builtin.get_weights())
@@ -63,7 +69,9 @@ def test_regularizers_give_the_builtin_losses():
 
 
 def test_constraints_apply_after_each_update():
-    layer = built(ExplicitLSTM, kernel_constraint="non_neg", recurrent_constraint="non_neg", bias_constraint="non_neg")
+    layer = built(
+        ExplicitLSTM, kernel_constraint="non_neg", recurrent_constraint="non_neg", bias_constraint="non_neg"
+    )
     variables = layer.trainable_variables
     keras.optimizers.SGD(1.0).apply([keras.ops.ones(v.shape) for v in variables], variables)
     for variable in variables:
@@ -72,6 +80,8 @@ def test_constraints_apply_after_each_update():
 
 
 def test_not_trainable_like_the_builtin():
-    custom, builtin = (built(layer_class, trainable=False) for layer_class in (ExplicitLSTM, keras.layers.LSTM))
+    custom, builtin = (
+        built(layer_class, trainable=False) for layer_class in (ExplicitLSTM, keras.layers.LSTM)
+    )
     assert custom.trainable_weights == [] == builtin.trainable_weights
     assert len(custom.non_trainable_weights) == len(builtin.non_trainable_weights) == 3

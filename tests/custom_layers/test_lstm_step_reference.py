@@ -26,7 +26,14 @@ def reference_step(x, h_prev, c_prev, kernel, recurrent_kernel, bias, recurrent_
     o = sigmoid(x @ W_o + (h_prev * m_o) @ U_o + b_o)
     c = f * c_prev + i * candidate
     h = o * np.tanh(c)
-    return {"input_gate": i, "forget_gate": f, "candidate": candidate, "output_gate": o, "cell_state": c, "hidden_state": h}
+    return {
+        "input_gate": i,
+        "forget_gate": f,
+        "candidate": candidate,
+        "output_gate": o,
+        "cell_state": c,
+        "hidden_state": h,
+    }
 
 
 def reference_sequence(inputs, weights, h, c, mask=None):
@@ -65,10 +72,19 @@ def test_lstm_step_matches_the_equations(with_recurrent_masks):
     h_prev, c_prev = random_states()
     masks = [np.float32(np.random.default_rng(k).random((BATCH, UNITS)) < 0.7) for k in range(4)]
     step = lstm_step(
-        x @ kernel + bias, h_prev, c_prev, recurrent_kernel, recurrent_masks=masks if with_recurrent_masks else None
+        x @ kernel + bias,
+        h_prev,
+        c_prev,
+        recurrent_kernel,
+        recurrent_masks=masks if with_recurrent_masks else None,
     )
     expected = reference_step(
-        np.float64(x), np.float64(h_prev), np.float64(c_prev), kernel, recurrent_kernel, bias,
+        np.float64(x),
+        np.float64(h_prev),
+        np.float64(c_prev),
+        kernel,
+        recurrent_kernel,
+        bias,
         *([masks] if with_recurrent_masks else []),
     )
     assert step._fields == tuple(expected)
@@ -79,10 +95,14 @@ def test_lstm_step_matches_the_equations(with_recurrent_masks):
 
 # A masked first step outputs zeros on TensorFlow and h_0 on JAX (Keras' own
 # backends differ), so masks with masked first steps start from zero states.
-@pytest.mark.parametrize("mask_name, initial_state", [(None, "random"), ("right_padded", "random"), ("holes", "zeros")])
+@pytest.mark.parametrize(
+    "mask_name, initial_state", [(None, "random"), ("right_padded", "random"), ("holes", "zeros")]
+)
 def test_layer_matches_the_equations(mask_name, initial_state):
     weights = random_weights(seed=2)
-    initial_state = random_states(seed=3) if initial_state == "random" else [np.zeros((BATCH, UNITS), "float32")] * 2
+    initial_state = (
+        random_states(seed=3) if initial_state == "random" else [np.zeros((BATCH, UNITS), "float32")] * 2
+    )
     mask = None if mask_name is None else make_masks()[mask_name]
     layer = ExplicitLSTM(UNITS, return_sequences=True, return_state=True)
     inputs = random_inputs()
