@@ -11,7 +11,7 @@ def window_end(dates, window, day=None):
     end = len(dates) - 1 if day is None else int(dates.searchsorted(day, side="right")) - 1
     if end < FIRST_COMPLETE_DAY + window - 1:
         raise CLIError(
-            f"no full window of {window} days ends on {day or dates[-1].date()}: need {FIRST_COMPLETE_DAY + window} days of prices up to it"
+            f"no full window of {window} days ends on {(day or dates[-1]).date()}: need {FIRST_COMPLETE_DAY + window} days of prices up to it"
         )
     return end
 
