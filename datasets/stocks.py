@@ -79,6 +79,14 @@ def download(ticker, start=None, end=None, cache=None):
         cache: Cache folder; default `cache_dir()`.
     """
     start, end = start or "2010-01-01", end or date.today().isoformat()
+    try:
+        in_order = pd.Timestamp(start) < pd.Timestamp(end)
+    except ValueError:
+        raise StockDataError(
+            f"dates must look like YYYY-MM-DD, got start {start!r} and end {end!r}"
+        ) from None
+    if not in_order:
+        raise StockDataError(f"the start {start} must come before the end {end}")
     path = Path(cache or cache_dir()) / f"{ticker.upper()}_{start}_{end}.csv"
     if path.is_file():
         return Prices(

@@ -130,3 +130,13 @@ def test_download_flattens_ticker_columns_and_caches(tmp_path, monkeypatch):
     assert len(calls) == 1  # read from the cache
     assert "cached" in second.source
     pd.testing.assert_frame_equal(second.frame, first.frame, check_freq=False)
+
+
+@pytest.mark.parametrize(
+    "start, end, message",
+    [("2020-02-01", "2020-01-01", "must come before"), ("2020-13-01", None, "YYYY-MM-DD")],
+)
+def test_download_checks_the_dates_before_asking(tmp_path, monkeypatch, start, end, message):
+    monkeypatch.setattr(yfinance, "download", lambda *args, **kwargs: pytest.fail("no download expected"))
+    with pytest.raises(stocks.StockDataError, match=message):
+        stocks.download("GOOG", start, end, cache=tmp_path)
