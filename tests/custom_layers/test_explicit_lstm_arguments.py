@@ -40,20 +40,20 @@ def test_implementation_must_be_1_or_2(implementation):
 
 @pytest.mark.parametrize("shape", [(BATCH, FEATURES), (BATCH, TIME, FEATURES, 1)])
 def test_inputs_must_be_3d(shape):
-    with pytest.raises(ValueError, match="ndim|rank|dimension"):
+    with pytest.raises(ValueError, match="expected ndim=3"):
         ExplicitLSTM(UNITS)(np.zeros(shape, dtype="float32"))
 
 
 def test_feature_size_must_be_the_one_the_layer_was_built_for():
     layer = ExplicitLSTM(UNITS)
     layer(random_inputs())
-    with pytest.raises(ValueError, match=f"{FEATURES}"):
+    with pytest.raises(ValueError, match=f"to have value {FEATURES}"):
         layer(random_inputs((BATCH, TIME, FEATURES + 1)))
 
 
 def test_feature_size_is_checked_in_a_model():
     model = keras.Sequential([keras.Input((TIME, FEATURES)), ExplicitLSTM(UNITS)])
-    with pytest.raises(ValueError, match="(?i)shape|incompatible"):
+    with pytest.raises(ValueError, match=f"to have value {FEATURES}"):
         model(random_inputs((BATCH, TIME, FEATURES + 2)))
 
 

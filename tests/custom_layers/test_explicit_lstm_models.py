@@ -66,6 +66,7 @@ def regression_data(samples=6):
     return inputs, targets
 
 
+@pytest.mark.slow
 def test_jit_compiled_model_predicts_and_trains_the_same():
     inputs, targets = regression_data()
     custom_model, builtin_model = twin_models()

@@ -3,15 +3,19 @@
 import keras
 import numpy as np
 import pytest
-from lstm_testing import FEATURES, TIME, UNITS, random_inputs
+from lstm_testing import BATCH, FEATURES, TIME, UNITS, random_inputs
 
 from custom_layers import ExplicitLSTM
 
 
-def built(layer_class, input_shape=(2, TIME, FEATURES), **config):
+def built(layer_class, **config):
     layer = layer_class(UNITS, name="lstm", **config)
-    layer.build(input_shape)
+    layer.build((BATCH, TIME, FEATURES))
     return layer
+
+
+def describe_weights(layer):
+    return [(v.path, tuple(v.shape), v.trainable) for v in layer.weights]
 
 
 @pytest.mark.parametrize("use_bias", [True, False])
@@ -19,8 +23,7 @@ def test_variables_have_the_builtin_names_shapes_and_order(use_bias):
     custom, builtin = (
         built(layer_class, use_bias=use_bias) for layer_class in (ExplicitLSTM, keras.layers.LSTM)
     )
-    describe = lambda layer: [(v.path, tuple(v.shape), v.trainable) for v in layer.weights]  # noqa: E731
-    assert describe(custom) == describe(builtin)
+    assert describe_weights(custom) == describe_weights(builtin)
     expected = [("kernel", (FEATURES, 4 * UNITS)), ("recurrent_kernel", (UNITS, 4 * UNITS))]
     expected += [("bias", (4 * UNITS,))] if use_bias else []
     assert [(v.name, tuple(v.shape)) for v in custom.weights] == expected
@@ -57,10 +60,10 @@ def test_regularizers_give_the_builtin_losses():
         "recurrent_regularizer": "l1",
         "bias_regularizer": keras.regularizers.L1L2(0.01, 0.02),
     }
-    config["activity_regularizer"] = "l2"
+    config.update(activity_regularizer="l2", return_sequences=True)
     custom, builtin = (built(layer_class, **config) for layer_class in (ExplicitLSTM, keras.layers.LSTM))
     custom.set_weights(builtin.get_weights())
-    inputs = random_inputs((2, TIME, FEATURES))
+    inputs = random_inputs()
     custom(inputs)
     builtin(inputs)
     custom_losses, builtin_losses = (keras.ops.convert_to_numpy(layer.losses) for layer in (custom, builtin))
