@@ -15,6 +15,12 @@ def test_units_must_be_a_positive_integer(layer_class, units):
         layer_class(units)
 
 
+def test_numpy_integer_units_are_accepted_like_the_builtin():
+    units = np.arange(8)[UNITS]  # as when units come from a NumPy grid of settings
+    assert keras.layers.LSTM(units).get_config()["units"] == UNITS
+    assert ExplicitLSTM(units).get_config()["units"] == UNITS
+
+
 @pytest.mark.parametrize("argument", ["dropout", "recurrent_dropout"])
 @pytest.mark.parametrize("value", [1.5, -0.1])
 def test_dropout_must_be_a_fraction(argument, value):

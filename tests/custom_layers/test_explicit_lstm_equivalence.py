@@ -121,3 +121,17 @@ def test_dropout_is_exact_in_inference(implementation):
         return_sequences=True, dropout=0.4, recurrent_dropout=0.3, implementation=implementation, seed=5
     )
     assert_same_function(custom, builtin, random_inputs(), training=False, mask=make_masks()["holes"])
+
+
+@pytest.mark.parametrize("dtype", ["float64", "mixed_float16"])
+def test_dtype_policy(dtype):
+    custom, builtin = twin_layers(return_sequences=True, dtype=dtype)
+    inputs = random_inputs()
+    custom_outputs, builtin_outputs = custom(inputs), builtin(inputs)
+    assert keras.backend.standardize_dtype(custom_outputs.dtype) == keras.backend.standardize_dtype(
+        builtin_outputs.dtype
+    )
+    tolerance = {"float64": 1e-12, "float32": 1e-5, "float16": 1e-2}[
+        keras.backend.standardize_dtype(custom_outputs.dtype)
+    ]
+    assert_close(custom_outputs, builtin_outputs, tolerance, f"{dtype} output")
