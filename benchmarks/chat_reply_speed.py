@@ -1,0 +1,66 @@
+"""Latency of a 100-character chat reply, written one character at a time.
+
+The decoder's cell is stepped 100 times, carrying its state `[h, c]` (the
+end symbol does not stop it here), after the encoder has read a message once.
+The reply is written warm several times; the median time is printed in ms.
+Without `--model`, a fresh model of the default chat settings is timed
+(the weights do not change the cost).
+
+    python -m benchmarks.chat_reply_speed
+    python -m benchmarks.chat_reply_speed --model runs/chat/<run> --repeats 20
+"""
+
+import argparse
+import os
+import statistics
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", default=None, help="chat run folder or model.keras (default: a fresh model)")
+    parser.add_argument("--layer", choices=["custom", "builtin"], default="custom", help="layer of a fresh model")
+    parser.add_argument("--chars", type=int, default=100, help="reply length in characters")
+    parser.add_argument("--repeats", type=int, default=15, help="timed replies (median taken)")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed replies first")
+    parser.add_argument("--message", default="What is your favorite book?", help="the message replied to")
+    return parser.parse_args(argv)
+
+
+def reply_writer(args):
+    from datasets.dialogs import Vocabulary, load_conversations
+    from demos.chat.model import build_model
+    from demos.chat.prediction import ReplyWriter
+    from demos.chat.settings import Settings
+    from demos.chat.training import load_writer
+    from demos.common import resolve_model_path
+
+    if args.model:
+        writer = load_writer(resolve_model_path("chat", args.model))
+    else:
+        settings = Settings(layer=args.layer)
+        vocabulary = Vocabulary.from_texts(turn for turns in load_conversations() for turn in turns)
+        writer = ReplyWriter(build_model(len(vocabulary), settings), vocabulary, settings.max_prompt_chars, 0)
+    writer.max_reply_chars = args.chars
+    return writer
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    writer = reply_writer(args)
+    seconds = []
+    for repeat in range(args.warmup + args.repeats):
+        start = time.perf_counter()
+        reply = writer.write([args.message], stop_at_end=False)[0]
+        if repeat >= args.warmup:
+            seconds.append(time.perf_counter() - start)
+    print(f"layer: {type(writer.model.get_layer('decoder')).__name__}, reply of {args.chars} steps "
+          f"({len(reply)} characters shown), {args.repeats} repeats")
+    print(f"median {1000 * statistics.median(seconds):.1f} ms, min {1000 * min(seconds):.1f} ms, "
+          f"max {1000 * max(seconds):.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

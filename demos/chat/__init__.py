@@ -1,0 +1,1 @@
+"""Character-level chat with the explicit LSTM: `python -m demos.chat --help`."""

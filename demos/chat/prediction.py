@@ -1,0 +1,78 @@
+"""Writing replies one character at a time, carrying the decoder's LSTM state.
+
+The message is read once by the encoder; then each step feeds one character
+and the state `[h, c]` of the previous step to a one-step copy of the decoder
+(`model.build_step_model`), so a reply costs one LSTM step per character,
+never a re-run of the reply so far.
+"""
+
+import numpy as np
+
+from datasets.dialogs import Vocabulary
+from demos.chat.features import encode_prompt, pad
+from demos.chat.model import build_encoder_model, build_step_model
+
+# Padding, start and unknown are never part of a reply.
+NEVER_WRITTEN = [Vocabulary.PADDING, Vocabulary.START, Vocabulary.UNKNOWN]
+
+
+class ReplyWriter:
+    """Greedy or sampled replies of a trained chat model (see `model.build_model`)."""
+
+    def __init__(self, model, vocabulary, max_prompt_chars, max_reply_chars):
+        self.model = model
+        self.vocabulary = vocabulary
+        self.max_prompt_chars = max_prompt_chars
+        self.max_reply_chars = max_reply_chars
+        self.encoder_model = build_encoder_model(model)
+        self.step_model = build_step_model(model)
+
+    def context(self, messages):
+        """The encoder's last hidden state for each message: `(batch, units)`."""
+        prompts = pad([encode_prompt(self.vocabulary, message, self.max_prompt_chars) for message in messages])
+        return self.encoder_model.predict_on_batch(prompts)
+
+    def write(self, messages, temperature=0.0, top_k=0, seed=None, stop_at_end=True):
+        """One reply per message.
+
+        Args:
+            messages: List of strings (any characters; cut to `max_prompt_chars`).
+            temperature: 0 picks the likeliest character; above 0 samples from
+                the softmax of logits / temperature.
+            top_k: When sampling, draw only among the k likeliest characters (0: all).
+            seed: Seed of the sampling.
+            stop_at_end: False writes `max_reply_chars` steps whatever the
+                model says (to time the writing).
+
+        Returns:
+            A list of strings.
+        """
+        random = np.random.default_rng(seed)
+        context = self.context(messages)
+        batch = len(messages)
+        h = c = np.zeros_like(context)
+        previous = np.full((batch,), Vocabulary.START, dtype="int32")
+        replies = np.zeros((batch, self.max_reply_chars), dtype="int32")
+        done = np.zeros(batch, dtype=bool)
+        for step in range(self.max_reply_chars):
+            logits, h, c = self.step_model.predict_on_batch([previous[:, None], context, h, c])
+            logits[:, NEVER_WRITTEN] = -np.inf
+            previous = choose(logits, temperature, top_k, random)
+            done |= stop_at_end & (previous == Vocabulary.END)
+            replies[:, step] = np.where(done, Vocabulary.PADDING, previous)
+            if done.all():
+                break
+        return [self.vocabulary.decode(reply) for reply in replies]
+
+
+def choose(logits, temperature, top_k, random):
+    """The next character of each row: the argmax, or a sample at `temperature` among the top k."""
+    if temperature <= 0:
+        return logits.argmax(axis=-1).astype("int32")
+    logits = logits.astype("float64") / temperature
+    if 0 < top_k < logits.shape[-1]:
+        threshold = np.sort(logits, axis=-1)[:, -top_k][:, None]
+        logits = np.where(logits < threshold, -np.inf, logits)
+    probabilities = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    probabilities /= probabilities.sum(axis=-1, keepdims=True)
+    return np.array([random.choice(len(row), p=row) for row in probabilities], dtype="int32")

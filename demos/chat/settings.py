@@ -1,0 +1,22 @@
+"""The settings of the chat demo: one dataclass, one field per `train` flag."""
+
+import dataclasses
+
+
+@dataclasses.dataclass
+class Settings:
+    corpus: str | None = None  # YAML file/folder or plain text file; None: the English chatterbot corpus
+    layer: str = "custom"  # "custom" (ExplicitLSTM) or "builtin" (keras.layers.LSTM)
+    epochs: int = 30  # passes over the training pairs
+    batch_size: int = 16  # pairs per gradient step
+    learning_rate: float = 0.01  # Adam's initial learning rate, decayed to 2% of it along a cosine
+    units: int = 256  # LSTM units of the encoder and of the decoder
+    embedding_dim: int = 48  # size of each character's learned vector
+    dropout: float = 0.2  # fraction of the decoder's inputs and outputs dropped in training
+    label_smoothing: float = 0.1  # share of each target's probability spread over all characters
+    max_prompt_chars: int = 64  # longer messages are cut to their first characters
+    max_reply_chars: int = 120  # longer replies are cut (and never end) in training
+    validation_fraction: float = 0.1  # share of conversations held out for validation
+    match_sample: int = 0  # training prompts checked for an exact greedy reply (0: all of them)
+    seed: int = 0  # seeds the split, the weights, batching and sampling
+    out: str | None = None  # run folder; None: a new folder under runs/chat/

@@ -1,0 +1,155 @@
+"""Training the chat model, with its baseline and its measures, in one run."""
+
+import math
+
+import keras
+
+from datasets.dialogs import CorpusError, Vocabulary, dialog_pairs, load_conversations, split_conversations
+from demos.chat.baseline import KneserNey
+from demos.chat.evaluation import bits_per_char, match_rate
+from demos.chat.features import PairBatches, encode_pairs
+from demos.chat.model import build_model, compile_model
+from demos.chat.prediction import ReplyWriter
+from demos.chat.settings import Settings
+from demos.common import (
+    CLIError,
+    Stopwatch,
+    TrainResult,
+    load_model,
+    new_run_dir,
+    plot_history,
+    read_json,
+    save_model,
+    set_seed,
+    write_json,
+    write_settings,
+)
+
+APP = "chat"
+VOCABULARY_FILE = "vocabulary.json"
+BASELINE_MAX_ORDER = 10
+
+
+def prepare_data(settings):
+    """The vocabulary, the distinct training pairs and the validation pairs of the corpus."""
+    try:
+        conversations = load_conversations(settings.corpus)
+    except CorpusError as error:
+        raise CLIError(str(error)) from None
+    training, validation = split_conversations(conversations, settings.validation_fraction, settings.seed)
+    if not training or not validation:
+        raise CLIError(f"the corpus has {len(conversations)} conversation(s): two or more are needed to split it")
+    vocabulary = Vocabulary.from_texts(turn for conversation in training for turn in conversation)
+    # The corpus repeats many pairs; each distinct pair is trained on once per epoch.
+    training_pairs = list(dict.fromkeys(dialog_pairs(training)))
+    return vocabulary, training_pairs, dialog_pairs(validation)
+
+
+def train(settings, initial_weights=None):
+    """Trains on the training conversations; measures on the validation ones; saves the run."""
+    set_seed(settings.seed)
+    vocabulary, training_pairs, validation_pairs = prepare_data(settings)
+    run_dir = new_run_dir(APP, settings.layer, settings.out)
+    training_data = encode_pairs(vocabulary, training_pairs, settings)
+    batches = PairBatches(training_data, settings.batch_size, seed=settings.seed)
+    validation_batches = PairBatches(encode_pairs(vocabulary, validation_pairs, settings), 256)
+    model = build_model(len(vocabulary), settings)
+    if initial_weights is not None:
+        model.set_weights(initial_weights)
+    initial_weights = model.get_weights()
+    compile_model(model, settings, steps=settings.epochs * len(batches))
+    with Stopwatch() as watch:
+        history = fit(model, batches, validation_batches, settings.epochs)
+    writer = ReplyWriter(model, vocabulary, settings.max_prompt_chars, settings.max_reply_chars)
+    match_rate_value, match_prompts = match_rate(writer, training_pairs, settings.match_sample, settings.seed)
+    metrics = {
+        "app": APP,
+        "layer": settings.layer,
+        "epochs": settings.epochs,
+        "train_seconds": watch.seconds,
+        "training_pairs": len(training_pairs),
+        "validation_pairs": len(validation_pairs),
+        "vocabulary_size": len(vocabulary),
+        **validation_scores(model, vocabulary, training_pairs, validation_pairs, settings),
+        "train_prompt_match_rate": match_rate_value,
+        "match_prompts": match_prompts,
+        "sample_replies": sample_replies(writer, training_pairs, validation_pairs),
+        "history": history,
+    }
+    vocabulary.save(run_dir / VOCABULARY_FILE)
+    write_settings(run_dir, settings)
+    write_json(run_dir / "metrics.json", metrics)
+    plot_history(history, run_dir / "history.png", title="chat: bits per reply character")
+    save_model(model, run_dir / "model.keras")
+    sample_inputs = validation_batches[0][0]
+    return TrainResult(metrics, model, initial_weights, tuple(x[:8] for x in sample_inputs), run_dir)
+
+
+def fit(model, batches, validation_batches, epochs):
+    """Trains batch by batch with a progress bar; returns bits per character per epoch.
+
+    (`model.fit` would fix the padded lengths of all batches to those of the
+    first two; here each batch keeps its own length.)
+    """
+    history = {"bits_per_char": [], "val_bits_per_char": []}
+    for epoch in range(epochs):
+        print(f"Epoch {epoch + 1}/{epochs}")
+        progress = keras.utils.Progbar(len(batches), stateful_metrics=["val_bits_per_char"])
+        bits = []
+        for index in range(len(batches)):
+            logs = model.train_on_batch(*batches[index], return_dict=True)
+            bits.append(float(logs["crossentropy"]) / math.log(2))
+            progress.update(index + 1, [("bits_per_char", bits[-1])], finalize=False)
+        batches.on_epoch_end()
+        history["bits_per_char"].append(sum(bits) / len(bits))
+        history["val_bits_per_char"].append(bits_per_char(model, validation_batches))
+        progress.update(len(batches), [("val_bits_per_char", history["val_bits_per_char"][-1])], finalize=True)
+    return history
+
+
+def validation_scores(model, vocabulary, training_pairs, validation_pairs, settings):
+    """Bits per reply character of the model and of the n-gram baseline, on all validation
+    pairs and on those that do not occur in the training part."""
+    seen = set(training_pairs)
+    novel_pairs = [pair for pair in validation_pairs if pair not in seen]
+    baseline = KneserNey(
+        reply_sequences(vocabulary, training_pairs, settings), len(vocabulary), max_order=BASELINE_MAX_ORDER
+    )
+    order, baseline_bits = baseline.best_order(reply_sequences(vocabulary, validation_pairs, settings))
+    scores = {
+        "val_bits_per_char": bits_per_char(model, PairBatches(encode_pairs(vocabulary, validation_pairs, settings), 256)),
+        "baseline_val_bits_per_char": baseline_bits,
+        "baseline": f"interpolated Kneser-Ney character {order}-gram (order best on validation)",
+        "baseline_order": order,
+        "novel_validation_pairs": len(novel_pairs),
+    }
+    if novel_pairs:
+        novel = encode_pairs(vocabulary, novel_pairs, settings)
+        scores["novel_val_bits_per_char"] = bits_per_char(model, PairBatches(novel, 256))
+        scores["baseline_novel_val_bits_per_char"] = baseline.bits_per_char(
+            reply_sequences(vocabulary, novel_pairs, settings), order
+        )
+    return scores
+
+
+def reply_sequences(vocabulary, pairs, settings):
+    """Each reply as the start symbol then its targets (`features.encode_reply`), for the baseline."""
+    _, _, targets = encode_pairs(vocabulary, pairs, settings)
+    return [[Vocabulary.START] + sequence for sequence in targets]
+
+
+def sample_replies(writer, training_pairs, validation_pairs, count=3):
+    """Greedy replies to the first few training and validation prompts: `[[message, reply], ...]`."""
+    messages = [prompt for prompt, _ in training_pairs[:count] + validation_pairs[:count]]
+    return [[message, reply] for message, reply in zip(messages, writer.write(messages), strict=True)]
+
+
+def load_writer(model_path):
+    """A `ReplyWriter` for a saved run: its model, vocabulary and settings."""
+    run_dir = model_path.parent
+    for name in (VOCABULARY_FILE, "settings.json"):
+        if not (run_dir / name).is_file():
+            raise CLIError(f"{run_dir / name} is missing: pass a run folder written by `python -m demos.chat train`")
+    settings = Settings(**read_json(run_dir / "settings.json"))
+    vocabulary = Vocabulary.load(run_dir / VOCABULARY_FILE)
+    return ReplyWriter(load_model(model_path), vocabulary, settings.max_prompt_chars, settings.max_reply_chars)

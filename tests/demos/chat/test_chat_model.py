@@ -1,0 +1,98 @@
+"""Features, the step-by-step reply writer, the n-gram baseline and the measures."""
+
+import math
+
+import numpy as np
+import pytest
+
+from datasets.dialogs import Vocabulary
+from demos.chat.baseline import KneserNey
+from demos.chat.evaluation import bits_per_char, match_rate
+from demos.chat.features import PairBatches, encode_pairs, encode_reply
+from demos.chat.model import build_model
+from demos.chat.prediction import NEVER_WRITTEN, ReplyWriter
+from demos.chat.settings import Settings
+
+PAIRS = [("Hello", "Hi there!"), ("How are you?", "Fine."), ("What is AI?", "A field of computer science.")] * 3
+VOCABULARY = Vocabulary.from_texts(text for pair in PAIRS for text in pair)
+
+
+def test_encode_reply_adds_start_and_end_and_cuts_long_replies():
+    ids = VOCABULARY.encode("Hi there!")
+    inputs, targets = encode_reply(VOCABULARY, "Hi there!", max_chars=20)
+    assert inputs == [Vocabulary.START, *ids] and targets == [*ids, Vocabulary.END]
+    inputs, targets = encode_reply(VOCABULARY, "Hi there!", max_chars=4)
+    assert inputs == [Vocabulary.START, *ids[:4]] and targets == ids[:5]  # cut: no end symbol
+
+
+def test_batches_are_padded_per_batch_and_seeded():
+    settings = Settings(max_reply_chars=40)
+    encoded = encode_pairs(VOCABULARY, PAIRS, settings)
+    batches = PairBatches(encoded, batch_size=4, seed=1)
+    assert len(batches) == 3
+    (prompts, inputs), targets = batches[0]
+    assert prompts.dtype == np.int32 and inputs.shape == targets.shape
+    assert sum(batches[i][0][0].shape[0] for i in range(len(batches))) == len(PAIRS)
+    assert np.all((targets == 0) == (inputs == 0))  # padding in the same places
+    again = PairBatches(encoded, batch_size=4, seed=1)
+    assert all(np.array_equal(batches[i][1], again[i][1]) for i in range(3))
+
+
+@pytest.mark.parametrize("layer", ["custom", "builtin"])
+def test_step_by_step_reply_is_the_full_models_greedy_choice(layer):
+    settings = Settings(layer=layer, units=12, embedding_dim=6, max_reply_chars=15)
+    model = build_model(len(VOCABULARY), settings)
+    writer = ReplyWriter(model, VOCABULARY, settings.max_prompt_chars, settings.max_reply_chars)
+    prompt = "How are you?"
+    reply = writer.write([prompt])[0]
+    ids = VOCABULARY.encode(reply)
+    logits = model.predict_on_batch(
+        (np.array([VOCABULARY.encode(prompt)]), np.array([[Vocabulary.START, *ids]], dtype="int32"))
+    )
+    logits[..., NEVER_WRITTEN] = -np.inf
+    chosen = logits[0].argmax(axis=-1)
+    assert list(chosen[: len(ids)]) == ids  # each character: the argmax given the whole prefix
+    assert len(ids) == settings.max_reply_chars or chosen[len(ids)] == Vocabulary.END
+
+
+def test_sampling_follows_the_seed():
+    settings = Settings(units=8, embedding_dim=4, max_reply_chars=20)
+    writer = ReplyWriter(build_model(len(VOCABULARY), settings), VOCABULARY, 64, 20)
+    first = writer.write(["Hello", "What is AI?"], temperature=2.0, top_k=5, seed=3)
+    assert writer.write(["Hello", "What is AI?"], temperature=2.0, top_k=5, seed=3) == first
+    assert writer.write(["Hello"], stop_at_end=False)[0].__len__() <= 20
+
+
+def test_bits_per_char_of_an_untrained_model_is_near_uniform():
+    settings = Settings(units=8, embedding_dim=4)
+    model = build_model(len(VOCABULARY), settings)
+    bits = bits_per_char(model, PairBatches(encode_pairs(VOCABULARY, PAIRS, settings), 4))
+    assert abs(bits - math.log2(len(VOCABULARY))) < 0.5
+
+
+def test_kneser_ney_is_a_distribution_and_learns_repeated_text():
+    sequences = [[Vocabulary.START, *VOCABULARY.encode(reply), Vocabulary.END] for _, reply in PAIRS]
+    model = KneserNey(sequences, len(VOCABULARY), max_order=5)
+    context = sequences[0][:4]
+    for order in (1, 3, 5):
+        assert sum(model.probability(context, token, order) for token in range(len(VOCABULARY))) == pytest.approx(1)
+    order, bits = model.best_order(sequences)
+    assert order > 2 and bits < model.bits_per_char(sequences, 1) / 3
+
+
+class ScriptedWriter:
+    """Stands in for `ReplyWriter`: replies from a fixed table."""
+
+    def __init__(self, replies):
+        self.replies = replies
+
+    def write(self, messages):
+        return [self.replies.get(message, "") for message in messages]
+
+
+def test_match_rate_counts_any_corpus_reply_of_a_prompt():
+    pairs = [("a", "x"), ("a", "y"), ("b", "z"), ("c", "w")]
+    writer = ScriptedWriter({"a": "y", "b": "z", "c": "nope"})
+    assert match_rate(writer, pairs) == (2 / 3, 3)
+    rate, checked = match_rate(writer, pairs, sample_size=2, seed=0)
+    assert checked == 2 and rate in (0.0, 0.5, 1.0)
