@@ -28,11 +28,11 @@ from demos.speech.settings import Settings
 TRAIN_FLAGS = {
     "data_dir": "folder of FSDD WAV files; if not given: $FSDD_DIR, the Keras cache, else a download",
     "layer": "LSTM implementation: custom (ExplicitLSTM) or builtin (keras.layers.LSTM)",
-    "epochs": "most epochs; early stopping on the validation part usually ends sooner",
+    "epochs": "most epochs; early stopping on the validation part may end sooner",
     "test_speakers": "comma-separated speakers held out as the test set, e.g. theo; if not given: the official split",
     "seed": "random seed of data shuffling and weight initialization",
     "out": "run folder; if not given: runs/speech/<time>-<layer>",
-    "features": "logmel (log-mel spectrogram) or mfcc (13 MFCCs with deltas and delta-deltas)",
+    "features": "mfcc (13 MFCCs with deltas and delta-deltas) or logmel (log-mel spectrogram)",
     "n_mels": "mel bands",
     "n_mfcc": "cepstral coefficients before deltas (with --features mfcc)",
     "n_fft": "analysis window in samples at 8 kHz",
@@ -79,8 +79,8 @@ def train_command(args):
     result = train(settings_from_args(Settings, args))
     metrics = result.metrics
     rows = [
-        (f"{metrics['layer']} LSTM", metrics["test_accuracy"], metrics["test_count"]),
-        ("baseline: logistic regression", metrics["baseline_test_accuracy"], metrics["test_count"]),
+        (f"{metrics['layer']} LSTM", f"{metrics['test_accuracy']:.2%}", metrics["test_count"]),
+        ("baseline: logistic regression", f"{metrics['baseline_test_accuracy']:.2%}", metrics["test_count"]),
     ]
     print(f"\nsplit: {metrics['split']}; {metrics['epochs']} epochs in {metrics['train_seconds']:.0f} s")
     print(format_table(rows, ["model", "test accuracy", "test utterances"]))

@@ -88,7 +88,7 @@ def cut_validation(everything, train_indices, settings):
 
 
 def pad(features):
-    """Frame arrays of varying length as one zero-padded batch `(batch, longest, feature_count)`."""
+    """Frame arrays of varying length as one zero-padded batch `(batch, longest, features)`."""
     return keras.utils.pad_sequences(features, padding="post", dtype="float32", value=PAD_VALUE)
 
 

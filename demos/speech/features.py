@@ -21,13 +21,8 @@ def feature_settings(settings):
     return {name: getattr(settings, name) for name in FEATURE_FIELDS}
 
 
-def feature_count(settings):
-    """Values per frame."""
-    return settings.n_mels if settings.features == "logmel" else 3 * settings.n_mfcc
-
-
 def signal_features(signal, settings):
-    """Frames `(time, feature_count)` of a mono 8 kHz signal: log-mel in dB, or MFCCs with deltas."""
+    """Frames `(time, features)` of a mono 8 kHz signal: log-mel in dB, or MFCCs with deltas."""
     signal, _ = librosa.effects.trim(
         signal, top_db=settings.trim_db, frame_length=settings.n_fft, hop_length=settings.hop_length
     )

@@ -7,7 +7,7 @@ import dataclasses
 class Settings:
     data_dir: str | None = None  # folder of FSDD WAV files; None: $FSDD_DIR, the Keras cache, or download
     test_speakers: str | None = None  # speakers held out as the test set (comma-separated); None: official split
-    features: str = "logmel"  # "logmel" (log-mel spectrogram) or "mfcc" (MFCCs with deltas and delta-deltas)
+    features: str = "mfcc"  # "mfcc" (MFCCs with deltas and delta-deltas) or "logmel" (log-mel spectrogram)
     n_mels: int = 40  # mel bands
     n_mfcc: int = 13  # cepstral coefficients before deltas (features="mfcc")
     n_fft: int = 256  # analysis window in samples at 8 kHz (32 ms)
@@ -19,7 +19,7 @@ class Settings:
     dropout: float = 0.3  # dropout before the classifier
     batch_size: int = 32  # utterances per training step
     learning_rate: float = 2e-3  # Adam's learning rate
-    epochs: int = 40  # most epochs; early stopping usually ends sooner
+    epochs: int = 25  # most epochs; early stopping may end sooner
     patience: int = 6  # epochs without a better validation loss before stopping
     validation_fraction: float = 0.1  # part of the training set held out for early stopping
     seed: int = 42  # seeds data shuffling and weight initialization
