@@ -1,4 +1,4 @@
-"""Helpers for the tests of `custom_layers`: twin layers, gradients, errors.
+"""Helpers for the tests of `custom_layers`: twin layers, inputs, masks, gradients, relative errors.
 
 Gradients are taken the way each backend's own trainer takes them:
 `tf.GradientTape` on TensorFlow, `jax.value_and_grad` over
@@ -54,15 +54,18 @@ def randomize_weights(layer, seed=0):
     layer.set_weights([rng.normal(scale=0.5, size=w.shape).astype(w.dtype) for w in layer.get_weights()])
 
 
-def twin_layers(input_shape=(BATCH, TIME, FEATURES), units=UNITS, **config):
-    """A built `keras.layers.LSTM` with random weights and an `ExplicitLSTM` given its weights."""
-    builtin = keras.layers.LSTM(units, **config)
-    custom = ExplicitLSTM(units, **config)
+def with_shared_weights(custom, builtin, input_shape=(BATCH, TIME, FEATURES)):
+    """Builds both layers, gives `builtin` random weights and copies them into `custom`."""
     builtin.build(input_shape)
     custom.build(input_shape)
     randomize_weights(builtin)
     custom.set_weights(builtin.get_weights())
     return custom, builtin
+
+
+def twin_layers(input_shape=(BATCH, TIME, FEATURES), units=UNITS, **config):
+    """`(ExplicitLSTM, keras.layers.LSTM)` with the same config and the same random weights."""
+    return with_shared_weights(ExplicitLSTM(units, **config), keras.layers.LSTM(units, **config), input_shape)
 
 
 def outputs_and_gradients(layer, inputs, initial_state=None, **call_kwargs):

@@ -12,23 +12,15 @@ from lstm_testing import (
     make_masks,
     random_inputs,
     randomize_weights,
-    twin_layers,
+    with_shared_weights,
 )
 
 from custom_layers import ExplicitLSTM, ExplicitLSTMCell
 
 
-def built_with_same_weights(custom, builtin, input_shape):
-    builtin.build(input_shape)
-    custom.build(input_shape)
-    randomize_weights(builtin)
-    custom.set_weights(builtin.get_weights())
-    return custom, builtin
-
-
 def test_bidirectional():
     inputs = random_inputs()
-    custom, builtin = built_with_same_weights(
+    custom, builtin = with_shared_weights(
         keras.layers.Bidirectional(ExplicitLSTM(UNITS, return_sequences=True)),
         keras.layers.Bidirectional(keras.layers.LSTM(UNITS, return_sequences=True)),
         inputs.shape,
@@ -40,7 +32,7 @@ def test_bidirectional():
 def test_rnn_of_the_cell(mask_name):
     inputs = random_inputs()
     options = {"return_sequences": True, "return_state": True}
-    custom, builtin = built_with_same_weights(
+    custom, builtin = with_shared_weights(
         keras.layers.RNN(ExplicitLSTMCell(UNITS, dropout=0.2), **options),
         keras.layers.RNN(keras.layers.LSTMCell(UNITS, dropout=0.2), **options),
         inputs.shape,
@@ -49,11 +41,11 @@ def test_rnn_of_the_cell(mask_name):
     assert_same_function(custom, builtin, inputs, mask=mask, training=False)
 
 
-def twin_models(**lstm_config):
-    """Two compiled-ready regressors `Input -> LSTM -> Dense(1)`, the same weights."""
-    lstms = twin_layers(**lstm_config)
+def twin_models():
+    """`(custom, builtin)` regressors `Input -> LSTM -> Dense(1)` with the same random weights."""
     models = [
-        keras.Sequential([keras.Input((TIME, FEATURES)), lstm, keras.layers.Dense(1)]) for lstm in lstms
+        keras.Sequential([keras.Input((TIME, FEATURES)), lstm_class(UNITS), keras.layers.Dense(1)])
+        for lstm_class in (ExplicitLSTM, keras.layers.LSTM)
     ]
     randomize_weights(models[1], seed=1)
     models[0].set_weights(models[1].get_weights())
