@@ -42,3 +42,17 @@ def test_no_dropout_trains_like_inference():
     layer = seeded_layer()
     inputs = random_inputs()
     assert_close(layer(inputs, training=True), layer(inputs, training=False), 0.0, "training without dropout")
+
+
+@pytest.mark.parametrize("implementation", [1, 2])
+def test_input_dropout_mask_is_the_same_at_every_step(implementation):
+    """As in Keras, one mask per sequence: with constant inputs and no memory, h_t is constant."""
+    layer = seeded_layer(dropout=0.5, implementation=implementation)
+    kernel, _, bias = layer.get_weights()
+    kernel[:, UNITS : 2 * UNITS] = 0.0
+    bias[UNITS : 2 * UNITS] = -100.0  # forget gate shut: C_t depends on x_t only
+    layer.set_weights([kernel, np.zeros((UNITS, 4 * UNITS), "float32"), bias])  # no h_{t-1} either
+    inputs = np.ones((BATCH, TIME, kernel.shape[0]), "float32")
+    outputs = keras.ops.convert_to_numpy(layer(inputs, training=True))
+    assert_close(outputs, np.repeat(outputs[:, :1], TIME, axis=1), 1e-6, "h_t over time")
+    assert not np.allclose(outputs, keras.ops.convert_to_numpy(layer(inputs, training=False)))
