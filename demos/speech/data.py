@@ -2,6 +2,7 @@
 
 import dataclasses
 import math
+from collections import Counter
 
 import keras
 import numpy as np
@@ -79,11 +80,15 @@ def parse_speakers(text):
 
 
 def cut_validation(everything, train_indices, settings):
+    """Splits training indices into fit and validation parts, stratified by digit and speaker if possible."""
     strata = [f"{everything.digits[i]}-{everything.speakers[i]}" for i in train_indices]
-    counts = {stratum: strata.count(stratum) for stratum in strata}
-    stratify = strata if min(counts.values()) >= 2 and len(counts) <= settings.validation_fraction * len(strata) else None
+    validation_size = math.ceil(settings.validation_fraction * len(strata))
+    can_stratify = min(Counter(strata).values()) >= 2 and len(set(strata)) <= validation_size
     return train_test_split(
-        train_indices, test_size=settings.validation_fraction, random_state=settings.seed, stratify=stratify
+        train_indices,
+        test_size=validation_size,
+        random_state=settings.seed,
+        stratify=strata if can_stratify else None,
     )
 
 

@@ -9,6 +9,7 @@ from sklearn.metrics import ConfusionMatrixDisplay
 from datasets import fsdd
 from demos.common import (
     MODEL_FILE,
+    CLIError,
     Stopwatch,
     TrainResult,
     history_dict,
@@ -29,6 +30,7 @@ SAMPLE_COUNT = 8  # held-out utterances returned in `TrainResult.sample_inputs`
 
 def train(settings, initial_weights=None):
     """Trains a spoken-digit classifier and writes its run folder; returns a `TrainResult`."""
+    check_settings(settings)
     set_seed(settings.seed)
     lstm = lstm_class(settings.layer)
     with Stopwatch() as loading:
@@ -73,6 +75,17 @@ def train(settings, initial_weights=None):
     plot_confusion(actual, predicted, run_dir / "confusion.png", metrics)
     sample_inputs = pad(data.test.features[:SAMPLE_COUNT])
     return TrainResult(metrics, model, initial_weights, sample_inputs, run_dir)
+
+
+def check_settings(settings):
+    """Numbers out of range are the user's mistake: one line each."""
+    for name in ("epochs", "units", "batch_size", "n_mels", "n_mfcc", "n_fft", "hop_length"):
+        if getattr(settings, name) < 1:
+            raise CLIError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(settings, name)}")
+    if not 0 <= settings.dropout < 1:
+        raise CLIError(f"--dropout must be at least 0 and below 1, got {settings.dropout}")
+    if not 0 < settings.validation_fraction < 1:
+        raise CLIError(f"--validation-fraction must be between 0 and 1, got {settings.validation_fraction}")
 
 
 def predict_part(model, part, batch_size):

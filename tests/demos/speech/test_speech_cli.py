@@ -111,3 +111,22 @@ def test_train_returns_the_contract_with_the_same_numbers(workdir, digits_dir, m
     outputs = result.model.predict(result.sample_inputs, verbose=0)
     assert outputs.shape == (len(result.sample_inputs), 10)
     np.testing.assert_allclose(outputs.sum(axis=1), 1.0, rtol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["--layer", "gru"], "--layer must be 'custom' or 'builtin'"),
+        (["--epochs", "0"], "--epochs must be at least 1"),
+        (["--validation-fraction", "1.5"], "--validation-fraction must be between 0 and 1"),
+        (["--features", "wavelets"], "--features must be one of"),
+        (["--data-dir", "no/such/folder"], "no/such/folder (data folder) is not a folder"),
+    ],
+)
+def test_train_errors_are_one_line(digits_dir, tmp_path, monkeypatch, capsys, arguments, message):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exit_info:
+        run_cli(main, ["train", "--data-dir", str(digits_dir), *arguments])
+    error = capsys.readouterr().err.strip()
+    assert exit_info.value.code == 2 and error.startswith("error: ") and message in error and "\n" not in error
+    assert not (tmp_path / "runs").exists()
