@@ -66,7 +66,7 @@ def build_parser():
     ):
         command = commands.add_parser(name, help=help_text, formatter_class=HelpFormatter)
         command.add_argument("file", metavar="FILE.wav", help="audio file (any sample rate, mono or stereo)")
-        command.add_argument("--model", help="run folder of `train` or its model.keras (default: the latest run)")
+        command.add_argument("--model", help="run folder of `train` or its model.keras; if not given: the latest run")
         command.set_defaults(command=function)
     commands.choices["predict"].add_argument("--top", type=int, default=3, help="how many digits to list")
     commands.choices["explain"].add_argument("--out", help="PNG to write; if not given: gates-<file>.png in the run folder")
