@@ -12,7 +12,7 @@ def bits_per_char(model, batches):
     """Mean -log2 P(next reply character) over the reply characters and end symbols of `batches`."""
     bits, count = 0.0, 0
     for index in range(len(batches)):
-        inputs, targets = batches[index]
+        inputs, targets, _ = batches[index]
         log_probabilities = log_softmax(np.asarray(model.predict_on_batch(inputs), dtype="float64"), axis=-1)
         picked = np.take_along_axis(log_probabilities, targets[..., None], axis=-1)[..., 0]
         known = targets != Vocabulary.PADDING

@@ -39,7 +39,9 @@ def pad(sequences):
 
 
 class PairBatches(keras.utils.PyDataset):
-    """Batches of `((prompt, reply_input), reply_target)`, each padded to its own longest pair.
+    """Batches of `((prompt, reply_input), reply_target, weight)`, each padded to its own longest pair.
+
+    The weight is 1 for reply characters and 0 for padding.
 
     With `seed`, pairs are reshuffled every epoch, then grouped with pairs of
     similar reply length (less padding, less work); without it, they keep
@@ -74,4 +76,4 @@ class PairBatches(keras.utils.PyDataset):
         prompts = pad([self.prompts[k] for k in rows])
         inputs = pad([self.inputs[k] for k in rows])
         targets = pad([self.targets[k] for k in rows])
-        return (prompts, inputs), targets
+        return (prompts, inputs), targets, (targets != Vocabulary.PADDING).astype("float32")

@@ -43,15 +43,18 @@ def build_model(vocabulary_size, settings):
 
 @keras.saving.register_keras_serializable(package="chat")
 class SmoothedCrossentropy(keras.losses.Loss):
-    """Cross-entropy of integer targets against logits, with label smoothing; id 0 (padding) costs nothing.
+    """Cross-entropy of integer targets against logits, with label smoothing.
+
+    Id 0 (padding) costs nothing; the batch loss is the mean over the
+    characters of weight 1 (`features.PairBatches` gives padding weight 0).
 
     The target gets `1 - smoothing` of the probability and every id an equal
     share of `smoothing`: the model is never pushed to certainty, which keeps
     it from betting everything on a memorized character.
     """
 
-    def __init__(self, smoothing=0.0, name="smoothed_crossentropy", **kwargs):
-        super().__init__(name=name, **kwargs)
+    def __init__(self, smoothing=0.0, name="smoothed_crossentropy", reduction="mean_with_sample_weight", **kwargs):
+        super().__init__(name=name, reduction=reduction, **kwargs)
         self.smoothing = smoothing
 
     def call(self, targets, logits):
@@ -66,15 +69,11 @@ class SmoothedCrossentropy(keras.losses.Loss):
 
 
 def compile_model(model, settings, steps):
-    """Adam with a cosine learning-rate decay over `steps`; loss on reply characters only.
-
-    The metric `crossentropy` is the plain cross-entropy (nats per character).
-    """
+    """Adam with a cosine learning-rate decay over `steps`; loss on reply characters only."""
     schedule = keras.optimizers.schedules.CosineDecay(settings.learning_rate, decay_steps=steps, alpha=0.02)
     model.compile(
         optimizer=keras.optimizers.Adam(schedule, clipnorm=1.0),
         loss=SmoothedCrossentropy(settings.label_smoothing),
-        metrics=[keras.metrics.SparseCategoricalCrossentropy(from_logits=True, name="crossentropy")],
     )
 
 

@@ -12,8 +12,8 @@ class Settings:
     learning_rate: float = 0.01  # Adam's initial learning rate, decayed to 2% of it along a cosine
     units: int = 256  # LSTM units of the encoder and of the decoder
     embedding_dim: int = 48  # size of each character's learned vector
-    dropout: float = 0.2  # fraction of the decoder's inputs and outputs dropped in training
-    label_smoothing: float = 0.1  # share of each target's probability spread over all characters
+    dropout: float = 0.0  # fraction of the decoder's inputs and outputs dropped in training
+    label_smoothing: float = 0.0  # share of each target's probability spread over all characters
     max_prompt_chars: int = 64  # longer messages are cut to their first characters
     max_reply_chars: int = 120  # longer replies are cut (and never end) in training
     validation_fraction: float = 0.1  # share of conversations held out for validation

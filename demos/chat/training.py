@@ -1,7 +1,5 @@
 """Training the chat model, with its baseline and its measures, in one run."""
 
-import math
-
 import keras
 
 from datasets.dialogs import CorpusError, Vocabulary, dialog_pairs, load_conversations, split_conversations
@@ -79,32 +77,44 @@ def train(settings, initial_weights=None):
     vocabulary.save(run_dir / VOCABULARY_FILE)
     write_settings(run_dir, settings)
     write_json(run_dir / "metrics.json", metrics)
-    plot_history(history, run_dir / "history.png", title="chat: bits per reply character")
+    plot_history(history, run_dir / "history.png", title="chat: label-smoothed loss, nats per reply character")
     save_model(model, run_dir / "model.keras")
     sample_inputs = validation_batches[0][0]
     return TrainResult(metrics, model, initial_weights, tuple(x[:8] for x in sample_inputs), run_dir)
 
 
 def fit(model, batches, validation_batches, epochs):
-    """Trains batch by batch with a progress bar; returns bits per character per epoch.
+    """Trains batch by batch with a progress bar.
 
+    Returns the history per epoch: `loss` and `val_loss` (the label-smoothed
+    training objective, nats per reply character) and `val_bits_per_char`.
     (`model.fit` would fix the padded lengths of all batches to those of the
     first two; here each batch keeps its own length.)
     """
-    history = {"bits_per_char": [], "val_bits_per_char": []}
+    history = {"loss": [], "val_loss": [], "val_bits_per_char": []}
     for epoch in range(epochs):
         print(f"Epoch {epoch + 1}/{epochs}")
-        progress = keras.utils.Progbar(len(batches), stateful_metrics=["val_bits_per_char"])
-        bits = []
+        progress = keras.utils.Progbar(len(batches), stateful_metrics=["val_loss", "val_bits_per_char"])
+        losses = []
         for index in range(len(batches)):
-            logs = model.train_on_batch(*batches[index], return_dict=True)
-            bits.append(float(logs["crossentropy"]) / math.log(2))
-            progress.update(index + 1, [("bits_per_char", bits[-1])], finalize=False)
+            losses.append(float(model.train_on_batch(*batches[index])))
+            progress.update(index + 1, [("loss", losses[-1])], finalize=False)
         batches.on_epoch_end()
-        history["bits_per_char"].append(sum(bits) / len(bits))
+        history["loss"].append(sum(losses) / len(losses))
+        history["val_loss"].append(mean_loss(model, validation_batches))
         history["val_bits_per_char"].append(bits_per_char(model, validation_batches))
-        progress.update(len(batches), [("val_bits_per_char", history["val_bits_per_char"][-1])], finalize=True)
+        progress.update(len(batches), [(name, history[name][-1]) for name in ("val_loss", "val_bits_per_char")])
     return history
+
+
+def mean_loss(model, batches):
+    """The training objective on `batches` (no dropout), weighted by reply characters."""
+    total, count = 0.0, 0.0
+    for index in range(len(batches)):
+        inputs, targets, weights = batches[index]
+        total += float(model.test_on_batch(inputs, targets, weights)) * weights.sum()
+        count += weights.sum()
+    return total / count
 
 
 def validation_scores(model, vocabulary, training_pairs, validation_pairs, settings):

@@ -30,10 +30,11 @@ def test_batches_are_padded_per_batch_and_seeded():
     encoded = encode_pairs(VOCABULARY, PAIRS, settings)
     batches = PairBatches(encoded, batch_size=4, seed=1)
     assert len(batches) == 3
-    (prompts, inputs), targets = batches[0]
+    (prompts, inputs), targets, weights = batches[0]
     assert prompts.dtype == np.int32 and inputs.shape == targets.shape
     assert sum(batches[i][0][0].shape[0] for i in range(len(batches))) == len(PAIRS)
     assert np.all((targets == 0) == (inputs == 0))  # padding in the same places
+    assert np.array_equal(weights, targets != 0)
     again = PairBatches(encoded, batch_size=4, seed=1)
     assert all(np.array_equal(batches[i][1], again[i][1]) for i in range(3))
 
