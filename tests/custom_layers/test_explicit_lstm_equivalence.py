@@ -35,8 +35,7 @@ def test_output_options(return_sequences, return_state, go_backwards):
 @pytest.mark.parametrize(
     "config",
     [
-        {"unroll": True, "return_sequences": True, "return_state": True},
-        {"unroll": True, "go_backwards": True},
+        {"unroll": True, "go_backwards": True, "return_sequences": True, "return_state": True},
         {"use_bias": False, "return_sequences": True},
         {"unit_forget_bias": False, "bias_initializer": "ones"},
         {"activation": "relu", "return_sequences": True},
