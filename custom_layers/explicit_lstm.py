@@ -11,6 +11,7 @@ from keras.src import backend, tree
 from keras.src.layers.rnn.dropout_rnn_cell import DropoutRNNCell
 
 from custom_layers.lstm_step import lstm_step
+from custom_layers.recurrence import run_chunked
 
 PACKAGE = "lstm_lab"
 
@@ -397,24 +398,16 @@ class ExplicitLSTM(keras.layers.RNN):
     def inner_loop(self, sequences, initial_state, mask, training=False):
         if tree.is_nested(mask):
             mask = mask[0]
-        cell = self.cell
-        # W x_t + b for every t in one product: (batch, time, 4 * units).
-        x_projection = cell.project_inputs(sequences, training)
-
-        def step(x_projection_t, states):
-            result = cell.step(x_projection_t, states, training)
-            return result.hidden_state, [result.hidden_state, result.cell_state]
-
-        return backend.rnn(
-            step,
-            x_projection,
-            list(initial_state),
-            go_backwards=self.go_backwards,
+        return run_chunked(
+            self.cell,
+            sequences,
+            initial_state,
             mask=mask,
+            go_backwards=self.go_backwards,
             unroll=self.unroll,
-            input_length=sequences.shape[1],
             zero_output_for_mask=self.zero_output_for_mask,
-            return_all_outputs=self.return_sequences,
+            return_sequences=self.return_sequences,
+            training=training,
         )
 
     def get_config(self):

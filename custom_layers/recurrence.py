@@ -1,0 +1,108 @@
+"""The recurrent loop of `ExplicitLSTM`, run a chunk of time steps at a time.
+
+Per chunk of `chunk_size` steps the loop makes one input product `W x + b`
+for all of the chunk's steps, then runs `lstm_step` on each of them, written
+out (unrolled) in the loop body. Compared with one loop iteration per step
+(what `keras.layers.LSTM` does on the CPU) this removes the per-step input
+product, most of the loop's own bookkeeping and, under XLA, the cost of
+slicing a wide projected sequence inside the loop. The results are the same:
+masked steps carry the state over and repeat the previous output (or zeros
+with `zero_output_for_mask`), exactly as Keras' `backend.rnn` does.
+"""
+
+from keras import backend as keras_backend
+from keras import ops
+from keras.src import backend
+
+# Steps unrolled per loop iteration; measured with benchmarks/lstm_speed.py.
+CHUNK_SIZE = 8
+
+
+def run_chunked(cell, sequences, initial_state, mask=None, go_backwards=False, unroll=False,
+                zero_output_for_mask=False, return_sequences=False, training=False, chunk_size=CHUNK_SIZE):
+    """Runs `cell` over `sequences` `(batch, time, features)`.
+
+    Returns `(last_output, outputs, [h, c])` like Keras' `backend.rnn`:
+    `outputs` is `(batch, time, units)` when `return_sequences`, else
+    `(batch, 1, units)`; in processing order (reversed with `go_backwards`).
+    """
+    time_steps = sequences.shape[1]
+    if go_backwards:
+        sequences = ops.flip(sequences, axis=1)
+        mask = None if mask is None else ops.flip(mask, axis=1)
+    if mask is not None:
+        mask = ops.cast(mask, "bool")
+    if time_steps is None:
+        chunk_size = 1  # unknown length: one step per iteration
+    elif unroll or time_steps <= chunk_size:
+        chunk_size = time_steps  # a single chunk: no loop at all
+    states = list(initial_state)
+    if mask is not None and not zero_output_for_mask:
+        states.append(_first_previous_output(states[0], unroll))
+    full = time_steps - time_steps % chunk_size if time_steps is not None else None
+    pieces = []
+    if full is None or full > chunk_size:
+        outputs, states = _loop_over_chunks(cell, sequences[:, :full], mask if mask is None else mask[:, :full],
+                                            states, chunk_size, return_sequences, zero_output_for_mask, training)
+        pieces.append(outputs)
+        rest = slice(full, None)
+    else:
+        rest = slice(0, None)
+    if full is not None and rest.start != time_steps:
+        outputs, states = _run_chunk(cell, sequences[:, rest], None if mask is None else mask[:, rest],
+                                     states, zero_output_for_mask, training)
+        pieces.append(outputs)
+    last_output = pieces[-1][:, -1]
+    if return_sequences:
+        outputs = pieces[0] if len(pieces) == 1 else ops.concatenate(pieces, axis=1)
+    else:
+        outputs = ops.expand_dims(last_output, 1)
+    return last_output, outputs, states[:2]
+
+
+def _first_previous_output(h_0, unroll):
+    # What a masked first step outputs: zeros in Keras' TensorFlow loop and in
+    # unrolled loops, h_0 in its JAX scan. Follow keras.layers.LSTM on each backend.
+    return ops.zeros_like(h_0) if unroll or keras_backend.backend() == "tensorflow" else h_0
+
+
+def _loop_over_chunks(cell, sequences, mask, states, chunk_size, return_sequences, zero_output_for_mask, training):
+    """Loops `_run_chunk` over `(batch, chunks * chunk_size, ...)` inputs."""
+    batch = ops.shape(sequences)[0]
+    features = sequences.shape[-1]
+    chunks = ops.reshape(sequences, (batch, -1, chunk_size, features))  # (batch, chunks, chunk_size, features)
+    inputs = chunks if mask is None else (chunks, ops.reshape(mask, (batch, -1, chunk_size)))
+
+    def chunk_step(chunk_inputs, chunk_states):
+        chunk, chunk_mask = chunk_inputs if mask is not None else (chunk_inputs, None)
+        outputs, new_states = _run_chunk(cell, chunk, chunk_mask, list(chunk_states), zero_output_for_mask, training)
+        return outputs, new_states
+
+    _, outputs, states = backend.rnn(
+        chunk_step, inputs, states, input_length=chunks.shape[1], return_all_outputs=return_sequences
+    )
+    if return_sequences:
+        outputs = ops.reshape(outputs, (batch, -1, outputs.shape[-1]))  # (batch, time, units)
+    else:
+        outputs = outputs[:, -1]  # (batch, chunk_size, units): the last chunk
+    return outputs, list(states)
+
+
+def _run_chunk(cell, chunk, chunk_mask, states, zero_output_for_mask, training):
+    """Runs the steps of one chunk `(batch, steps, features)`, unrolled."""
+    x_projections = ops.unstack(cell.project_inputs(chunk, training), axis=1)  # each (batch, 4 * units)
+    step_masks = [None] * len(x_projections) if chunk_mask is None else ops.unstack(chunk_mask, axis=1)
+    outputs = []
+    for x_projection, step_mask in zip(x_projections, step_masks):
+        result = cell.step(x_projection, states[:2], training)
+        output, new_states = result.hidden_state, [result.hidden_state, result.cell_state]
+        if step_mask is not None:
+            keep = ops.expand_dims(step_mask, -1)  # (batch, 1): False carries the state over
+            previous = ops.zeros_like(output) if zero_output_for_mask else states[2]
+            output = ops.where(keep, output, previous)
+            new_states = [ops.where(keep, new, old) for new, old in zip(new_states, states[:2])]
+            if not zero_output_for_mask:
+                new_states.append(output)
+        states = new_states
+        outputs.append(output)
+    return ops.stack(outputs, axis=1), states
