@@ -1,0 +1,1 @@
+"""Speed benchmarks: scripts, never timed tests."""
