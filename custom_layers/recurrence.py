@@ -14,12 +14,14 @@ from keras import backend as keras_backend
 from keras import ops
 from keras.src import backend
 
-# Steps unrolled per loop iteration; measured with benchmarks/lstm_speed.py.
-CHUNK_SIZE = 8
+# Steps unrolled per loop iteration, per backend, measured with
+# benchmarks/lstm_speed.py on a 2-core CPU: 8 pays on TensorFlow's graph
+# loop; under XLA (JAX) longer chunks made training slower, so 1.
+CHUNK_SIZES = {"tensorflow": 8}
 
 
 def run_chunked(cell, sequences, initial_state, mask=None, go_backwards=False, unroll=False,
-                zero_output_for_mask=False, return_sequences=False, training=False, chunk_size=CHUNK_SIZE):
+                zero_output_for_mask=False, return_sequences=False, training=False, chunk_size=None):
     """Runs `cell` over `sequences` `(batch, time, features)`.
 
     Returns `(last_output, outputs, [h, c])` like Keras' `backend.rnn`:
@@ -27,6 +29,8 @@ def run_chunked(cell, sequences, initial_state, mask=None, go_backwards=False, u
     `(batch, 1, units)`; in processing order (reversed with `go_backwards`).
     """
     time_steps = sequences.shape[1]
+    if chunk_size is None:
+        chunk_size = CHUNK_SIZES.get(keras_backend.backend(), 1)
     if go_backwards:
         sequences = ops.flip(sequences, axis=1)
         mask = None if mask is None else ops.flip(mask, axis=1)
@@ -70,17 +74,19 @@ def _loop_over_chunks(cell, sequences, mask, states, chunk_size, return_sequence
     """Loops `_run_chunk` over `(batch, chunks * chunk_size, ...)` inputs."""
     batch = ops.shape(sequences)[0]
     features = sequences.shape[-1]
-    chunks = ops.reshape(sequences, (batch, -1, chunk_size, features))  # (batch, chunks, chunk_size, features)
-    inputs = chunks if mask is None else (chunks, ops.reshape(mask, (batch, -1, chunk_size)))
+    if mask is not None:
+        # The mask rides along as one more input channel: a single tensor
+        # keeps Keras' loop happy when the length is only known at run time.
+        sequences = ops.concatenate([sequences, ops.cast(mask, sequences.dtype)[..., None]], axis=-1)
+    chunks = ops.reshape(sequences, (batch, -1, chunk_size, sequences.shape[-1]))  # (batch, chunks, steps, channels)
 
-    def chunk_step(chunk_inputs, chunk_states):
-        chunk, chunk_mask = chunk_inputs if mask is not None else (chunk_inputs, None)
-        outputs, new_states = _run_chunk(cell, chunk, chunk_mask, list(chunk_states), zero_output_for_mask, training)
-        return outputs, new_states
+    def chunk_step(chunk, chunk_states):
+        chunk_mask = None
+        if mask is not None:
+            chunk, chunk_mask = chunk[..., :features], ops.cast(chunk[..., features], "bool")
+        return _run_chunk(cell, chunk, chunk_mask, list(chunk_states), zero_output_for_mask, training)
 
-    _, outputs, states = backend.rnn(
-        chunk_step, inputs, states, input_length=chunks.shape[1], return_all_outputs=return_sequences
-    )
+    _, outputs, states = backend.rnn(chunk_step, chunks, states, return_all_outputs=return_sequences)
     if return_sequences:
         outputs = ops.reshape(outputs, (batch, -1, outputs.shape[-1]))  # (batch, time, units)
     else:
