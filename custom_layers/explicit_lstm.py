@@ -5,6 +5,8 @@ layout i, f, c, o) and results as `keras.layers.LSTMCell` / `keras.layers.LSTM`;
 the step itself is the gate-by-gate `lstm_step`.
 """
 
+import numbers
+
 import keras
 from keras import activations, constraints, initializers, ops, regularizers
 from keras.src import backend, tree
@@ -219,7 +221,7 @@ class ExplicitLSTMCell(keras.layers.Layer, DropoutRNNCell):
 
 
 def _check_arguments(units, dropout, recurrent_dropout, implementation):
-    if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
+    if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units <= 0:
         raise ValueError(f"`units` must be a positive integer, got units={units!r}.")
     for name, value in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
         if not 0.0 <= value <= 1.0:
