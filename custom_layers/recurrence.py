@@ -14,6 +14,8 @@ from keras import backend as keras_backend
 from keras import ops
 from keras.src import backend
 
+from custom_layers.lstm_step import LSTMStep
+
 # Steps unrolled per loop iteration, per backend, measured with
 # benchmarks/lstm_speed.py on a 2-core CPU: 8 pays on TensorFlow's graph
 # loop; under XLA (JAX) longer chunks made training slower, so 1.
@@ -21,8 +23,12 @@ CHUNK_SIZES = {"tensorflow": 8}
 
 
 def run_chunked(cell, sequences, initial_state, mask=None, go_backwards=False, unroll=False,
-                zero_output_for_mask=False, return_sequences=False, training=False, chunk_size=None):
+                zero_output_for_mask=False, return_sequences=False, training=False, chunk_size=None,
+                output_of=None):
     """Runs `cell` over `sequences` `(batch, time, features)`.
+
+    `output_of(step_result)` picks each step's output from its `LSTMStep`
+    (default: h_t); `trace_gates` records every gate through it.
 
     Returns `(last_output, outputs, [h, c])` like Keras' `backend.rnn`:
     `outputs` is `(batch, time, units)` when `return_sequences`, else
@@ -40,21 +46,23 @@ def run_chunked(cell, sequences, initial_state, mask=None, go_backwards=False, u
         chunk_size = 1  # unknown length: one step per iteration
     elif unroll or time_steps <= chunk_size:
         chunk_size = time_steps  # a single chunk: no loop at all
+    output_of = output_of or _hidden_state
     states = list(initial_state)
     if mask is not None and not zero_output_for_mask:
-        states.append(_first_previous_output(states[0], unroll))
+        states.append(_first_previous_output(states, output_of, unroll))
     full = time_steps - time_steps % chunk_size if time_steps is not None else None
     pieces = []
     if full is None or full > chunk_size:
         outputs, states = _loop_over_chunks(cell, sequences[:, :full], mask if mask is None else mask[:, :full],
-                                            states, chunk_size, return_sequences, zero_output_for_mask, training)
+                                            states, chunk_size, return_sequences, zero_output_for_mask, training,
+                                            output_of)
         pieces.append(outputs)
         rest = slice(full, None)
     else:
         rest = slice(0, None)
     if full is not None and rest.start != time_steps:
         outputs, states = _run_chunk(cell, sequences[:, rest], None if mask is None else mask[:, rest],
-                                     states, zero_output_for_mask, training)
+                                     states, zero_output_for_mask, training, output_of)
         pieces.append(outputs)
     last_output = pieces[-1][:, -1]
     if return_sequences:
@@ -64,13 +72,21 @@ def run_chunked(cell, sequences, initial_state, mask=None, go_backwards=False, u
     return last_output, outputs, states[:2]
 
 
-def _first_previous_output(h_0, unroll):
+def _hidden_state(step_result):
+    return step_result.hidden_state
+
+
+def _first_previous_output(states, output_of, unroll):
     # What a masked first step outputs: zeros in Keras' TensorFlow loop and in
     # unrolled loops, h_0 in its JAX scan. Follow keras.layers.LSTM on each backend.
-    return ops.zeros_like(h_0) if unroll or keras_backend.backend() == "tensorflow" else h_0
+    h_0, c_0 = states
+    zeros = ops.zeros_like(h_0)
+    first = output_of(LSTMStep(zeros, zeros, zeros, zeros, c_0, h_0))
+    return ops.zeros_like(first) if unroll or keras_backend.backend() == "tensorflow" else first
 
 
-def _loop_over_chunks(cell, sequences, mask, states, chunk_size, return_sequences, zero_output_for_mask, training):
+def _loop_over_chunks(cell, sequences, mask, states, chunk_size, return_sequences, zero_output_for_mask, training,
+                      output_of):
     """Loops `_run_chunk` over `(batch, chunks * chunk_size, ...)` inputs."""
     batch = ops.shape(sequences)[0]
     features = sequences.shape[-1]
@@ -84,7 +100,7 @@ def _loop_over_chunks(cell, sequences, mask, states, chunk_size, return_sequence
         chunk_mask = None
         if mask is not None:
             chunk, chunk_mask = chunk[..., :features], ops.cast(chunk[..., features], "bool")
-        return _run_chunk(cell, chunk, chunk_mask, list(chunk_states), zero_output_for_mask, training)
+        return _run_chunk(cell, chunk, chunk_mask, list(chunk_states), zero_output_for_mask, training, output_of)
 
     _, outputs, states = backend.rnn(chunk_step, chunks, states, return_all_outputs=return_sequences)
     if return_sequences:
@@ -94,14 +110,14 @@ def _loop_over_chunks(cell, sequences, mask, states, chunk_size, return_sequence
     return outputs, list(states)
 
 
-def _run_chunk(cell, chunk, chunk_mask, states, zero_output_for_mask, training):
+def _run_chunk(cell, chunk, chunk_mask, states, zero_output_for_mask, training, output_of):
     """Runs the steps of one chunk `(batch, steps, features)`, unrolled."""
     x_projections = ops.unstack(cell.project_inputs(chunk, training), axis=1)  # each (batch, 4 * units)
     step_masks = [None] * len(x_projections) if chunk_mask is None else ops.unstack(chunk_mask, axis=1)
     outputs = []
     for x_projection, step_mask in zip(x_projections, step_masks):
         result = cell.step(x_projection, states[:2], training)
-        output, new_states = result.hidden_state, [result.hidden_state, result.cell_state]
+        output, new_states = output_of(result), [result.hidden_state, result.cell_state]
         if step_mask is not None:
             keep = ops.expand_dims(step_mask, -1)  # (batch, 1): False carries the state over
             previous = ops.zeros_like(output) if zero_output_for_mask else states[2]

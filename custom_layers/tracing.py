@@ -2,11 +2,11 @@
 
 import numpy as np
 from keras import ops
-from keras.src import backend
 from matplotlib.figure import Figure
 
 from custom_layers.explicit_lstm import ExplicitLSTM
 from custom_layers.lstm_step import LSTMStep
+from custom_layers.recurrence import run_chunked
 
 GATE_NAMES = LSTMStep._fields  # input_gate, forget_gate, candidate, output_gate, cell_state, hidden_state
 
@@ -24,8 +24,9 @@ _STYLE = {
 def trace_gates(layer, inputs, mask=None):
     """Runs a built `ExplicitLSTM` on `inputs` and records every gate.
 
-    The trace comes from the layer's own step (`ExplicitLSTMCell.step`), with
-    its weights, masking and direction, in inference mode; a stateful layer
+    The trace comes from the layer's own loop and step (`run_chunked`,
+    `ExplicitLSTMCell.step`), with its weights, masking and direction, in
+    inference mode; a stateful layer
     starts from its current state (which is left unchanged).
 
     Args:
@@ -50,18 +51,16 @@ def trace_gates(layer, inputs, mask=None):
         initial_state = [ops.convert_to_tensor(state) for state in layer.states]
     else:
         initial_state = cell.get_initial_state(batch_size=ops.shape(inputs)[0])
-
-    def step(x_projection_t, states):
-        result = cell.step(x_projection_t, states)
-        return ops.concatenate(list(result), axis=-1), [result.hidden_state, result.cell_state]
-
-    _, outputs, _ = backend.rnn(
-        step,
-        cell.project_inputs(inputs),
+    _, outputs, _ = run_chunked(
+        cell,
+        inputs,
         initial_state,
+        mask=mask,
         go_backwards=layer.go_backwards,
-        mask=None if mask is None else ops.convert_to_tensor(mask, dtype="bool"),
+        unroll=layer.unroll,
         zero_output_for_mask=layer.zero_output_for_mask,
+        return_sequences=True,
+        output_of=lambda step_result: ops.concatenate(list(step_result), axis=-1),
     )
     return dict(zip(GATE_NAMES, np.split(ops.convert_to_numpy(outputs), len(GATE_NAMES), axis=-1)))
 
