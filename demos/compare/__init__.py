@@ -1,0 +1,1 @@
+"""Both layers on every demo, side by side: `python -m demos.compare`."""

@@ -1,0 +1,114 @@
+"""`demos.compare` on a tiny configuration: both layers, all three apps, every field of the report."""
+
+import dataclasses
+import importlib
+import json
+
+import numpy as np
+import pytest
+import soundfile
+
+from datasets import fsdd
+from demos.compare import report as report_module
+from demos.compare import runner
+from demos.compare.settings import Settings
+
+TINY_CORPUS = "Hello\nHi there!\n\nHow are you?\nFine, thanks.\n\nWhat is AI?\nA field.\n\nBye\nSee you.\n"
+TINY = {
+    "speech": {"units": 8, "epochs": 2, "batch_size": 16},
+    "chat": {"units": 16, "embedding_dim": 8, "batch_size": 4, "epochs": 2, "match_sample": 0,
+             "max_reply_chars": 40, "validation_fraction": 0.25},
+    "stocks": {"units": 4, "epochs": 2, "window": 10},
+}
+TINY_BENCHMARK = ([(4, 6, 3, 5)], 1, 1)
+
+
+def write_tones(folder):
+    """40 recordings of one speaker: a tone per digit, takes 0 (test set) and 5-7 (training set)."""
+    folder.mkdir()
+    for digit in fsdd.DIGITS:
+        for take in (0, 5, 6, 7):
+            time = np.arange(int(0.25 * fsdd.SAMPLE_RATE)) / fsdd.SAMPLE_RATE
+            noise = np.random.default_rng(take).normal(0, 0.01, time.size)
+            tone = 0.5 * np.sin(2 * np.pi * (300 + 150 * digit) * time) + noise
+            soundfile.write(folder / f"{digit}_tone_{take}.wav", tone, fsdd.SAMPLE_RATE)
+    return folder
+
+
+def recording_calls(train, calls):
+    """`train`, which also appends `(settings, initial_weights, result)` of each call to `calls`."""
+
+    def recorded_train(app_settings, initial_weights=None):
+        result = train(app_settings, initial_weights=initial_weights)
+        calls.append((app_settings, initial_weights, result))
+        return result
+
+    return recorded_train
+
+
+@pytest.fixture(scope="module")
+def tiny_comparison(tmp_path_factory):
+    """One tiny comparison of all three apps; returns the report, the `train` calls made and the folder."""
+    root = tmp_path_factory.mktemp("compare")
+    (root / "corpus.txt").write_text(TINY_CORPUS)
+    data = {"speech": {"data_dir": str(write_tones(root / "fsdd")), "cache_dir": str(root / "cache")},
+            "chat": {"corpus": str(root / "corpus.txt")}, "stocks": {}}
+    settings = Settings(quick=True, seed=3)
+    apps_settings = {
+        app: dataclasses.replace(runner.demo_settings(app, settings), **TINY[app], **data[app]) for app in runner.APPS
+    }
+    calls = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        for app in runner.APPS:
+            training = importlib.import_module(f"demos.{app}.training")
+            patch.setattr(training, "train", recording_calls(training.train, calls))
+        report = runner.run(apps_settings, root / "report", TINY_BENCHMARK, settings.seed)
+    report_module.write_report(report, root / "report", settings)
+    return report, calls, root / "report"
+
+
+@pytest.mark.slow
+def test_report_has_every_field_for_both_layers_of_every_app(tiny_comparison):
+    report, _, out_dir = tiny_comparison
+    assert set(report["apps"]) == set(runner.APPS) and report["skipped"] == {}
+    for app, summary in report["apps"].items():
+        metric, baseline = runner.QUALITY[app]
+        assert summary["metric"] == metric and np.isfinite(summary[baseline])
+        for layer in ("builtin", "custom"):
+            numbers = summary["layers"][layer]
+            assert np.isfinite(numbers[metric]) and numbers["epochs"] == 2
+            assert numbers["seconds_per_epoch"] == pytest.approx(numbers["train_seconds"] / 2)
+            assert (out_dir / app / layer / "model.keras").is_file()
+            assert summary["history"][layer]["loss"]
+        assert summary["seconds_per_epoch_ratio"] > 0
+        assert summary["settings"]["dropout" if app != "stocks" else "offline"] in (0.0, True)
+        assert summary["same_initial_weights"]
+        # Same weights, same data, same seed, no dropout: the first epoch's losses agree to float tolerance.
+        assert summary["loss_abs_differences"][0] < 1e-4
+        assert summary["trained_max_abs_difference"] < 1e-2
+        assert (out_dir / f"{app}.png").stat().st_size > 0
+    assert report["apps"]["speech"]["same_weights_max_abs_difference"] < 1e-5
+    assert report["apps"]["chat"]["same_weights_max_abs_difference"] < 1e-5
+    assert [row["shape"] for row in report["benchmark"]] == ["4x6x3x5"]
+    assert json.loads((out_dir / "report.json").read_text())["apps"].keys() == report["apps"].keys()
+    markdown = (out_dir / "report.md").read_text()
+    printed = report_module.tables(report)
+    for app in runner.APPS:
+        assert f"![{app}]({app}.png)" in markdown and f"\n{app} " in printed
+    assert "| tensorflow | 4x6x3x5 | train |" in markdown or report["backend"] != "tensorflow"
+
+
+@pytest.mark.slow
+def test_custom_run_starts_from_the_builtin_runs_initial_weights(tiny_comparison):
+    _, calls, _ = tiny_comparison
+    assert [(app_settings.layer, type(app_settings).__module__) for app_settings, _, _ in calls] == [
+        (layer, f"demos.{app}.settings") for app in runner.APPS for layer in ("builtin", "custom")
+    ]
+    for (builtin_settings, builtin_start, builtin), (custom_settings, custom_start, custom) in zip(
+        calls[::2], calls[1::2]
+    ):
+        assert builtin_start is None
+        assert custom_start is builtin.initial_weights
+        assert all(np.array_equal(a, b) for a, b in zip(custom.initial_weights, builtin.initial_weights, strict=True))
+        assert dataclasses.replace(custom_settings, layer="builtin", out=builtin_settings.out) == builtin_settings
