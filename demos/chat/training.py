@@ -2,7 +2,14 @@
 
 import keras
 
-from datasets.dialogs import CorpusError, Vocabulary, dialog_pairs, load_conversations, split_conversations
+from datasets.dialogs import (
+    CorpusError,
+    Vocabulary,
+    dialog_pairs,
+    load_conversations,
+    replies_by_prompt,
+    split_conversations,
+)
 from demos.chat.baseline import KneserNey
 from demos.chat.evaluation import bits_per_char, match_rate
 from demos.chat.features import PairBatches, encode_pairs
@@ -77,7 +84,7 @@ def train(settings, initial_weights=None):
     vocabulary.save(run_dir / VOCABULARY_FILE)
     write_settings(run_dir, settings)
     write_json(run_dir / "metrics.json", metrics)
-    plot_history(history, run_dir / "history.png", title="chat: label-smoothed loss, nats per reply character")
+    plot_history(history, run_dir / "history.png", title="chat: loss, nats per reply character")
     save_model(model, run_dir / "model.keras")
     sample_inputs = validation_batches[0][0]
     return TrainResult(metrics, model, initial_weights, tuple(x[:8] for x in sample_inputs), run_dir)
@@ -86,8 +93,9 @@ def train(settings, initial_weights=None):
 def fit(model, batches, validation_batches, epochs):
     """Trains batch by batch with a progress bar.
 
-    Returns the history per epoch: `loss` and `val_loss` (the label-smoothed
-    training objective, nats per reply character) and `val_bits_per_char`.
+    Returns the history per epoch: `loss` and `val_loss` (the training
+    objective, nats per reply character, label-smoothed if asked) and
+    `val_bits_per_char`.
     (`model.fit` would fix the padded lengths of all batches to those of the
     first two; here each batch keeps its own length.)
     """
@@ -150,7 +158,8 @@ def reply_sequences(vocabulary, pairs, settings):
 
 def sample_replies(writer, training_pairs, validation_pairs, count=3):
     """Greedy replies to the first few training and validation prompts: `[[message, reply], ...]`."""
-    messages = [prompt for prompt, _ in training_pairs[:count] + validation_pairs[:count]]
+    messages = [list(replies_by_prompt(pairs))[:count] for pairs in (training_pairs, validation_pairs)]
+    messages = messages[0] + messages[1]
     return [[message, reply] for message, reply in zip(messages, writer.write(messages), strict=True)]
 
 
