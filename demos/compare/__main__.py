@@ -12,7 +12,14 @@ outputs differ, and the rows of `benchmarks/lstm_speed.py`.
 
 import argparse
 
-from demos.common import HelpFormatter, Stopwatch, add_settings_arguments, new_run_dir, run_cli, settings_from_args
+from demos.common import (
+    HelpFormatter,
+    Stopwatch,
+    add_settings_arguments,
+    new_run_dir,
+    run_cli,
+    settings_from_args,
+)
 from demos.compare import runner
 from demos.compare.report import tables, write_report
 from demos.compare.settings import Settings

@@ -89,17 +89,18 @@ def plot_curves(app, summary, path):
 
     figure = Figure(figsize=(10, 3.6), layout="constrained")
     curves, differences = figure.subplots(1, 2)
-    for layer, style in (("builtin", "-"), ("custom", "--")):
+    for layer, color, width in (("builtin", "tab:blue", 4), ("custom", "tab:orange", 1.5)):
         history = summary["history"][layer]
-        for name in ("loss", "val_loss"):
+        for name, style in (("loss", "-"), ("val_loss", "--")):
             epochs = np.arange(1, len(history[name]) + 1)
-            curves.plot(epochs, history[name], style, marker="o", markersize=3, label=f"{layer} {name}")
-    curves.set(xlabel="epoch", ylabel="loss", title=f"{app}: built-in and explicit LSTM")
+            curves.plot(epochs, history[name], style, color=color, linewidth=width, alpha=0.8, label=f"{layer} {name}")
+    curves.set(xlabel="epoch", ylabel="loss", title=f"{app}: built-in (thick) and explicit (thin) LSTM")
     curves.legend()
     epochs = np.arange(1, len(summary["loss_abs_differences"]) + 1)
-    differences.plot(epochs, summary["loss_abs_differences"], marker="o", markersize=3)
-    differences.set_yscale("symlog", linthresh=1e-8)
-    differences.set(xlabel="epoch", ylabel="|custom - built-in| training loss", title="difference")
+    differences.plot(epochs, summary["loss_abs_differences"], marker="o", color="tab:red")
+    differences.ticklabel_format(axis="y", style="sci", scilimits=(0, 0))
+    differences.set(xlabel="epoch", ylabel="|custom - built-in| training loss", title="difference per epoch")
     for axis in (curves, differences):
+        axis.xaxis.get_major_locator().set_params(integer=True)
         axis.grid(alpha=0.3)
     figure.savefig(path, dpi=110)

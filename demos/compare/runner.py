@@ -101,11 +101,15 @@ def summarize(app, builtin, custom):
             explicit_clone(builtin.model), builtin.model, builtin.sample_inputs
         ),
         "trained_max_abs_difference": max_abs_difference(custom.model, builtin.model, builtin.sample_inputs),
-        "loss_abs_differences": [
-            abs(c - b) for c, b in zip(custom.metrics["history"]["loss"], builtin.metrics["history"]["loss"])
-        ],
+        "loss_abs_differences": loss_differences(builtin.metrics["history"], custom.metrics["history"]),
         "history": {"builtin": builtin.metrics["history"], "custom": custom.metrics["history"]},
     }
+
+
+def loss_differences(builtin_history, custom_history):
+    """Absolute difference of the training loss per epoch, over the epochs both runs trained."""
+    pairs = zip(custom_history["loss"], builtin_history["loss"], strict=False)  # early stopping may differ
+    return [abs(custom - builtin) for custom, builtin in pairs]
 
 
 def max_abs_difference(model, other, inputs):

@@ -106,7 +106,7 @@ def test_custom_run_starts_from_the_builtin_runs_initial_weights(tiny_comparison
         (layer, f"demos.{app}.settings") for app in runner.APPS for layer in ("builtin", "custom")
     ]
     for (builtin_settings, builtin_start, builtin), (custom_settings, custom_start, custom) in zip(
-        calls[::2], calls[1::2]
+        calls[::2], calls[1::2], strict=True
     ):
         assert builtin_start is None
         assert custom_start is builtin.initial_weights
