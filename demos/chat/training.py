@@ -21,6 +21,7 @@ from demos.common import (
     Stopwatch,
     TrainResult,
     load_model,
+    lstm_class,
     new_run_dir,
     plot_history,
     read_json,
@@ -50,8 +51,24 @@ def prepare_data(settings):
     return vocabulary, training_pairs, dialog_pairs(validation)
 
 
+def check_settings(settings):
+    """Raises `CLIError` for settings no run can use."""
+    lstm_class(settings.layer)
+    for name in ("epochs", "batch_size", "units", "embedding_dim", "max_prompt_chars", "max_reply_chars"):
+        if getattr(settings, name) < 1:
+            raise CLIError(f"--{name.replace('_', '-')} must be 1 or more, got {getattr(settings, name)}")
+    if settings.learning_rate <= 0 or settings.match_sample < 0:
+        raise CLIError("--learning-rate must be above 0 and --match-sample 0 or more")
+    if not 0 < settings.validation_fraction < 1:
+        raise CLIError(f"--validation-fraction must be between 0 and 1, got {settings.validation_fraction}")
+    for name in ("dropout", "label_smoothing"):
+        if not 0 <= getattr(settings, name) < 1:
+            raise CLIError(f"--{name.replace('_', '-')} must be in [0, 1), got {getattr(settings, name)}")
+
+
 def train(settings, initial_weights=None):
     """Trains on the training conversations; measures on the validation ones; saves the run."""
+    check_settings(settings)
     set_seed(settings.seed)
     vocabulary, training_pairs, validation_pairs = prepare_data(settings)
     run_dir = new_run_dir(APP, settings.layer, settings.out)

@@ -74,6 +74,8 @@ def test_explain_draws_gates_over_message_and_reply(tiny_run, tmp_path, capsys):
     [
         (["train", "--corpus", "{broken}"], "broken.yml, line 3"),
         (["train", "--corpus", "{missing}"], "no such file"),
+        (["train", "--epochs", "0"], "--epochs must be 1 or more"),
+        (["train", "--layer", "gru"], "--layer must be"),
         (["reply", "Hi", "--model", "{missing}"], "no model at"),
         (["reply", "Hi", "--model", "{run}", "--temperature", "-1"], "--temperature"),
         (["explain", " ", "--model", "{run}"], "at least one character"),
@@ -84,7 +86,8 @@ def test_user_mistakes_are_one_line_errors(argv, message, tiny_run, tiny_flags, 
     broken = tmp_path / "broken.yml"
     broken.write_text("conversations:\n- - Hello\n  - {a: b}\n")
     paths = {"broken": broken, "missing": tmp_path / "absent", "run": tiny_run}
-    argv = [arg.format(**paths) for arg in argv] + (tiny_flags if argv[0] == "train" else [])
+    argv = [arg.format(**paths) for arg in argv]
+    argv = argv[:1] + (tiny_flags if argv[0] == "train" else []) + argv[1:]  # the flags under test come last
     with pytest.raises(SystemExit) as exit_info:
         run_cli(main, argv)
     assert exit_info.value.code == 2
