@@ -29,7 +29,7 @@ FLAGS = {
     "quick": "fewer epochs, a smaller chat model and two benchmark shapes: a few minutes in all",
     "seed": "seed of every training run",
     "benchmark": "also time the shapes of benchmarks/lstm_speed.py",
-    "out": "report folder (default: runs/compare/<time>-quick or -full)",
+    "out": "report folder; None: runs/compare/<time>-quick or <time>-full",
 }
 
 
