@@ -29,6 +29,9 @@ def explicit_clone(model):
         raise ValueError(f"`model` must be a built Keras model, got {model!r}.")
     clone = keras.models.clone_model(model, clone_function=_explicit_layer, recursive=True)
     clone.set_weights(model.get_weights())
+    for layer in clone._flatten_layers(include_self=False):
+        if hasattr(layer, "finalize_state"):
+            layer.finalize_state()  # adapted preprocessing layers (Normalization...) rebuild their statistics
     return clone
 
 

@@ -88,3 +88,12 @@ def test_model_without_lstm_is_copied():
 def test_not_a_model_is_refused(not_a_model):
     with pytest.raises(ValueError, match="model"):
         explicit_clone(not_a_model)
+
+
+def test_adapted_normalization_keeps_its_statistics():
+    data = np.random.default_rng(0).normal(5.0, 3.0, (16, TIME, FEATURES)).astype("float32")
+    normalization = keras.layers.Normalization()
+    normalization.adapt(data)
+    model = keras.Sequential([keras.Input((TIME, FEATURES)), normalization, keras.layers.LSTM(UNITS)])
+    clone = explicit_clone(model)
+    assert_close(predictions(clone, data), predictions(model, data), 1e-5)
