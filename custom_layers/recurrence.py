@@ -50,18 +50,18 @@ def run_chunked(cell, sequences, initial_state, mask=None, go_backwards=False, u
     states = list(initial_state)
     if mask is not None and not zero_output_for_mask:
         states.append(_first_previous_output(states, output_of, unroll))
-    full = time_steps - time_steps % chunk_size if time_steps is not None else None
+    # Whole chunks run in a loop; the remaining steps run unrolled after it.
+    looped = None if time_steps is None else time_steps - time_steps % chunk_size  # None: every step
+    if looped is not None and looped <= chunk_size:
+        looped = 0  # at most one chunk and the rest: no loop at all
     pieces = []
-    if full is None or full > chunk_size:
-        outputs, states = _loop_over_chunks(cell, sequences[:, :full], mask if mask is None else mask[:, :full],
+    if looped != 0:
+        outputs, states = _loop_over_chunks(cell, sequences[:, :looped], None if mask is None else mask[:, :looped],
                                             states, chunk_size, return_sequences, zero_output_for_mask, training,
                                             output_of)
         pieces.append(outputs)
-        rest = slice(full, None)
-    else:
-        rest = slice(0, None)
-    if full is not None and rest.start != time_steps:
-        outputs, states = _run_chunk(cell, sequences[:, rest], None if mask is None else mask[:, rest],
+    if looped is not None and looped < time_steps:
+        outputs, states = _run_chunk(cell, sequences[:, looped:], None if mask is None else mask[:, looped:],
                                      states, zero_output_for_mask, training, output_of)
         pieces.append(outputs)
     last_output = pieces[-1][:, -1]

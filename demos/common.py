@@ -222,17 +222,29 @@ def first_explicit_lstm(model):
     `explicit_clone` (same weights, same outputs), so its gates can be traced.
     Layers inside `Bidirectional` count (the forward layer is returned).
     """
-    from custom_layers import ExplicitLSTM, explicit_clone
+    from custom_layers import explicit_clone
 
-    for candidate in (model, None):
-        if candidate is None:
-            model = explicit_clone(model)
-            candidate = model
-        for layer in candidate.layers:
-            inner = getattr(layer, "forward_layer", layer)
-            if isinstance(inner, ExplicitLSTM):
-                return model, inner
-    raise CLIError("the model has no LSTM layer to trace")
+    layer = _first_explicit_layer(model)
+    if layer is None:
+        model = explicit_clone(model)
+        layer = _first_explicit_layer(model)
+    if layer is None:
+        raise CLIError("the model has no LSTM layer to trace")
+    return model, layer
+
+
+def _first_explicit_layer(model):
+    from custom_layers import ExplicitLSTM
+
+    inner_layers = (getattr(layer, "forward_layer", layer) for layer in model.layers)
+    return next((layer for layer in inner_layers if isinstance(layer, ExplicitLSTM)), None)
+
+
+def start_from(model, initial_weights=None):
+    """Sets `initial_weights` (when given) and returns the weights training starts from."""
+    if initial_weights is not None:
+        model.set_weights(initial_weights)
+    return model.get_weights()
 
 
 @dataclasses.dataclass

@@ -27,6 +27,7 @@ from demos.common import (
     read_json,
     save_model,
     set_seed,
+    start_from,
     write_json,
     write_settings,
 )
@@ -76,9 +77,7 @@ def train(settings, initial_weights=None):
     batches = PairBatches(training_data, settings.batch_size, seed=settings.seed)
     validation_batches = PairBatches(encode_pairs(vocabulary, validation_pairs, settings), 256)
     model = build_model(len(vocabulary), settings)
-    if initial_weights is not None:
-        model.set_weights(initial_weights)
-    initial_weights = model.get_weights()
+    initial_weights = start_from(model, initial_weights)
     compile_model(model, settings, steps=settings.epochs * len(batches))
     with Stopwatch() as watch:
         history = fit(model, batches, validation_batches, settings.epochs)

@@ -18,6 +18,7 @@ from demos.common import (
     plot_history,
     save_model,
     set_seed,
+    start_from,
     write_json,
     write_settings,
 )
@@ -38,9 +39,7 @@ def train(settings, initial_weights=None):
     run_dir = new_run_dir(APP, settings.layer, settings.out)
     write_settings(run_dir, settings)
     model = build_model(settings, lstm, *frame_statistics(data.train))
-    if initial_weights is not None:
-        model.set_weights(initial_weights)
-    initial_weights = model.get_weights()
+    initial_weights = start_from(model, initial_weights)
     stopping = keras.callbacks.EarlyStopping(patience=settings.patience, restore_best_weights=True)
     with Stopwatch() as fitting:
         history = model.fit(

@@ -12,6 +12,7 @@ from demos.common import (
     plot_history,
     save_model,
     set_seed,
+    start_from,
     write_json,
     write_settings,
 )
@@ -38,10 +39,7 @@ def train(settings, initial_weights=None):
         for origins in (split.train, split.validation)
     )
     model = build_model(settings, features[FIRST_COMPLETE_DAY : split.validation_start], train_part[1].std())
-    if initial_weights is None:
-        initial_weights = model.get_weights()
-    else:
-        model.set_weights(initial_weights)
+    initial_weights = start_from(model, initial_weights)
     run_dir = new_run_dir("stocks", settings.layer, settings.out)
     history, seconds = fit(model, settings, train_part, validation_part)
     save_model(model, run_dir / MODEL_FILE)
