@@ -2,6 +2,7 @@
 
 import numpy as np
 from keras import ops
+from matplotlib.cm import ScalarMappable
 from matplotlib.figure import Figure
 
 from custom_layers.explicit_lstm import ExplicitLSTM
@@ -101,6 +102,8 @@ def plot_gate_trace(trace, path=None, sample=0, tick_labels=None, max_units=48, 
     axes = figure.subplots(rows, 1, sharex=True, squeeze=False)[:, 0]
     if header is not None:
         header(axes[0])
+        # An invisible colour bar keeps the header exactly as wide as the heatmaps below it.
+        figure.colorbar(ScalarMappable(), ax=axes[0], pad=0.01, fraction=0.03).ax.set_visible(False)
         axes = axes[1:]
     for axis, name in zip(axes, GATE_NAMES):
         _draw_heatmap(figure, axis, name, trace[name][sample][:, shown].T)
