@@ -8,12 +8,10 @@ the step itself is the gate-by-gate `lstm_step`.
 import numbers
 
 import keras
-from keras import activations, constraints, initializers, ops, regularizers
-from keras.src import backend, tree
-from keras.src.layers.rnn.dropout_rnn_cell import DropoutRNNCell
+from keras import activations, constraints, initializers, ops, regularizers, tree
+from keras.src.layers.rnn.dropout_rnn_cell import DropoutRNNCell  # no public equivalent in Keras 3
 
 from custom_layers.lstm_step import lstm_step
-from custom_layers.recurrence import run_chunked
 
 PACKAGE = "lstm_lab"
 
@@ -22,8 +20,8 @@ PACKAGE = "lstm_lab"
 class ExplicitLSTMCell(keras.layers.Layer, DropoutRNNCell):
     """Cell class for `ExplicitLSTM`: one LSTM step with every gate named.
 
-    Processes one step of a sequence; `ExplicitLSTM` processes the whole
-    sequence and is faster, because it projects all inputs before the loop.
+    Processes one step of a sequence; `ExplicitLSTM` runs it over a whole
+    sequence inside Keras' own recurrent loop, as `keras.layers.RNN` does.
 
     Args:
         units: Positive integer, dimensionality of the output space.
@@ -44,10 +42,10 @@ class ExplicitLSTMCell(keras.layers.Layer, DropoutRNNCell):
         kernel_constraint: Constraint for W. Default: `None`.
         recurrent_constraint: Constraint for U. Default: `None`.
         bias_constraint: Constraint for the bias. Default: `None`.
-        dropout: Float in [0, 1], fraction of the inputs to drop.
-            Default: `0.0`.
-        recurrent_dropout: Float in [0, 1], fraction of h_{t-1} to drop.
-            Default: `0.0`.
+        dropout: Float in [0, 1], fraction of the inputs to drop; values
+            outside are clipped to it, as in Keras. Default: `0.0`.
+        recurrent_dropout: Float in [0, 1], fraction of h_{t-1} to drop;
+            clipped likewise. Default: `0.0`.
         seed: Random seed for dropout. Default: `None`.
         implementation: 1 (a dropout mask per gate) or 2 (one mask).
             Default: 2; forced to 1 when `recurrent_dropout` is set, as in Keras.
@@ -87,7 +85,7 @@ class ExplicitLSTMCell(keras.layers.Layer, DropoutRNNCell):
         **kwargs,
     ):
         implementation = kwargs.pop("implementation", 2)
-        _check_arguments(units, dropout, recurrent_dropout, implementation)
+        _check_arguments(units, implementation)
         super().__init__(**kwargs)
         self.units = int(units)
         self.activation = activations.get(activation)
@@ -103,13 +101,13 @@ class ExplicitLSTMCell(keras.layers.Layer, DropoutRNNCell):
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.recurrent_constraint = constraints.get(recurrent_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
-        self.dropout = float(dropout)
-        self.recurrent_dropout = float(recurrent_dropout)
+        self.dropout = min(1.0, max(0.0, float(dropout)))  # clipped, as keras.layers.LSTMCell does
+        self.recurrent_dropout = min(1.0, max(0.0, float(recurrent_dropout)))
         self.implementation = 1 if self.recurrent_dropout else implementation
         if self.implementation == 1:
             self.dropout_mask_count = 4  # one mask per gate, as in Keras
         self.seed = seed
-        self.seed_generator = backend.random.SeedGenerator(seed=seed)
+        self.seed_generator = keras.random.SeedGenerator(seed=seed)
         self.state_size = [self.units, self.units]
         self.output_size = self.units
 
@@ -157,10 +155,8 @@ class ExplicitLSTMCell(keras.layers.Layer, DropoutRNNCell):
         return bias_with_forget_ones
 
     def project_inputs(self, inputs, training=False):
-        """`W x + b` for inputs `(batch, features)` or `(batch, time, features)`."""
+        """`W x_t + b` for inputs `(batch, features)`, with input dropout in training."""
         masks = self.get_dropout_mask(inputs) if training and 0.0 < self.dropout < 1.0 else None
-        if masks is not None and len(inputs.shape) == 3:
-            masks = tree.map_structure(lambda mask: ops.expand_dims(mask, 1), masks)
         if masks is None:
             projection = ops.matmul(inputs, self.kernel)
         elif self.implementation == 2:
@@ -220,12 +216,9 @@ class ExplicitLSTMCell(keras.layers.Layer, DropoutRNNCell):
         return {**super().get_config(), **config}
 
 
-def _check_arguments(units, dropout, recurrent_dropout, implementation):
+def _check_arguments(units, implementation):
     if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units <= 0:
         raise ValueError(f"`units` must be a positive integer, got units={units!r}.")
-    for name, value in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
-        if not 0.0 <= value <= 1.0:
-            raise ValueError(f"`{name}` must be between 0 and 1, got {name}={value!r}.")
     if implementation not in (1, 2):
         raise ValueError(f"`implementation` must be 1 or 2, got implementation={implementation!r}.")
 
@@ -256,10 +249,9 @@ class ExplicitLSTM(keras.layers.RNN):
     """Long Short-Term Memory layer with every gate written out.
 
     A drop-in replacement for `keras.layers.LSTM`: the same arguments,
-    defaults, weights and results, computed by the readable `lstm_step`. It
-    projects the inputs of all time steps with one matrix product before the
-    recurrent loop, so each step only multiplies h_{t-1} by U. It never uses
-    cuDNN; under `jit_compile=True` it runs through XLA.
+    defaults, weights and results, computed by the readable `lstm_step` inside
+    Keras' own recurrent loop (the one `keras.layers.LSTM` runs on a CPU). It
+    never uses cuDNN; under `jit_compile=True` it runs through XLA.
 
     Args:
         units: Positive integer, dimensionality of the output space.
@@ -281,10 +273,10 @@ class ExplicitLSTM(keras.layers.RNN):
         kernel_constraint: Constraint for W. Default: `None`.
         recurrent_constraint: Constraint for U. Default: `None`.
         bias_constraint: Constraint for the bias. Default: `None`.
-        dropout: Float in [0, 1], fraction of the inputs to drop.
-            Default: `0.0`.
-        recurrent_dropout: Float in [0, 1], fraction of h_{t-1} to drop.
-            Default: `0.0`.
+        dropout: Float in [0, 1], fraction of the inputs to drop; values
+            outside are clipped to it, as in Keras. Default: `0.0`.
+        recurrent_dropout: Float in [0, 1], fraction of h_{t-1} to drop;
+            clipped likewise. Default: `0.0`.
         seed: Random seed for dropout. Default: `None`.
         return_sequences: Boolean, return every h_t rather than the last.
             Default: `False`.
@@ -396,21 +388,6 @@ class ExplicitLSTM(keras.layers.RNN):
     def call(self, sequences, initial_state=None, mask=None, training=False):
         _check_mask(sequences, mask)
         return super().call(sequences, mask=mask, training=training, initial_state=initial_state)
-
-    def inner_loop(self, sequences, initial_state, mask, training=False):
-        if tree.is_nested(mask):
-            mask = mask[0]
-        return run_chunked(
-            self.cell,
-            sequences,
-            initial_state,
-            mask=mask,
-            go_backwards=self.go_backwards,
-            unroll=self.unroll,
-            zero_output_for_mask=self.zero_output_for_mask,
-            return_sequences=self.return_sequences,
-            training=training,
-        )
 
     def get_config(self):
         cell_config = self.cell.get_config()

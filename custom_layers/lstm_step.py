@@ -11,8 +11,8 @@ C_{t-1}, with weights W (input kernel), U (recurrent kernel) and b (bias):
     h_t  = o_t * tanh(C_t)                          hidden state: output, short-term memory
 
 The four gates share one (4 * units) wide weight block in Keras' order i, f, c, o.
-`W x_t + b` does not depend on the recurrence, so the layer computes it for every
-time step at once before the loop and hands each step its slice: `x_projection`.
+The cell computes `W x_t + b` (with input dropout when training) and hands it to
+the step as `x_projection`.
 """
 
 from typing import NamedTuple

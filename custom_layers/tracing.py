@@ -1,5 +1,6 @@
 """Look inside a layer: record its gates on real input and draw them."""
 
+import keras
 import numpy as np
 from keras import ops
 from matplotlib.cm import ScalarMappable
@@ -7,7 +8,6 @@ from matplotlib.figure import Figure
 
 from custom_layers.explicit_lstm import ExplicitLSTM
 from custom_layers.lstm_step import LSTMStep
-from custom_layers.recurrence import run_chunked
 
 GATE_NAMES = LSTMStep._fields  # input_gate, forget_gate, candidate, output_gate, cell_state, hidden_state
 
@@ -25,10 +25,10 @@ _STYLE = {
 def trace_gates(layer, inputs, mask=None):
     """Runs a built `ExplicitLSTM` on `inputs` and records every gate.
 
-    The trace comes from the layer's own loop and step (`run_chunked`,
-    `ExplicitLSTMCell.step`), with its weights, masking and direction, in
-    inference mode; a stateful layer
-    starts from its current state (which is left unchanged).
+    The trace comes from Keras' recurrent loop running the layer's own cell
+    and step (`ExplicitLSTMCell.step`), with its weights, masking and
+    direction, in inference mode; a stateful layer starts from its current
+    state (which is left unchanged).
 
     Args:
         layer: A built `ExplicitLSTM`, for instance a layer of a trained model.
@@ -47,23 +47,35 @@ def trace_gates(layer, inputs, mask=None):
         raise ValueError(f"Layer {layer.name!r} is not built yet: call it on data or load trained weights first.")
     inputs = ops.convert_to_tensor(inputs, dtype=layer.compute_dtype)
     _check_inputs(layer, inputs, mask)
-    cell = layer.cell
     if layer.stateful:
         initial_state = [ops.convert_to_tensor(state) for state in layer.states]
     else:
-        initial_state = cell.get_initial_state(batch_size=ops.shape(inputs)[0])
-    _, outputs, _ = run_chunked(
-        cell,
-        inputs,
-        initial_state,
-        mask=mask,
+        initial_state = layer.cell.get_initial_state(batch_size=ops.shape(inputs)[0])
+    loop = keras.layers.RNN(
+        _TracingCell(layer.cell),
+        return_sequences=True,
         go_backwards=layer.go_backwards,
         unroll=layer.unroll,
         zero_output_for_mask=layer.zero_output_for_mask,
-        return_sequences=True,
-        output_of=lambda step_result: ops.concatenate(list(step_result), axis=-1),
     )
-    return dict(zip(GATE_NAMES, np.split(ops.convert_to_numpy(outputs), len(GATE_NAMES), axis=-1)))
+    mask = None if mask is None else ops.convert_to_tensor(mask, dtype="bool")
+    outputs = ops.convert_to_numpy(loop(inputs, initial_state=initial_state, mask=mask))
+    return dict(zip(GATE_NAMES, np.split(outputs, len(GATE_NAMES), axis=-1)))
+
+
+class _TracingCell(keras.layers.Layer):
+    """Wraps a built cell: the same step and states; the output is every gate, side by side."""
+
+    def __init__(self, cell):
+        super().__init__(dtype=cell.dtype_policy)
+        self.cell = cell
+        self.state_size = cell.state_size
+        self.output_size = len(GATE_NAMES) * cell.units
+        self.built = True
+
+    def call(self, inputs, states):
+        result = self.cell.step(self.cell.project_inputs(inputs), states)
+        return ops.concatenate(list(result), axis=-1), [result.hidden_state, result.cell_state]
 
 
 def _check_inputs(layer, inputs, mask):

@@ -22,10 +22,12 @@ def test_numpy_integer_units_are_accepted_like_the_builtin():
 
 
 @pytest.mark.parametrize("argument", ["dropout", "recurrent_dropout"])
-@pytest.mark.parametrize("value", [1.5, -0.1])
-def test_dropout_must_be_a_fraction(argument, value):
-    with pytest.raises(ValueError, match=argument):
-        ExplicitLSTM(UNITS, **{argument: value})
+@pytest.mark.parametrize("value, clipped", [(1.5, 1.0), (-0.1, 0.0), (0.25, 0.25)])
+def test_dropout_is_clipped_to_a_fraction_like_the_builtin(argument, value, clipped):
+    builtin = keras.layers.LSTM(UNITS, **{argument: value})
+    custom = ExplicitLSTM(UNITS, **{argument: value})
+    assert getattr(custom, argument) == getattr(builtin, argument) == clipped
+    assert custom.get_config()[argument] == builtin.get_config()[argument] == clipped
 
 
 def test_use_cudnn_true_is_refused():

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from lstm_testing import (
     BATCH,
+    GRADIENT_TOLERANCE,
     UNITS,
     assert_close,
     assert_same_function,
@@ -139,3 +140,39 @@ def test_dtype_policy(dtype):
         keras.backend.standardize_dtype(custom_outputs.dtype)
     ]
     assert_close(custom_outputs, builtin_outputs, tolerance, f"{dtype} output")
+
+
+LONG = 21  # time steps: a long sequence, not a multiple of any small chunk
+
+
+@pytest.mark.parametrize("mask_name", ["right_padded", "left_padded", "holes"])
+@pytest.mark.parametrize("go_backwards", [False, True])
+def test_long_sequence_with_mask(mask_name, go_backwards):
+    custom, builtin = twin_layers(
+        input_shape=(BATCH, LONG, 5), return_sequences=True, return_state=True, go_backwards=go_backwards
+    )
+    inputs = random_inputs((BATCH, LONG, 5))
+    assert_same_function(custom, builtin, inputs, mask=make_masks(time=LONG)[mask_name])
+
+
+def test_unknown_length_with_mask_in_compiled_training():
+    """Inputs of unknown length, padded and masked, as the speech and chat demos declare them."""
+    losses = {}
+    inputs = random_inputs((4, LONG, 5))
+    inputs[1, 12:] = inputs[3, 17:] = 0.0  # padding, masked below
+    targets = np.random.default_rng(1).normal(size=(4, LONG, UNITS)).astype("float32")
+    for layer_class in (keras.layers.LSTM, ExplicitLSTM):
+        keras.utils.set_random_seed(3)
+        sequence = keras.Input((None, 5))
+        outputs = layer_class(UNITS, return_sequences=True)(keras.layers.Masking(0.0)(sequence))
+        model = keras.Model(sequence, outputs)
+        model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+        if losses:
+            model.set_weights(first_weights)
+        else:
+            first_weights = model.get_weights()
+        losses[layer_class] = [float(model.train_on_batch(inputs, targets)) for _ in range(3)]
+        losses[layer_class].append(model.predict(inputs, verbose=0))
+    for step, (expected, actual) in enumerate(zip(*losses.values(), strict=True)):
+        assert_close(actual, expected, GRADIENT_TOLERANCE, f"step {step}")
+    assert losses[ExplicitLSTM][0] != losses[ExplicitLSTM][2]  # training moved the weights

@@ -134,3 +134,17 @@ def test_plot_without_path_only_returns_the_figure(trace, tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
     figure = plot_gate_trace(trace)
     assert figure.axes and not list(tmp_path.iterdir())
+
+
+def test_trace_of_each_direction_inside_bidirectional():
+    inputs = random_inputs()
+    mask = make_masks()["right_padded"]
+    both = keras.layers.Bidirectional(ExplicitLSTM(UNITS, return_sequences=True), merge_mode=None)
+    forward_output, backward_output = (keras.ops.convert_to_numpy(x) for x in both(inputs, mask=mask))
+    forward = trace_gates(both.forward_layer, inputs, mask=mask)
+    backward = trace_gates(both.backward_layer, inputs, mask=mask)
+    assert both.backward_layer.go_backwards
+    assert_close(forward["hidden_state"], forward_output, 1e-6, "forward h_t")
+    # Bidirectional flips the backward layer's outputs back into input order; the trace keeps processing order.
+    assert_close(backward["hidden_state"][:, ::-1], backward_output, 1e-6, "backward h_t")
+    assert not np.allclose(forward["hidden_state"], backward["hidden_state"][:, ::-1])
