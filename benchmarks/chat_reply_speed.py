@@ -11,15 +11,14 @@ Without `--model`, a fresh model of the default chat settings is timed
 """
 
 import argparse
-import os
 import statistics
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from demos.common import CLIError, import_keras
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.chat_reply_speed", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default=None, help="chat run folder or model.keras (default: a fresh model)")
     parser.add_argument("--layer", choices=["custom", "builtin"], default="custom", help="layer of a fresh model")
     parser.add_argument("--chars", type=int, default=100, help="reply length in characters")
@@ -32,13 +31,11 @@ def parse_args(argv=None):
 def reply_writer(args):
     from datasets.dialogs import Vocabulary, load_conversations
     from demos.chat.model import build_model
-    from demos.chat.prediction import ReplyWriter
+    from demos.chat.prediction import ReplyWriter, load_writer
     from demos.chat.settings import Settings
-    from demos.chat.training import load_writer
-    from demos.common import resolve_model_path
 
     if args.model:
-        writer = load_writer(resolve_model_path("chat", args.model))
+        writer = load_writer(args.model)
     else:
         settings = Settings(layer=args.layer)
         vocabulary = Vocabulary.from_texts(turn for turns in load_conversations() for turn in turns)
@@ -49,7 +46,11 @@ def reply_writer(args):
 
 def main(argv=None):
     args = parse_args(argv)
-    writer = reply_writer(args)
+    import_keras()
+    try:
+        writer = reply_writer(args)
+    except CLIError as error:
+        raise SystemExit(f"error: {error}") from None
     seconds = []
     for repeat in range(args.warmup + args.repeats):
         start = time.perf_counter()

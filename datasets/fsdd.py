@@ -17,6 +17,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from datasets.storage import cache_dir, keras_home
+
 VERSION = "1.0.10"
 ARCHIVE_URL = f"https://github.com/Jakobovski/free-spoken-digit-dataset/archive/refs/tags/v{VERSION}.tar.gz"
 # GitHub builds its archives on request; no checksum of this one could be verified, so none is checked.
@@ -61,14 +63,9 @@ def recordings_dir(data_dir=None):
     return cached_dir()
 
 
-def keras_home():
-    """Keras' cache folder: `$KERAS_HOME`, else `~/.keras`."""
-    return Path(os.environ.get("KERAS_HOME", "~/.keras")).expanduser()
-
-
 def cached_dir():
     """Where `download` leaves the recordings."""
-    return keras_home() / "datasets" / CACHE_NAME / f"free-spoken-digit-dataset-{VERSION}" / "recordings"
+    return cache_dir(CACHE_NAME) / f"free-spoken-digit-dataset-{VERSION}" / "recordings"
 
 
 def download():

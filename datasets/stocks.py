@@ -14,7 +14,6 @@ Each returns `Prices`: a frame indexed by date with float columns `COLUMNS`.
 
 import dataclasses
 import logging
-import os
 import socket
 import sys
 import warnings
@@ -22,6 +21,9 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+
+from datasets import storage
+from datasets.storage import atomic_path
 
 COLUMNS = ["Open", "High", "Low", "Close", "Volume"]
 YAHOO_HOST = "query2.finance.yahoo.com"
@@ -43,7 +45,7 @@ class Prices:
 
 def cache_dir():
     """Where downloads are cached: `$KERAS_HOME/datasets/stocks` (default `~/.keras`)."""
-    return Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "datasets" / "stocks"
+    return storage.cache_dir("stocks")
 
 
 def notice(message):
@@ -103,9 +105,8 @@ def download(ticker, start=None, end=None, cache=None):
         said = f" (yfinance: {' '.join(log[-1].split())})" if log else ""
         raise StockDataError(f"yfinance returned no prices for {ticker!r} {start}..{end}: {cause}{said}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    frame.to_csv(partial)
-    os.replace(partial, path)
+    with atomic_path(path) as partial:
+        frame.to_csv(partial)
     return Prices(frame, ticker, f"Yahoo Finance {ticker} {start}..{end}")
 
 

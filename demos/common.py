@@ -1,6 +1,7 @@
 """What every demo shares: CLI conventions, seeding, run folders, saving, plots.
 
 Conventions:
+- `python -m demos.<app> <command>`: `demo_parser`, `add_command`, `run_cli`;
 - user mistakes raise `CLIError`; `run_cli` prints them as one line `error: ...`
   and exits with status 2, without a traceback;
 - each `train` run writes into its own folder (`runs/<app>/<time>-<layer>` unless
@@ -19,18 +20,57 @@ from pathlib import Path
 
 import numpy as np
 
+from datasets.storage import atomic_path
+
 RUNS_ROOT = Path("runs")
 MODEL_FILE = "model.keras"
+SETTINGS_FILE = "settings.json"
 
 
 class CLIError(Exception):
     """A problem the user can fix; shown as one line, never as a traceback."""
 
 
-def run_cli(main, argv=None):
-    """Runs `main(argv)`, turning `CLIError` and Ctrl-C into one line and an exit status."""
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Shows each flag's default and keeps the description's line breaks."""
+
+
+def demo_parser(app, description):
+    """The top-level parser of `python -m demos.<app>` and its group of commands."""
+    parser = argparse.ArgumentParser(prog=f"python -m demos.{app}", description=description,
+                                     formatter_class=HelpFormatter)
+    return parser, parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+
+def add_command(commands, name, run, help_text, description=None):
+    """A command of a demo: `run(args)` is called with the parsed flags.
+
+    Every command takes `--verbose`; `run` imports what it needs when it
+    runs, so `--help` answers without starting a framework.
+    """
+    parser = commands.add_parser(name, help=help_text, description=description or help_text,
+                                 formatter_class=HelpFormatter)
+    parser.add_argument("--verbose", action="store_true", help="also show the framework's start-up logs")
+    parser.set_defaults(run=run)
+    return parser
+
+
+def add_model_argument(parser, app):
+    parser.add_argument("--model", default=None,
+                        help=f"run folder of `train` or its {MODEL_FILE}; if not given: the latest under runs/{app}/")
+
+
+def add_out_argument(parser, default_name):
+    parser.add_argument("--out", default=None,
+                        help=f"PNG file to write; if not given: {default_name} in the model's run folder")
+
+
+def run_cli(parser, argv=None):
+    """Parses `argv` and runs the chosen command; `CLIError` and Ctrl-C become one line and an exit status."""
+    args = parser.parse_args(argv)
     try:
-        return main(argv)
+        import_keras(verbose=args.verbose)
+        return args.run(args)
     except CLIError as error:
         print(f"error: {error}", file=sys.stderr)
         raise SystemExit(2) from None
@@ -39,8 +79,32 @@ def run_cli(main, argv=None):
         raise SystemExit(130) from None
 
 
-class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
-    """Shows each flag's default and keeps the description's line breaks."""
+def import_keras(verbose=False):
+    """Imports Keras (and its backend); unless `verbose`, the backend's start-up lines stay hidden.
+
+    TensorFlow writes some of them from C++ before its own log level applies,
+    so standard error is silenced while it loads.
+    """
+    if "keras" in sys.modules or verbose:
+        import keras
+
+        return keras
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    sys.stderr.flush()
+    saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    try:
+        import keras
+    finally:
+        os.dup2(saved, 2)
+        os.close(null)
+        os.close(saved)
+    return keras
+
+
+def progress_verbosity():
+    """Keras' `verbose`: a progress bar on a terminal, one line per epoch in a log."""
+    return 1 if sys.stdout.isatty() else 2
 
 
 def add_settings_arguments(parser, settings, flags):
@@ -61,10 +125,45 @@ def add_settings_arguments(parser, settings, flags):
             parser.add_argument(option, type=kind, default=default, help=help_text)
 
 
+def train_flags(app, flags):
+    """`flags` (field name -> help) and the flags every demo's `train` shares, with the same help."""
+    from demos.layers import LAYER_HELP
+
+    return {
+        **flags,
+        "layer": LAYER_HELP,
+        "seed": "random seed of the data order, the weights and dropout (same seed, same numbers)",
+        "out": f"run folder; if not given: runs/{app}/<time>-<layer>",
+    }
+
+
 def settings_from_args(settings_class, args):
     """Builds a settings dataclass from parsed arguments (fields absent from `args` keep defaults)."""
     names = {field.name for field in dataclasses.fields(settings_class)}
     return settings_class(**{key: value for key, value in vars(args).items() if key in names})
+
+
+def flag(name):
+    """The command-line flag of a settings field: `batch_size` -> `--batch-size`."""
+    return "--" + name.replace("_", "-")
+
+
+def check_ranges(settings, at_least_one=(), fractions=(), open_fractions=(), positive=()):
+    """Raises `CLIError`, naming the flag and the value, for the first field out of its range.
+
+    Args:
+        at_least_one: fields that must be 1 or more (counts, sizes).
+        fractions: fields in [0, 1) (dropout-like shares).
+        open_fractions: fields strictly between 0 and 1 (split shares).
+        positive: fields above 0 (rates).
+    """
+    rules = [(at_least_one, lambda v: v >= 1, "at least 1"), (fractions, lambda v: 0 <= v < 1, "in [0, 1)"),
+             (open_fractions, lambda v: 0 < v < 1, "between 0 and 1"), (positive, lambda v: v > 0, "above 0")]
+    for names, valid, wanted in rules:
+        for name in names:
+            value = getattr(settings, name)
+            if not valid(value):
+                raise CLIError(f"{flag(name)} must be {wanted}, got {value}")
 
 
 def set_seed(seed):
@@ -76,18 +175,6 @@ def set_seed(seed):
         import tensorflow as tf
 
         tf.config.experimental.enable_op_determinism()
-
-
-def lstm_class(layer):
-    """`ExplicitLSTM` for `"custom"`, `keras.layers.LSTM` for `"builtin"`."""
-    import keras
-
-    from custom_layers import ExplicitLSTM
-
-    classes = {"custom": ExplicitLSTM, "builtin": keras.layers.LSTM}
-    if layer not in classes:
-        raise CLIError(f"--layer must be 'custom' or 'builtin', got {layer!r}")
-    return classes[layer]
 
 
 def new_run_dir(app, layer, out=None):
@@ -127,10 +214,8 @@ def load_model(path):
 
 def save_model(model, path):
     """Saves atomically: a crash never leaves a half-written model file."""
-    path = Path(path)
-    partial = path.with_name(path.stem + ".partial.keras")
-    model.save(partial)
-    os.replace(partial, path)
+    with atomic_path(path) as partial:
+        model.save(partial)
 
 
 def write_json(path, data):
@@ -150,11 +235,76 @@ def write_json(path, data):
 
 def write_settings(run_dir, settings):
     """Writes the resolved settings dataclass next to the run's outputs."""
-    write_json(Path(run_dir) / "settings.json", dataclasses.asdict(settings))
+    write_json(Path(run_dir) / SETTINGS_FILE, dataclasses.asdict(settings))
 
 
 def read_json(path):
-    return json.loads(Path(path).read_text())
+    """The JSON object in `path`; a missing, unreadable or malformed file is a `CLIError`."""
+    try:
+        data = json.loads(Path(path).read_text())
+    except FileNotFoundError:
+        raise CLIError(f"{path} is missing") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise CLIError(f"{path} is not readable JSON ({error})") from None
+    if not isinstance(data, dict):
+        raise CLIError(f"{path} does not hold a JSON object")
+    return data
+
+
+def read_settings(run_dir, settings_class):
+    """The settings a run was trained with.
+
+    Keys this version does not know are ignored, and fields the file lacks
+    keep their defaults, so runs of older and newer versions still load.
+    """
+    path = Path(run_dir) / SETTINGS_FILE
+    if not path.is_file():
+        raise CLIError(f"no {SETTINGS_FILE} in {run_dir}: pass a run folder written by `train`")
+    defaults = settings_class()
+    kept = {key: value for key, value in read_json(path).items() if hasattr(defaults, key)}
+    for key, value in kept.items():
+        if not _fits(value, getattr(defaults, key)):
+            raise CLIError(f"{path} holds unusable settings: {key} should be like {getattr(defaults, key)!r}, "
+                           f"got {value!r}")
+    try:
+        return settings_class(**kept)
+    except (TypeError, ValueError) as error:
+        raise CLIError(f"{path} holds unusable settings ({error})") from None
+
+
+def _fits(value, default):
+    """Whether a value read from settings.json can stand where the settings class has `default`."""
+    if default is None or value is None:
+        return default is None
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, (int, float))
+    return isinstance(value, type(default))
+
+
+@dataclasses.dataclass
+class Run:
+    """A trained run: its model, the settings it was trained with, and its folder."""
+
+    model: object  # the keras.Model
+    settings: object  # the demo's Settings
+    run_dir: Path  # the folder of model.keras
+
+
+def load_run(app, settings_class, model=None):
+    """The run named by `--model` (the latest of `app` if None): model and settings."""
+    path = resolve_model_path(app, model)
+    settings = read_settings(path.parent, settings_class)
+    return Run(load_model(path), settings, path.parent)
+
+
+def output_path(out, default):
+    """Where a command writes its file: `--out`, else `default`; the folder must exist."""
+    path = Path(out) if out else Path(default)
+    if not path.parent.is_dir():
+        raise CLIError(f"--out {path}: folder {path.parent} does not exist")
+    return path
 
 
 def history_dict(history):
@@ -215,29 +365,26 @@ class Stopwatch:
         self.seconds = time.perf_counter() - self.start
 
 
-def first_explicit_lstm(model):
-    """The first `ExplicitLSTM` of `model`, and the model that holds it.
+def trace_model_layer(model, name, inputs):
+    """The gate trace of LSTM layer `name` of `model`, fed by the model's own layers on `inputs`.
 
+    `name` may be a `Bidirectional` wrapper (its forward layer is traced).
+    The layer gets the inputs and the mask the model gives it.
     A model trained with the built-in LSTM is first copied with
     `explicit_clone` (same weights, same outputs), so its gates can be traced.
-    Layers inside `Bidirectional` count (the forward layer is returned).
     """
-    from custom_layers import explicit_clone
+    import keras
 
-    layer = _first_explicit_layer(model)
-    if layer is None:
-        model = explicit_clone(model)
-        layer = _first_explicit_layer(model)
-    if layer is None:
-        raise CLIError("the model has no LSTM layer to trace")
-    return model, layer
+    from custom_layers import ExplicitLSTM, explicit_clone, trace_gates
 
-
-def _first_explicit_layer(model):
-    from custom_layers import ExplicitLSTM
-
-    inner_layers = (getattr(layer, "forward_layer", layer) for layer in model.layers)
-    return next((layer for layer in inner_layers if isinstance(layer, ExplicitLSTM)), None)
+    outer = model.get_layer(name)
+    layer = getattr(outer, "forward_layer", outer)
+    if not isinstance(layer, ExplicitLSTM):
+        return trace_model_layer(explicit_clone(model), name, inputs)
+    # A layer fed a mask records `[inputs, mask]` as its input.
+    fed = keras.tree.flatten(keras.Model(model.input, outer.input)(inputs, training=False))
+    mask = keras.ops.convert_to_numpy(fed[1]).astype(bool) if len(fed) > 1 else None
+    return trace_gates(layer, keras.ops.convert_to_numpy(fed[0]), mask=mask)
 
 
 def start_from(model, initial_weights=None):

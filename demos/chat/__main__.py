@@ -14,26 +14,13 @@ Examples:
   python -m demos.chat explain "Do you like books?" --out gates.png
 """
 
-import argparse
 import sys
-from pathlib import Path
 
-from demos.chat.settings import Settings
-from demos.common import (
-    CLIError,
-    HelpFormatter,
-    add_settings_arguments,
-    format_table,
-    resolve_model_path,
-    run_cli,
-    set_seed,
-    settings_from_args,
-)
+from demos import common
+from demos.chat.settings import APP, Settings
 
-APP = "chat"
 TRAIN_FLAGS = {
     "corpus": "chatterbot YAML file or folder, or a text file: one turn per line, blank line between conversations",
-    "layer": "custom: ExplicitLSTM; builtin: keras.layers.LSTM",
     "epochs": "passes over the training pairs",
     "batch_size": "pairs per gradient step",
     "learning_rate": "initial Adam learning rate (cosine decay)",
@@ -45,60 +32,54 @@ TRAIN_FLAGS = {
     "max_reply_chars": "replies are cut to this many characters",
     "validation_fraction": "share of conversations held out",
     "match_sample": "training prompts checked for an exact greedy reply (0: all)",
-    "seed": "random seed",
-    "out": "run folder (default: runs/chat/<time>-<layer>)",
 }
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(prog=f"python -m demos.{APP}", description=__doc__, formatter_class=HelpFormatter)
-    commands = parser.add_subparsers(dest="command", required=True, metavar="command")
-    train = commands.add_parser("train", help="train a model", formatter_class=HelpFormatter)
-    add_settings_arguments(train, Settings(), TRAIN_FLAGS)
-    reply = commands.add_parser("reply", help="reply to one message", formatter_class=HelpFormatter)
-    reply.add_argument("message", help="what you say (any characters; long messages are cut)")
-    talk = commands.add_parser("talk", help="talk with the model", formatter_class=HelpFormatter)
-    explain = commands.add_parser("explain", help="draw the gates over a message and its reply", formatter_class=HelpFormatter)
-    explain.add_argument("message", help="what you say")
-    explain.add_argument("--out", default="chat_gates.png", help="PNG file to write")
-    for command in (reply, talk, explain):
-        command.add_argument("--model", default=None, help="run folder or model.keras (default: latest run)")
-    for command in (reply, talk):
+    parser, commands = common.demo_parser(APP, __doc__)
+    train_parser = common.add_command(commands, "train", train, "train a model")
+    common.add_settings_arguments(train_parser, Settings(), common.train_flags(APP, TRAIN_FLAGS))
+    reply_parser = common.add_command(commands, "reply", reply, "reply to one message")
+    reply_parser.add_argument("message", help="what you say (any characters; long messages are cut)")
+    talk_parser = common.add_command(commands, "talk", talk, "talk with the model")
+    explain_parser = common.add_command(commands, "explain", explain, "draw the gates over a message and its reply")
+    explain_parser.add_argument("message", help="what you say")
+    common.add_out_argument(explain_parser, "gates-chat.png")
+    for command in (reply_parser, talk_parser, explain_parser):
+        common.add_model_argument(command, APP)
+    for command in (reply_parser, talk_parser):
         command.add_argument("--temperature", type=float, default=0.0, help="0: greedy; above 0: sample")
         command.add_argument("--top-k", type=int, default=0, help="sample among the k likeliest characters (0: all)")
         command.add_argument("--seed", type=int, default=0, help="random seed of the sampling")
     return parser
 
 
-def main(argv=None):
-    args = build_parser().parse_args(argv)
-    {"train": train, "reply": reply, "talk": talk, "explain": explain}[args.command](args)
-
-
 def train(args):
     from demos.chat.training import train as train_model
 
-    result = train_model(settings_from_args(Settings, args))
+    result = train_model(common.settings_from_args(Settings, args))
     metrics = result.metrics
     names = ["val_bits_per_char", "baseline_val_bits_per_char", "novel_val_bits_per_char",
              "baseline_novel_val_bits_per_char", "train_prompt_match_rate", "train_seconds", "epochs"]
-    print(format_table([[name, metrics[name]] for name in names if name in metrics], ["metric", "value"]))
+    print(common.format_table([[name, metrics[name]] for name in names if name in metrics], ["metric", "value"]))
     print(f"baseline: {metrics['baseline']}")
-    for message, answer in metrics["sample_replies"]:
-        print(f"  you> {message}\n  bot> {answer}")
+    for message, answer_text in metrics["sample_replies"]:
+        print(f"  you> {message}\n  bot> {answer_text}")
     print(f"saved to {result.run_dir}")
 
 
 def load(args):
-    from demos.chat.training import load_writer
+    from demos.chat.prediction import load_writer
 
     if getattr(args, "temperature", 0.0) < 0 or getattr(args, "top_k", 0) < 0:
-        raise CLIError("--temperature and --top-k must be 0 or more")
-    return load_writer(resolve_model_path(APP, args.model))
+        raise common.CLIError("--temperature and --top-k must be 0 or more")
+    return load_writer(args.model)
 
 
 def answer(writer, message, temperature=0.0, top_k=0, seed=0):
     """One reply; notes on stderr when the message is cut or holds unknown characters."""
+    from demos.common import set_seed
+
     if len(message) > writer.max_prompt_chars:
         print(f"note: message cut to its first {writer.max_prompt_chars} characters", file=sys.stderr)
     unknown = {character for character in message[: writer.max_prompt_chars] if character not in writer.vocabulary.index}
@@ -130,18 +111,21 @@ def talk(args):
 
 def explain(args):
     from demos.chat.explain import plot_conversation, trace_conversation
+    from demos.common import output_path
 
     if not args.message.strip():
-        raise CLIError("explain needs a message with at least one character")
+        raise common.CLIError("explain needs a message with at least one character")
     writer = load(args)
+    out = output_path(args.out, writer.run_dir / "gates-chat.png")
     reply_text = answer(writer, args.message)
     trace, tick_labels, message_steps = trace_conversation(writer, args.message, reply_text)
-    out = Path(args.out)
-    if not out.parent.is_dir():
-        raise CLIError(f"--out {out}: folder {out.parent} does not exist")
     plot_conversation(trace, tick_labels, message_steps, out, title=f"you: {args.message[:60]}\nbot: {reply_text[:60]}")
     print(f"bot> {reply_text}\nwrote {out}")
 
 
+def main(argv=None):
+    return common.run_cli(build_parser(), argv)
+
+
 if __name__ == "__main__":
-    run_cli(main)
+    main()

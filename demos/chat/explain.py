@@ -1,33 +1,28 @@
 """Which characters the gates react to: the encoder over the message, the decoder over the reply."""
 
 import numpy as np
-from keras import ops
 
-from custom_layers import ExplicitLSTM, explicit_clone, plot_gate_trace, trace_gates
+from custom_layers import plot_gate_trace
 from datasets.dialogs import Vocabulary
 from demos.chat.features import encode_prompt
+from demos.common import trace_model_layer
 
 
 def trace_conversation(writer, message, reply):
     """Gate traces of the encoder on `message` then of the decoder writing `reply`, joined in time.
 
+    Both layers are fed by the model's own layers (embedding, context), so
+    the trace is what the model computes when it reads the message and
+    writes the reply.
+
     Returns:
         (trace, tick_labels, message_steps): the `trace_gates` dict with the
         message steps first, one label per step, and the number of message steps.
     """
-    model = writer.model
-    if not isinstance(model.get_layer("encoder"), ExplicitLSTM):
-        model = explicit_clone(model)  # a built-in LSTM model: same weights, traceable layers
-    embedding = model.get_layer("embedding")
     message_ids = np.array([encode_prompt(writer.vocabulary, message, writer.max_prompt_chars)], dtype="int32")
     reply_ids = np.array([[Vocabulary.START] + writer.vocabulary.encode(reply)], dtype="int32")
-    message_inputs = embedding(message_ids)
-    context = model.get_layer("encoder")(message_inputs)
-    reply_inputs = ops.concatenate(
-        [embedding(reply_ids), ops.repeat(ops.expand_dims(context, 1), reply_ids.shape[1], axis=1)], axis=-1
-    )
-    encoder_trace = trace_gates(model.get_layer("encoder"), ops.convert_to_numpy(message_inputs))
-    decoder_trace = trace_gates(model.get_layer("decoder"), ops.convert_to_numpy(reply_inputs))
+    encoder_trace = trace_model_layer(writer.model, "encoder", [message_ids, reply_ids])
+    decoder_trace = trace_model_layer(writer.model, "decoder", [message_ids, reply_ids])
     trace = {name: np.concatenate([encoder_trace[name], decoder_trace[name]], axis=1) for name in encoder_trace}
     tick_labels = [writer.vocabulary.token(i) for i in np.concatenate([message_ids[0], reply_ids[0]])]
     return trace, tick_labels, message_ids.shape[1]

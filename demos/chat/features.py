@@ -1,11 +1,7 @@
 """From (prompt, reply) texts to padded batches of character ids."""
 
-import math
-
-import keras
-import numpy as np
-
 from datasets.dialogs import Vocabulary
+from demos.batching import LengthBatches, pad
 
 
 def encode_prompt(vocabulary, prompt, max_chars):
@@ -30,50 +26,22 @@ def encode_pairs(vocabulary, pairs, settings):
     return prompts, [inputs for inputs, _ in replies], [targets for _, targets in replies]
 
 
-def pad(sequences):
+def pad_ids(sequences):
     """Right-pads lists of ids with `Vocabulary.PADDING` into an int32 array."""
-    array = np.full((len(sequences), max(1, max(map(len, sequences)))), Vocabulary.PADDING, dtype="int32")
-    for row, sequence in enumerate(sequences):
-        array[row, : len(sequence)] = sequence
-    return array
+    return pad(sequences, value=Vocabulary.PADDING, dtype="int32")
 
 
-class PairBatches(keras.utils.PyDataset):
-    """Batches of `((prompt, reply_input), reply_target, weight)`, each padded to its own longest pair.
+def pair_batches(encoded, batch_size, seed=None):
+    """Batches of `((prompt, reply_input), reply_target, weight)` of pairs with similar reply lengths.
 
-    The weight is 1 for reply characters and 0 for padding.
-
-    With `seed`, pairs are reshuffled every epoch, then grouped with pairs of
-    similar reply length (less padding, less work); without it, they keep
-    their order (for evaluation).
+    The weight is 1 for reply characters and 0 for padding. With `seed`,
+    pairs are regrouped and the batches reshuffled every epoch.
     """
+    prompts, inputs, targets = encoded
 
-    def __init__(self, encoded, batch_size, seed=None):
-        super().__init__()
-        self.prompts, self.inputs, self.targets = encoded
-        self.batch_size = batch_size
-        self.random = np.random.default_rng(seed) if seed is not None else None
-        self.batches = np.array_split(np.arange(len(self.prompts)), len(self))
-        self.on_epoch_end()
+    def make_batch(rows):
+        batch_targets = pad_ids([targets[k] for k in rows])
+        weights = (batch_targets != Vocabulary.PADDING).astype("float32")
+        return (pad_ids([prompts[k] for k in rows]), pad_ids([inputs[k] for k in rows])), batch_targets, weights
 
-    def __len__(self):
-        return math.ceil(len(self.prompts) / self.batch_size)
-
-    def on_epoch_end(self):
-        if self.random is None:
-            return
-        order = self.random.permutation(len(self.prompts))
-        window = 16 * self.batch_size
-        order = np.concatenate([sorted(order[i : i + window], key=self._length) for i in range(0, len(order), window)])
-        self.batches = [order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)]
-        self.random.shuffle(self.batches)
-
-    def _length(self, k):
-        return len(self.inputs[k]) // 16, len(self.prompts[k])
-
-    def __getitem__(self, index):
-        rows = self.batches[index]
-        prompts = pad([self.prompts[k] for k in rows])
-        inputs = pad([self.inputs[k] for k in rows])
-        targets = pad([self.targets[k] for k in rows])
-        return (prompts, inputs), targets, (targets != Vocabulary.PADDING).astype("float32")
+    return LengthBatches([len(reply) for reply in inputs], batch_size, make_batch, seed=seed, jitter=16)

@@ -8,7 +8,7 @@ character of the reply is conditioned on the whole message directly.
 import keras
 from keras import layers, ops
 
-from demos.common import lstm_class
+from demos.layers import lstm_class
 
 
 @keras.saving.register_keras_serializable(package="chat")
@@ -46,7 +46,7 @@ class SmoothedCrossentropy(keras.losses.Loss):
     """Cross-entropy of integer targets against logits, with label smoothing.
 
     Id 0 (padding) costs nothing; the batch loss is the mean over the
-    characters of weight 1 (`features.PairBatches` gives padding weight 0).
+    characters of weight 1 (`features.pair_batches` gives padding weight 0).
 
     The target gets `1 - smoothing` of the probability and every id an equal
     share of `smoothing`: the model is never pushed to certainty, which keeps

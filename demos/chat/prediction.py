@@ -9,8 +9,12 @@ never a re-run of the reply so far.
 import numpy as np
 
 from datasets.dialogs import Vocabulary
-from demos.chat.features import encode_prompt, pad
+from demos.chat.features import encode_prompt, pad_ids
 from demos.chat.model import build_encoder_model, build_step_model
+from demos.chat.settings import APP, Settings
+from demos.common import CLIError, load_run
+
+VOCABULARY_FILE = "vocabulary.json"
 
 # Padding, start and unknown are never part of a reply.
 NEVER_WRITTEN = [Vocabulary.PADDING, Vocabulary.START, Vocabulary.UNKNOWN]
@@ -19,8 +23,9 @@ NEVER_WRITTEN = [Vocabulary.PADDING, Vocabulary.START, Vocabulary.UNKNOWN]
 class ReplyWriter:
     """Greedy or sampled replies of a trained chat model (see `model.build_model`)."""
 
-    def __init__(self, model, vocabulary, max_prompt_chars, max_reply_chars):
+    def __init__(self, model, vocabulary, max_prompt_chars, max_reply_chars, run_dir=None):
         self.model = model
+        self.run_dir = run_dir  # the run folder the model came from, if any
         self.vocabulary = vocabulary
         self.max_prompt_chars = max_prompt_chars
         self.max_reply_chars = max_reply_chars
@@ -29,7 +34,7 @@ class ReplyWriter:
 
     def context(self, messages):
         """The encoder's last hidden state for each message: `(batch, units)`."""
-        prompts = pad([encode_prompt(self.vocabulary, message, self.max_prompt_chars) for message in messages])
+        prompts = pad_ids([encode_prompt(self.vocabulary, message, self.max_prompt_chars) for message in messages])
         return self.encoder_model.predict_on_batch(prompts)
 
     def write(self, messages, temperature=0.0, top_k=0, seed=None, stop_at_end=True):
@@ -76,3 +81,14 @@ def choose(logits, temperature, top_k, random):
     probabilities = np.exp(logits - logits.max(axis=-1, keepdims=True))
     probabilities /= probabilities.sum(axis=-1, keepdims=True)
     return np.array([random.choice(len(row), p=row) for row in probabilities], dtype="int32")
+
+
+def load_writer(model=None):
+    """A `ReplyWriter` for the run named by `--model` (the latest if None): model, vocabulary, settings."""
+    run = load_run(APP, Settings, model)
+    vocabulary_path = run.run_dir / VOCABULARY_FILE
+    if not vocabulary_path.is_file():
+        raise CLIError(f"{vocabulary_path} is missing: pass a run folder written by `python -m demos.chat train`")
+    settings = run.settings
+    return ReplyWriter(run.model, Vocabulary.load(vocabulary_path), settings.max_prompt_chars,
+                       settings.max_reply_chars, run.run_dir)

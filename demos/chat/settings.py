@@ -2,6 +2,8 @@
 
 import dataclasses
 
+APP = "chat"
+
 
 @dataclasses.dataclass
 class Settings:

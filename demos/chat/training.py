@@ -1,5 +1,7 @@
 """Training the chat model, with its baseline and its measures, in one run."""
 
+import time
+
 import keras
 
 from datasets.dialogs import (
@@ -10,30 +12,15 @@ from datasets.dialogs import (
     replies_by_prompt,
     split_conversations,
 )
+from demos import common
 from demos.chat.baseline import KneserNey
 from demos.chat.evaluation import bits_per_char, match_rate
-from demos.chat.features import PairBatches, encode_pairs
+from demos.chat.features import encode_pairs, pair_batches
 from demos.chat.model import build_model, compile_model
-from demos.chat.prediction import ReplyWriter
-from demos.chat.settings import Settings
-from demos.common import (
-    CLIError,
-    Stopwatch,
-    TrainResult,
-    load_model,
-    lstm_class,
-    new_run_dir,
-    plot_history,
-    read_json,
-    save_model,
-    set_seed,
-    start_from,
-    write_json,
-    write_settings,
-)
+from demos.chat.prediction import VOCABULARY_FILE, ReplyWriter
+from demos.chat.settings import APP
+from demos.layers import lstm_class
 
-APP = "chat"
-VOCABULARY_FILE = "vocabulary.json"
 BASELINE_MAX_ORDER = 10
 
 
@@ -42,10 +29,10 @@ def prepare_data(settings):
     try:
         conversations = load_conversations(settings.corpus)
     except CorpusError as error:
-        raise CLIError(str(error)) from None
+        raise common.CLIError(str(error)) from None
     training, validation = split_conversations(conversations, settings.validation_fraction, settings.seed)
     if not training or not validation:
-        raise CLIError(f"the corpus has {len(conversations)} conversation(s): two or more are needed to split it")
+        raise common.CLIError(f"the corpus has {len(conversations)} conversation(s): two or more are needed to split it")
     vocabulary = Vocabulary.from_texts(turn for conversation in training for turn in conversation)
     # The corpus repeats many pairs; each distinct pair is trained on once per epoch.
     training_pairs = list(dict.fromkeys(dialog_pairs(training)))
@@ -53,41 +40,40 @@ def prepare_data(settings):
 
 
 def check_settings(settings):
-    """Raises `CLIError` for settings no run can use."""
+    """Raises `common.CLIError` for settings no run can use."""
     lstm_class(settings.layer)
-    for name in ("epochs", "batch_size", "units", "embedding_dim", "max_prompt_chars", "max_reply_chars"):
-        if getattr(settings, name) < 1:
-            raise CLIError(f"--{name.replace('_', '-')} must be 1 or more, got {getattr(settings, name)}")
-    if settings.learning_rate <= 0 or settings.match_sample < 0:
-        raise CLIError("--learning-rate must be above 0 and --match-sample 0 or more")
-    if not 0 < settings.validation_fraction < 1:
-        raise CLIError(f"--validation-fraction must be between 0 and 1, got {settings.validation_fraction}")
-    for name in ("dropout", "label_smoothing"):
-        if not 0 <= getattr(settings, name) < 1:
-            raise CLIError(f"--{name.replace('_', '-')} must be in [0, 1), got {getattr(settings, name)}")
+    common.check_ranges(
+        settings,
+        at_least_one=("epochs", "batch_size", "units", "embedding_dim", "max_prompt_chars", "max_reply_chars"),
+        fractions=("dropout", "label_smoothing"),
+        open_fractions=("validation_fraction",),
+        positive=("learning_rate",),
+    )
+    if settings.match_sample < 0:
+        raise common.CLIError(f"--match-sample must be 0 or more, got {settings.match_sample}")
 
 
 def train(settings, initial_weights=None):
     """Trains on the training conversations; measures on the validation ones; saves the run."""
     check_settings(settings)
-    set_seed(settings.seed)
+    common.set_seed(settings.seed)
     vocabulary, training_pairs, validation_pairs = prepare_data(settings)
-    run_dir = new_run_dir(APP, settings.layer, settings.out)
+    run_dir = common.new_run_dir(APP, settings.layer, settings.out)
     training_data = encode_pairs(vocabulary, training_pairs, settings)
-    batches = PairBatches(training_data, settings.batch_size, seed=settings.seed)
-    validation_batches = PairBatches(encode_pairs(vocabulary, validation_pairs, settings), 256)
+    batches = pair_batches(training_data, settings.batch_size, seed=settings.seed)
+    validation_batches = pair_batches(encode_pairs(vocabulary, validation_pairs, settings), 256)
     model = build_model(len(vocabulary), settings)
-    initial_weights = start_from(model, initial_weights)
+    initial_weights = common.start_from(model, initial_weights)
     compile_model(model, settings, steps=settings.epochs * len(batches))
-    with Stopwatch() as watch:
-        history = fit(model, batches, validation_batches, settings.epochs)
+    history, epoch_seconds = fit(model, batches, validation_batches, settings.epochs)
     writer = ReplyWriter(model, vocabulary, settings.max_prompt_chars, settings.max_reply_chars)
     match_rate_value, match_prompts = match_rate(writer, training_pairs, settings.match_sample, settings.seed)
     metrics = {
         "app": APP,
         "layer": settings.layer,
         "epochs": settings.epochs,
-        "train_seconds": watch.seconds,
+        "train_seconds": sum(epoch_seconds),
+        "epoch_seconds": epoch_seconds,
         "training_pairs": len(training_pairs),
         "validation_pairs": len(validation_pairs),
         "vocabulary_size": len(vocabulary),
@@ -98,27 +84,31 @@ def train(settings, initial_weights=None):
         "history": history,
     }
     vocabulary.save(run_dir / VOCABULARY_FILE)
-    write_settings(run_dir, settings)
-    write_json(run_dir / "metrics.json", metrics)
-    plot_history(history, run_dir / "history.png", title="chat: loss, nats per reply character")
-    save_model(model, run_dir / "model.keras")
+    common.write_settings(run_dir, settings)
+    common.write_json(run_dir / "metrics.json", metrics)
+    common.plot_history(history, run_dir / "history.png", title="chat: loss, nats per reply character")
+    common.save_model(model, run_dir / common.MODEL_FILE)
     sample_inputs = validation_batches[0][0]
-    return TrainResult(metrics, model, initial_weights, tuple(x[:8] for x in sample_inputs), run_dir)
+    return common.TrainResult(metrics, model, initial_weights, tuple(x[:8] for x in sample_inputs), run_dir)
 
 
 def fit(model, batches, validation_batches, epochs):
-    """Trains batch by batch with a progress bar.
+    """Trains batch by batch: a progress bar on a terminal, one line per epoch in a log.
 
-    Returns the history per epoch: `loss` and `val_loss` (the training
+    Returns the history per epoch, `loss` and `val_loss` (the training
     objective, nats per reply character, label-smoothed if asked) and
-    `val_bits_per_char`.
+    `val_bits_per_char`, and the seconds each epoch took.
     (`model.fit` would fix the padded lengths of all batches to those of the
     first two; here each batch keeps its own length.)
     """
     history = {"loss": [], "val_loss": [], "val_bits_per_char": []}
+    epoch_seconds = []
+    verbosity = common.progress_verbosity()
     for epoch in range(epochs):
-        print(f"Epoch {epoch + 1}/{epochs}")
-        progress = keras.utils.Progbar(len(batches), stateful_metrics=["val_loss", "val_bits_per_char"])
+        start = time.perf_counter()
+        print(f"Epoch {epoch + 1}/{epochs}", end="\n" if verbosity == 1 else ": ", flush=True)
+        progress = keras.utils.Progbar(len(batches), stateful_metrics=["val_loss", "val_bits_per_char"],
+                                       verbose=verbosity)
         losses = []
         for index in range(len(batches)):
             losses.append(float(model.train_on_batch(*batches[index])))
@@ -128,7 +118,8 @@ def fit(model, batches, validation_batches, epochs):
         history["val_loss"].append(mean_loss(model, validation_batches))
         history["val_bits_per_char"].append(bits_per_char(model, validation_batches))
         progress.update(len(batches), [(name, history[name][-1]) for name in ("val_loss", "val_bits_per_char")])
-    return history
+        epoch_seconds.append(time.perf_counter() - start)
+    return history, epoch_seconds
 
 
 def mean_loss(model, batches):
@@ -151,7 +142,7 @@ def validation_scores(model, vocabulary, training_pairs, validation_pairs, setti
     )
     order, baseline_bits = baseline.best_order(reply_sequences(vocabulary, validation_pairs, settings))
     scores = {
-        "val_bits_per_char": bits_per_char(model, PairBatches(encode_pairs(vocabulary, validation_pairs, settings), 256)),
+        "val_bits_per_char": bits_per_char(model, pair_batches(encode_pairs(vocabulary, validation_pairs, settings), 256)),
         "baseline_val_bits_per_char": baseline_bits,
         "baseline": f"interpolated Kneser-Ney character {order}-gram (order best on validation)",
         "baseline_order": order,
@@ -159,7 +150,7 @@ def validation_scores(model, vocabulary, training_pairs, validation_pairs, setti
     }
     if novel_pairs:
         novel = encode_pairs(vocabulary, novel_pairs, settings)
-        scores["novel_val_bits_per_char"] = bits_per_char(model, PairBatches(novel, 256))
+        scores["novel_val_bits_per_char"] = bits_per_char(model, pair_batches(novel, 256))
         scores["baseline_novel_val_bits_per_char"] = baseline.bits_per_char(
             reply_sequences(vocabulary, novel_pairs, settings), order
         )
@@ -177,14 +168,3 @@ def sample_replies(writer, training_pairs, validation_pairs, count=3):
     messages = [list(replies_by_prompt(pairs))[:count] for pairs in (training_pairs, validation_pairs)]
     messages = messages[0] + messages[1]
     return [[message, reply] for message, reply in zip(messages, writer.write(messages), strict=True)]
-
-
-def load_writer(model_path):
-    """A `ReplyWriter` for a saved run: its model, vocabulary and settings."""
-    run_dir = model_path.parent
-    for name in (VOCABULARY_FILE, "settings.json"):
-        if not (run_dir / name).is_file():
-            raise CLIError(f"{run_dir / name} is missing: pass a run folder written by `python -m demos.chat train`")
-    settings = Settings(**read_json(run_dir / "settings.json"))
-    vocabulary = Vocabulary.load(run_dir / VOCABULARY_FILE)
-    return ReplyWriter(load_model(model_path), vocabulary, settings.max_prompt_chars, settings.max_reply_chars)

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks import lstm_speed
 from custom_layers import explicit_clone
 from datasets import fsdd
 from demos.common import CLIError
@@ -22,9 +21,6 @@ QUICK_OVERRIDES = {
     "chat": {"epochs": 2, "units": 64, "batch_size": 64, "match_sample": 10},
     "stocks": {"epochs": 4},
 }
-# Benchmark plans: (shapes, timed repeats, warm-up calls); --quick keeps the two smallest demo shapes.
-FULL_BENCHMARK = (lstm_speed.SHAPES, 15, 3)
-QUICK_BENCHMARK = ([(64, 40, 40, 128), (64, 60, 5, 64)], 3, 1)
 
 # Quality metric of each app and the baseline it is measured against (lower is better for chat and stocks).
 QUALITY = {
@@ -80,12 +76,13 @@ def summarize(app, builtin, custom):
     metric, baseline = QUALITY[app]
     layers = {}
     for layer, result in (("builtin", builtin), ("custom", custom)):
-        epochs, seconds = result.metrics["epochs"], result.metrics["train_seconds"]
+        seconds = result.metrics["epoch_seconds"]
         layers[layer] = {
             metric: result.metrics[metric],
-            "epochs": epochs,
-            "train_seconds": seconds,
-            "seconds_per_epoch": seconds / epochs,
+            "epochs": len(seconds),
+            "train_seconds": sum(seconds),
+            "first_epoch_seconds": seconds[0],  # graph tracing and compilation included
+            "later_seconds_per_epoch": float(np.mean(seconds[1:] or seconds)),  # the steady cost
             "run_dir": str(result.run_dir),
         }
     return {
@@ -93,7 +90,8 @@ def summarize(app, builtin, custom):
         "baseline_metric": baseline,
         baseline: builtin.metrics[baseline],
         "layers": layers,
-        "seconds_per_epoch_ratio": layers["custom"]["seconds_per_epoch"] / layers["builtin"]["seconds_per_epoch"],
+        "later_seconds_per_epoch_ratio": layers["custom"]["later_seconds_per_epoch"]
+        / layers["builtin"]["later_seconds_per_epoch"],
         "same_initial_weights": all(
             np.array_equal(a, b) for a, b in zip(builtin.initial_weights, custom.initial_weights, strict=True)
         ),
@@ -118,21 +116,10 @@ def max_abs_difference(model, other, inputs):
     return float(np.max(np.abs(outputs[0] - outputs[1])))
 
 
-def benchmark(plan, seed):
-    """The rows of `benchmarks/lstm_speed.py` for `plan` = (shapes, repeats, warm-up calls), current backend."""
-    shapes, repeats, warmup = plan
-    rows = []
-    for shape in shapes:
-        print(f"== benchmark {'x'.join(map(str, shape))} ==", flush=True)
-        rows.append(lstm_speed.measure(shape, repeats, warmup, seed))
-    return rows
-
-
-def run(apps_settings, out_dir, benchmark_plan=None, seed=0):
+def run(apps_settings, out_dir):
     """Compares the layers on every app of `apps_settings` (app -> its `Settings`); returns the report data.
 
-    An app whose data is missing is skipped with one line. `benchmark_plan`
-    None: no benchmark rows.
+    An app whose data is missing is skipped with one line.
     """
     import keras
 
@@ -147,5 +134,4 @@ def run(apps_settings, out_dir, benchmark_plan=None, seed=0):
             "settings": dataclasses.asdict(app_settings),
             **summarize(app, *compare_app(app, app_settings, out_dir)),
         }
-    report["benchmark"] = benchmark(benchmark_plan, seed) if benchmark_plan else []
     return report

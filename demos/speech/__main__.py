@@ -13,25 +13,13 @@ Examples:
   python -m demos.speech explain my_seven.wav --out seven.png
 """
 
-import argparse
-import warnings
-
-from demos.common import (
-    HelpFormatter,
-    add_settings_arguments,
-    format_table,
-    run_cli,
-    settings_from_args,
-)
-from demos.speech.settings import Settings
+from demos import common
+from demos.speech.settings import APP, Settings
 
 TRAIN_FLAGS = {
     "data_dir": "folder of FSDD WAV files; if not given: $FSDD_DIR, the Keras cache, else a download",
-    "layer": "LSTM implementation: custom (ExplicitLSTM) or builtin (keras.layers.LSTM)",
     "epochs": "most epochs; early stopping on the validation part may end sooner",
     "test_speakers": "comma-separated speakers held out as the test set, e.g. theo; if not given: the official split",
-    "seed": "random seed of data shuffling and weight initialization",
-    "out": "run folder; if not given: runs/speech/<time>-<layer>",
     "features": "mfcc (13 MFCCs with deltas and delta-deltas) or logmel (log-mel spectrogram)",
     "n_mels": "mel bands",
     "n_mfcc": "cepstral coefficients before deltas (with --features mfcc)",
@@ -48,61 +36,54 @@ TRAIN_FLAGS = {
 }
 
 
-def main(argv=None):
-    warnings.formatwarning = lambda message, *args, **kwargs: f"warning: {message}\n"
-    args = build_parser().parse_args(argv)
-    args.command(args)
-
-
 def build_parser():
-    parser = argparse.ArgumentParser(prog="python -m demos.speech", description=__doc__, formatter_class=HelpFormatter)
-    commands = parser.add_subparsers(required=True, metavar="COMMAND")
-    train = commands.add_parser("train", help="train and evaluate a model", formatter_class=HelpFormatter)
-    add_settings_arguments(train, Settings(), TRAIN_FLAGS)
-    train.set_defaults(command=train_command)
-    for name, function, help_text in (
-        ("predict", predict_command, "the digit said in an audio file"),
-        ("explain", explain_command, "draw the LSTM gates over an audio file"),
-    ):
-        command = commands.add_parser(name, help=help_text, formatter_class=HelpFormatter)
+    parser, commands = common.demo_parser(APP, __doc__)
+    train_parser = common.add_command(commands, "train", train, "train and evaluate a model")
+    common.add_settings_arguments(train_parser, Settings(), common.train_flags(APP, TRAIN_FLAGS))
+    predict_parser = common.add_command(commands, "predict", predict, "the digit said in an audio file")
+    explain_parser = common.add_command(commands, "explain", explain, "draw the LSTM gates over an audio file")
+    for command in (predict_parser, explain_parser):
         command.add_argument("file", metavar="FILE.wav", help="audio file (any sample rate, mono or stereo)")
-        command.add_argument("--model", help="run folder of `train` or its model.keras; if not given: the latest run")
-        command.set_defaults(command=function)
-    commands.choices["predict"].add_argument("--top", type=int, default=3, help="how many digits to list")
-    commands.choices["explain"].add_argument("--out", help="PNG to write; if not given: gates-<file>.png in the run folder")
+        common.add_model_argument(command, APP)
+    predict_parser.add_argument("--top", type=int, default=3, help="how many digits to list")
+    common.add_out_argument(explain_parser, "gates-<file>.png")
     return parser
 
 
-def train_command(args):
-    from demos.speech.training import train
+def train(args):
+    from demos.speech.training import train as train_model
 
-    result = train(settings_from_args(Settings, args))
+    result = train_model(common.settings_from_args(Settings, args))
     metrics = result.metrics
     rows = [
         (f"{metrics['layer']} LSTM", f"{metrics['test_accuracy']:.2%}", metrics["test_count"]),
         ("baseline: logistic regression", f"{metrics['baseline_test_accuracy']:.2%}", metrics["test_count"]),
     ]
     print(f"\nsplit: {metrics['split']}; {metrics['epochs']} epochs in {metrics['train_seconds']:.0f} s")
-    print(format_table(rows, ["model", "test accuracy", "test utterances"]))
+    print(common.format_table(rows, ["model", "test accuracy", "test utterances"]))
     if metrics["skipped_files"]:
         print(f"{len(metrics['skipped_files'])} bad files skipped")
     print(f"run folder: {result.run_dir}")
 
 
-def predict_command(args):
-    from demos.speech.prediction import load_run, predict_file
+def predict(args):
+    from demos.speech.prediction import load_speech_run, predict_file
 
-    ranking = predict_file(load_run(args.model), args.file, args.top)
-    print(format_table(ranking, ["digit", "probability"]))
+    ranking = predict_file(load_speech_run(args.model), args.file, args.top)
+    print(common.format_table(ranking, ["digit", "probability"]))
 
 
-def explain_command(args):
+def explain(args):
     from demos.speech.explain import explain_file
-    from demos.speech.prediction import load_run
+    from demos.speech.prediction import load_speech_run
 
-    path, digit, probability = explain_file(load_run(args.model), args.file, args.out)
+    path, digit, probability, _ = explain_file(load_speech_run(args.model), args.file, args.out)
     print(f"digit {digit} ({probability:.1%}); gate trace: {path}")
 
 
+def main(argv=None):
+    return common.run_cli(build_parser(), argv)
+
+
 if __name__ == "__main__":
-    run_cli(main)
+    main()

@@ -4,11 +4,11 @@ import dataclasses
 import math
 from collections import Counter
 
-import keras
 import numpy as np
 from sklearn.model_selection import train_test_split
 
 from datasets import fsdd
+from demos.batching import LengthBatches, pad
 from demos.common import CLIError
 from demos.speech.features import FEATURE_KINDS, recording_features
 
@@ -92,9 +92,9 @@ def cut_validation(everything, train_indices, settings):
     )
 
 
-def pad(features):
-    """Frame arrays of varying length as one zero-padded batch `(batch, longest, features)`."""
-    return keras.utils.pad_sequences(features, padding="post", dtype="float32", value=PAD_VALUE)
+def pad_frames(features):
+    """Frame arrays of varying length as one padded batch `(batch, time, features)`."""
+    return pad(features, value=PAD_VALUE)
 
 
 def frame_statistics(part):
@@ -103,31 +103,10 @@ def frame_statistics(part):
     return frames.mean(axis=0), frames.var(axis=0)
 
 
-class LengthBatches(keras.utils.PyDataset):
-    """Batches of utterances of similar length, each padded only to its own longest.
+def batches(part, batch_size, seed=None):
+    """`LengthBatches` of padded frames and digits; shuffled every epoch when `seed` is given."""
 
-    Sorting by length before batching cuts the padded steps the LSTM runs
-    through; with `shuffle`, the utterances within a length range and the
-    order of batches change every epoch.
-    """
+    def make_batch(rows):
+        return pad_frames([part.features[i] for i in rows]), part.digits[rows]
 
-    def __init__(self, part, batch_size, shuffle=False, seed=0):
-        super().__init__()
-        self.part, self.batch_size, self.shuffle = part, batch_size, shuffle
-        self.random = np.random.default_rng(seed)
-        self.on_epoch_end()
-
-    def __len__(self):
-        return math.ceil(len(self.part) / self.batch_size)
-
-    def __getitem__(self, index):
-        indices = self.batches[index]
-        return pad([self.part.features[i] for i in indices]), self.part.digits[indices]
-
-    def on_epoch_end(self):
-        lengths = np.array([len(item) for item in self.part.features])
-        noise = self.random.uniform(0, 2, len(lengths)) if self.shuffle else np.zeros(len(lengths))
-        order = np.argsort(lengths + noise, kind="stable")
-        self.batches = [order[start : start + self.batch_size] for start in range(0, len(order), self.batch_size)]
-        if self.shuffle:
-            self.random.shuffle(self.batches)
+    return LengthBatches([len(item) for item in part.features], batch_size, make_batch, seed=seed)

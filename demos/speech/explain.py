@@ -3,13 +3,12 @@
 import dataclasses
 from pathlib import Path
 
-import keras
 import numpy as np
 
-from custom_layers import plot_gate_trace, trace_gates
+from custom_layers import plot_gate_trace
 from datasets import fsdd
-from demos.common import first_explicit_lstm
-from demos.speech.model import NORMALIZED
+from demos.common import output_path, trace_model_layer
+from demos.speech.model import FIRST_LSTM
 from demos.speech.prediction import audio_features
 
 
@@ -19,19 +18,17 @@ def explain_file(run, path, out=None):
     The PNG goes to `out`, by default `gates-<file name>.png` in the run folder.
 
     Returns:
-        `(png_path, digit, probability)`.
+        `(png_path, digit, probability, trace)`.
     """
     frames = audio_features(path, run.settings)
     probabilities = run.model.predict(frames, verbose=0)[0]
     digit = int(probabilities.argmax())
-    traced, layer = first_explicit_lstm(run.model)
-    layer_inputs = keras.Model(traced.input, traced.get_layer(NORMALIZED).output).predict(frames, verbose=0)
-    trace = trace_gates(layer, layer_inputs)
+    trace = trace_model_layer(run.model, FIRST_LSTM, frames)
     log_mel = audio_features(path, dataclasses.replace(run.settings, features="logmel"))[0]
     frames_per_tick = max(1, round(0.1 * fsdd.SAMPLE_RATE / run.settings.hop_length))  # a label every ~0.1 s
     seconds = np.arange(len(log_mel)) * run.settings.hop_length / fsdd.SAMPLE_RATE
     tick_labels = [f"{second:.1f}s" if step % frames_per_tick == 0 else "" for step, second in enumerate(seconds)]
-    out = Path(out) if out else run.run_dir / f"gates-{Path(path).stem}.png"
+    out = output_path(out, run.run_dir / f"gates-{Path(path).stem}.png")
     plot_gate_trace(
         trace,
         out,
@@ -39,7 +36,7 @@ def explain_file(run, path, out=None):
         title=f"{Path(path).name}: digit {digit} ({probabilities[digit]:.1%}), forward LSTM of the first layer",
         header=lambda axis: draw_spectrogram(axis, log_mel),
     )
-    return out, digit, float(probabilities[digit])
+    return out, digit, float(probabilities[digit]), trace
 
 
 def draw_spectrogram(axis, log_mel):

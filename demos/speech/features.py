@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import os
 import warnings
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import librosa
 import numpy as np
 
 from datasets import fsdd
+from datasets.storage import atomic_path
 from demos.speech.settings import FEATURE_FIELDS
 
 FEATURE_KINDS = ("logmel", "mfcc")
@@ -86,11 +86,10 @@ def extract_all(recordings, settings):
 def write_cache(path, features, skipped_names):
     """Writes all frames in one array plus the lengths; atomically, so a crash leaves no broken cache."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.stem + ".partial.npz")
     frames = np.concatenate(features) if features else np.zeros((0, 0), "float32")
     lengths = np.array([len(item) for item in features], dtype="int64")
-    np.savez(partial, frames=frames, lengths=lengths, skipped=np.array(skipped_names, dtype=str))
-    os.replace(partial, path)
+    with atomic_path(path) as partial:
+        np.savez(partial, frames=frames, lengths=lengths, skipped=np.array(skipped_names, dtype=str))
 
 
 def read_cache(path):

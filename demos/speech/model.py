@@ -5,7 +5,7 @@ import keras
 from datasets import fsdd
 from demos.speech.data import PAD_VALUE
 
-NORMALIZED = "normalized"  # the layer whose output, normalized frames, feeds the first LSTM
+FIRST_LSTM = "lstm_1"  # the first (bidirectional) LSTM layer, the one `explain` traces
 
 
 def build_model(settings, lstm, mean, variance):
@@ -19,8 +19,8 @@ def build_model(settings, lstm, mean, variance):
     """
     inputs = keras.Input((None, len(mean)), name="frames")
     x = keras.layers.Masking(mask_value=PAD_VALUE)(inputs)
-    x = keras.layers.Normalization(mean=mean, variance=variance, name=NORMALIZED)(x)
-    x = keras.layers.Bidirectional(lstm(settings.units, return_sequences=True), name="lstm_1")(x)
+    x = keras.layers.Normalization(mean=mean, variance=variance, name="normalized")(x)
+    x = keras.layers.Bidirectional(lstm(settings.units, return_sequences=True), name=FIRST_LSTM)(x)
     x = keras.layers.Bidirectional(lstm(settings.units), name="lstm_2")(x)
     x = keras.layers.Dropout(settings.dropout, seed=settings.seed)(x)
     outputs = keras.layers.Dense(len(fsdd.DIGITS), activation="softmax", name="digit")(x)

@@ -1,32 +1,17 @@
-"""A trained run applied to one audio file: its features, the digit, the gates."""
+"""A trained run applied to one audio file: its features and the digit said."""
 
-import dataclasses
 from pathlib import Path
 
 import numpy as np
 
-from demos.common import CLIError, load_model, read_json, resolve_model_path
+from demos.common import CLIError, load_run
 from demos.speech.features import file_features
-from demos.speech.settings import Settings
-from demos.speech.training import APP
+from demos.speech.settings import APP, Settings
 
 
-@dataclasses.dataclass
-class TrainedRun:
-    model: object  # the keras.Model
-    settings: Settings  # the settings it was trained with (feature settings included)
-    run_dir: Path  # the folder of model.keras
-
-
-def load_run(model=None):
+def load_speech_run(model=None):
     """The model named by `--model` (latest run if None) and the settings saved beside it."""
-    path = resolve_model_path(APP, model)
-    settings_path = path.parent / "settings.json"
-    if not settings_path.is_file():
-        raise CLIError(f"no settings.json beside {path}: it is needed to compute the same features")
-    fields = {field.name for field in dataclasses.fields(Settings)}
-    settings = Settings(**{key: value for key, value in read_json(settings_path).items() if key in fields})
-    return TrainedRun(load_model(path), settings, path.parent)
+    return load_run(APP, Settings, model)
 
 
 def audio_features(path, settings):

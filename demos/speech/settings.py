@@ -2,6 +2,8 @@
 
 import dataclasses
 
+APP = "speech"
+
 
 @dataclasses.dataclass
 class Settings:

@@ -7,49 +7,38 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import ConfusionMatrixDisplay
 
 from datasets import fsdd
-from demos.common import (
-    MODEL_FILE,
-    CLIError,
-    Stopwatch,
-    TrainResult,
-    history_dict,
-    lstm_class,
-    new_run_dir,
-    plot_history,
-    save_model,
-    set_seed,
-    start_from,
-    write_json,
-    write_settings,
-)
-from demos.speech.data import LengthBatches, frame_statistics, load_data, pad
+from demos import common
+from demos.callbacks import EpochTimes
+from demos.layers import lstm_class
+from demos.speech.data import batches, frame_statistics, load_data, pad_frames
 from demos.speech.model import build_model
+from demos.speech.settings import APP
 
-APP = "speech"
-SAMPLE_COUNT = 8  # held-out utterances returned in `TrainResult.sample_inputs`
+SAMPLE_COUNT = 8  # held-out utterances returned in `common.TrainResult.sample_inputs`
 
 
 def train(settings, initial_weights=None):
-    """Trains a spoken-digit classifier and writes its run folder; returns a `TrainResult`."""
+    """Trains a spoken-digit classifier and writes its run folder; returns a `common.TrainResult`."""
     check_settings(settings)
-    set_seed(settings.seed)
+    common.set_seed(settings.seed)
     lstm = lstm_class(settings.layer)
-    with Stopwatch() as loading:
+    with common.Stopwatch() as loading:
         data = load_data(settings)
-    run_dir = new_run_dir(APP, settings.layer, settings.out)
-    write_settings(run_dir, settings)
+    run_dir = common.new_run_dir(APP, settings.layer, settings.out)
+    common.write_settings(run_dir, settings)
     model = build_model(settings, lstm, *frame_statistics(data.train))
-    initial_weights = start_from(model, initial_weights)
+    initial_weights = common.start_from(model, initial_weights)
     stopping = keras.callbacks.EarlyStopping(patience=settings.patience, restore_best_weights=True)
-    with Stopwatch() as fitting:
+    epoch_times = EpochTimes()
+    with common.Stopwatch() as fitting:
         history = model.fit(
-            LengthBatches(data.train, settings.batch_size, shuffle=True, seed=settings.seed),
-            validation_data=LengthBatches(data.validation, settings.batch_size),
+            batches(data.train, settings.batch_size, seed=settings.seed),
+            validation_data=batches(data.validation, settings.batch_size),
             epochs=settings.epochs,
-            callbacks=[stopping],
-            verbose="auto",
+            callbacks=[stopping, epoch_times],
+            verbose=common.progress_verbosity(),
         )
-    save_model(model, run_dir / MODEL_FILE)
+    common.save_model(model, run_dir / common.MODEL_FILE)
     predicted, actual = predict_part(model, data.test, settings.batch_size)
     metrics = {
         "app": APP,
@@ -67,31 +56,33 @@ def train(settings, initial_weights=None):
         "best_epoch": int(np.argmin(history.history["val_loss"])) + 1,
         "feature_seconds": loading.seconds,
         "train_seconds": fitting.seconds,
-        "history": history_dict(history),
+        "epoch_seconds": epoch_times.seconds,
+        "history": common.history_dict(history),
     }
-    write_json(run_dir / "metrics.json", metrics)
-    plot_history(metrics["history"], run_dir / "history.png", title=f"spoken digits, {settings.layer} LSTM")
+    common.write_json(run_dir / "metrics.json", metrics)
+    common.plot_history(metrics["history"], run_dir / "history.png", title=f"spoken digits, {settings.layer} LSTM")
     plot_confusion(actual, predicted, run_dir / "confusion.png", metrics)
-    sample_inputs = pad(data.test.features[:SAMPLE_COUNT])
-    return TrainResult(metrics, model, initial_weights, sample_inputs, run_dir)
+    sample_inputs = pad_frames(data.test.features[:SAMPLE_COUNT])
+    return common.TrainResult(metrics, model, initial_weights, sample_inputs, run_dir)
 
 
 def check_settings(settings):
     """Numbers out of range are the user's mistake: one line each."""
-    for name in ("epochs", "units", "batch_size", "n_mels", "n_mfcc", "n_fft", "hop_length"):
-        if getattr(settings, name) < 1:
-            raise CLIError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(settings, name)}")
-    if not 0 <= settings.dropout < 1:
-        raise CLIError(f"--dropout must be at least 0 and below 1, got {settings.dropout}")
-    if not 0 < settings.validation_fraction < 1:
-        raise CLIError(f"--validation-fraction must be between 0 and 1, got {settings.validation_fraction}")
+    lstm_class(settings.layer)
+    common.check_ranges(
+        settings,
+        at_least_one=("epochs", "units", "batch_size", "n_mels", "n_mfcc", "n_fft", "hop_length"),
+        fractions=("dropout",),
+        open_fractions=("validation_fraction",),
+        positive=("learning_rate",),
+    )
 
 
 def predict_part(model, part, batch_size):
     """Predicted and true digits of every utterance of `part`, in the same order."""
-    batches = LengthBatches(part, batch_size)
-    probabilities = model.predict(batches, verbose=0)
-    return probabilities.argmax(axis=-1), part.digits[np.concatenate(batches.batches)]
+    ordered = batches(part, batch_size)
+    probabilities = model.predict(ordered, verbose=0)
+    return probabilities.argmax(axis=-1), part.digits[ordered.order]
 
 
 def baseline_accuracy(data):

@@ -1,8 +1,9 @@
 """The gates of the LSTM over one input window, under the close of those days."""
 
-from custom_layers import plot_gate_trace, trace_gates
-from demos.common import CLIError, first_explicit_lstm
+from custom_layers import plot_gate_trace
+from demos.common import CLIError, trace_model_layer
 from demos.stocks.features import FIRST_COMPLETE_DAY, daily_features, windows
+from demos.stocks.model import LSTM_NAME
 from demos.stocks.plots import price_header
 
 
@@ -18,12 +19,8 @@ def window_end(dates, window, day=None):
 
 def explain(model, prices, window, end, path):
     """Traces the gates over the window ending on day `end`; writes the plot and returns the trace."""
-    model, lstm = first_explicit_lstm(model)
     close = prices.frame["Close"].to_numpy()
-    lstm_inputs = windows(daily_features(close[: end + 1]), [end], window)
-    for layer in model.layers[: model.layers.index(lstm)]:
-        lstm_inputs = layer(lstm_inputs)
-    trace = trace_gates(lstm, lstm_inputs)
+    trace = trace_model_layer(model, LSTM_NAME, windows(daily_features(close[: end + 1]), [end], window))
     dates = prices.frame.index[end - window + 1 : end + 1]
     figure = plot_gate_trace(
         trace,

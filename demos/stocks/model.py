@@ -2,8 +2,10 @@
 
 import keras
 
-from demos.common import lstm_class
+from demos.layers import lstm_class
 from demos.stocks.features import FEATURES
+
+LSTM_NAME = "lstm"  # the layer `explain` traces
 
 
 def build_model(settings, train_features, target_scale):
@@ -20,13 +22,8 @@ def build_model(settings, train_features, target_scale):
     """
     normalization = keras.layers.Normalization(axis=-1, name="scaling")
     normalization.adapt(train_features[None])
-    return keras.Sequential(
-        [
-            keras.Input((settings.window, len(FEATURES))),
-            normalization,
-            lstm_class(settings.layer)(settings.units, name="lstm"),
-            keras.layers.Dense(1, kernel_initializer="zeros", name="scaled_return"),
-            keras.layers.Rescaling(float(target_scale), name="log_return"),
-        ],
-        name="stock_forecaster",
-    )
+    window = keras.Input((settings.window, len(FEATURES)), name="window")
+    hidden = lstm_class(settings.layer)(settings.units, name=LSTM_NAME)(normalization(window))
+    scaled = keras.layers.Dense(1, kernel_initializer="zeros", name="scaled_return")(hidden)
+    log_return = keras.layers.Rescaling(float(target_scale), name="log_return")(scaled)
+    return keras.Model(window, log_return, name="stock_forecaster")

@@ -1,10 +1,14 @@
-"""Forecasts from a trained model: the next days, by iterating the model on its own forecasts."""
+"""Forecasts from a trained run: the next days, by iterating the model on its own forecasts."""
+
+import dataclasses
 
 import numpy as np
 import pandas as pd
 
-from demos.common import CLIError
+from demos.common import CLIError, load_run
+from demos.stocks.data import load_prices
 from demos.stocks.features import FIRST_COMPLETE_DAY, daily_features, windows
+from demos.stocks.settings import APP, Settings
 
 
 def forecast_log_return(model, close, window):
@@ -37,3 +41,42 @@ def forecast_days(model, close, days, window, horizon):
 def next_trading_days(last_date, days):
     """The `days` weekdays after `last_date` (exchange holidays are not known here)."""
     return pd.bdate_range(last_date + pd.Timedelta(days=1), periods=days)
+
+
+def load_stocks_run(args):
+    """The run named by `--model` and its settings, the data source replaced by the command's flags."""
+    run = load_run(APP, Settings, args.model)
+    settings = run.settings
+    if args.csv or args.offline or args.ticker:
+        settings = dataclasses.replace(settings, csv=args.csv, offline=args.offline, ticker=args.ticker or settings.ticker)
+    run.settings = dataclasses.replace(settings, start=args.start or settings.start, end=args.end or settings.end)
+    return run
+
+
+@dataclasses.dataclass
+class Forecast:
+    ticker: str  # symbol or CSV name
+    source: str  # where the prices came from
+    last_date: object  # the last day with a known close
+    last_close: float  # its close
+    history_dates: object  # the days of history drawn before the forecast
+    history_close: np.ndarray  # their closes
+    dates: object  # the forecast days
+    closes: np.ndarray  # the forecast closes
+
+
+def forecast(run, days, history):
+    """The next `days` closes after the last day of the run's data source, with `history` days before them."""
+    if days < 1 or history < 1:
+        raise CLIError("--days and --history must be at least 1")
+    prices = load_prices(run.settings)
+    close = prices.frame["Close"].to_numpy()
+    future = forecast_days(run.model, close, days, run.settings.window, run.settings.horizon)
+    last_date = prices.frame.index[-1]
+    return Forecast(prices.ticker, prices.source, last_date.date(), float(close[-1]), prices.frame.index[-history:],
+                    close[-history:], next_trading_days(last_date, days), future)
+
+
+def forecast_on(run, close, end):
+    """The close the model forecasts `horizon` days after day `end`, from the closes up to it."""
+    return float(close[end] * np.exp(forecast_log_return(run.model, close[: end + 1], run.settings.window)))

@@ -2,7 +2,10 @@
 
 import dataclasses
 
-from demos.common import CLIError
+from demos.common import check_ranges
+from demos.layers import check_layer
+
+APP = "stocks"
 
 
 @dataclasses.dataclass
@@ -26,13 +29,10 @@ class Settings:
     out: str | None = None  # run folder; None: a new folder under runs/stocks/
 
     def __post_init__(self):
-        for name in ("window", "horizon", "units", "epochs", "patience", "batch_size"):
-            if getattr(self, name) < 1:
-                raise CLIError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
-        for name in ("test_fraction", "validation_fraction"):
-            if not 0 < getattr(self, name) < 1:
-                raise CLIError(
-                    f"--{name.replace('_', '-')} must be between 0 and 1, got {getattr(self, name)}"
-                )
-        if self.layer not in ("custom", "builtin"):
-            raise CLIError(f"--layer must be 'custom' or 'builtin', got {self.layer!r}")
+        check_ranges(
+            self,
+            at_least_one=("window", "horizon", "units", "epochs", "patience", "batch_size"),
+            open_fractions=("test_fraction", "validation_fraction"),
+            positive=("learning_rate",),
+        )
+        check_layer(self.layer)

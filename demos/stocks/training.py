@@ -3,31 +3,21 @@
 import keras
 import numpy as np
 
-from demos.common import (
-    MODEL_FILE,
-    Stopwatch,
-    TrainResult,
-    history_dict,
-    new_run_dir,
-    plot_history,
-    save_model,
-    set_seed,
-    start_from,
-    write_json,
-    write_settings,
-)
+from demos import common
+from demos.callbacks import EpochTimes
 from demos.stocks.data import load_prices
 from demos.stocks.evaluation import baseline_forecasts, diebold_mariano, scores, up_day_share
 from demos.stocks.features import FIRST_COMPLETE_DAY, daily_features, split_days, targets, windows
 from demos.stocks.model import build_model
 from demos.stocks.plots import plot_test_period
+from demos.stocks.settings import APP
 
 SAMPLE_COUNT = 8  # held-out windows returned for comparing two models
 
 
 def train(settings, initial_weights=None):
-    """Trains on the chronological training part and scores the test period; see `TrainResult`."""
-    set_seed(settings.seed)
+    """Trains on the chronological training part and scores the test period; see `common.TrainResult`."""
+    common.set_seed(settings.seed)
     prices = load_prices(settings)
     close = prices.frame["Close"].to_numpy()
     split = split_days(
@@ -39,11 +29,11 @@ def train(settings, initial_weights=None):
         for origins in (split.train, split.validation)
     )
     model = build_model(settings, features[FIRST_COMPLETE_DAY : split.validation_start], train_part[1].std())
-    initial_weights = start_from(model, initial_weights)
-    run_dir = new_run_dir("stocks", settings.layer, settings.out)
+    initial_weights = common.start_from(model, initial_weights)
+    run_dir = common.new_run_dir(APP, settings.layer, settings.out)
     history, seconds = fit(model, settings, train_part, validation_part)
-    save_model(model, run_dir / MODEL_FILE)
-    write_settings(run_dir, settings)
+    common.save_model(model, run_dir / common.MODEL_FILE)
+    common.write_settings(run_dir, settings)
 
     x_test = windows(features, split.test, settings.window)
     today, actual = close[split.test], close[split.test + settings.horizon]
@@ -54,7 +44,7 @@ def train(settings, initial_weights=None):
     }
     dates = prices.frame.index[split.test + settings.horizon]
     metrics = {
-        "app": "stocks",
+        "app": APP,
         "layer": settings.layer,
         "ticker": prices.ticker,
         "source": prices.source,
@@ -66,11 +56,12 @@ def train(settings, initial_weights=None):
         **score_test_period(forecasts, actual, today, settings.horizon),
         "drift_per_day": drift,
         "epochs": len(history.epoch),
-        "train_seconds": seconds,
-        "history": history_dict(history),
+        "train_seconds": sum(seconds),
+        "epoch_seconds": seconds,
+        "history": common.history_dict(history),
     }
-    write_json(run_dir / "metrics.json", metrics)
-    plot_history(metrics["history"], run_dir / "history.png", title=f"stocks, {settings.layer} LSTM")
+    common.write_json(run_dir / "metrics.json", metrics)
+    common.plot_history(metrics["history"], run_dir / "history.png", title=f"stocks, {settings.layer} LSTM")
     plot_test_period(
         dates,
         actual,
@@ -78,23 +69,23 @@ def train(settings, initial_weights=None):
         run_dir / "forecast.png",
         f"{prices.ticker}: close {settings.horizon} day(s) ahead",
     )
-    return TrainResult(metrics, model, initial_weights, x_test[:SAMPLE_COUNT], run_dir)
+    return common.TrainResult(metrics, model, initial_weights, x_test[:SAMPLE_COUNT], run_dir)
 
 
 def fit(model, settings, train_part, validation_part):
-    """Adam on the MSE, early stopping on the validation loss; returns the history and the seconds taken."""
+    """Adam on the MSE, early stopping on the validation loss; returns the history and each epoch's seconds."""
     model.compile(optimizer=keras.optimizers.Adam(settings.learning_rate), loss="mse")
     stop_early = keras.callbacks.EarlyStopping(patience=settings.patience, restore_best_weights=True)
-    with Stopwatch() as watch:
-        history = model.fit(
-            *train_part,
-            validation_data=validation_part,
-            epochs=settings.epochs,
-            batch_size=settings.batch_size,
-            callbacks=[stop_early],
-            verbose="auto",
-        )
-    return history, watch.seconds
+    epoch_times = EpochTimes()
+    history = model.fit(
+        *train_part,
+        validation_data=validation_part,
+        epochs=settings.epochs,
+        batch_size=settings.batch_size,
+        callbacks=[stop_early, epoch_times],
+        verbose=common.progress_verbosity(),
+    )
+    return history, epoch_times.seconds
 
 
 def score_test_period(forecasts, actual, today, horizon):

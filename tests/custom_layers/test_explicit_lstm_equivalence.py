@@ -157,22 +157,20 @@ def test_long_sequence_with_mask(mask_name, go_backwards):
 
 def test_unknown_length_with_mask_in_compiled_training():
     """Inputs of unknown length, padded and masked, as the speech and chat demos declare them."""
-    losses = {}
     inputs = random_inputs((4, LONG, 5))
     inputs[1, 12:] = inputs[3, 17:] = 0.0  # padding, masked below
     targets = np.random.default_rng(1).normal(size=(4, LONG, UNITS)).astype("float32")
+    models = {}
     for layer_class in (keras.layers.LSTM, ExplicitLSTM):
-        keras.utils.set_random_seed(3)
         sequence = keras.Input((None, 5))
         outputs = layer_class(UNITS, return_sequences=True)(keras.layers.Masking(0.0)(sequence))
-        model = keras.Model(sequence, outputs)
-        model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
-        if losses:
-            model.set_weights(first_weights)
-        else:
-            first_weights = model.get_weights()
-        losses[layer_class] = [float(model.train_on_batch(inputs, targets)) for _ in range(3)]
-        losses[layer_class].append(model.predict(inputs, verbose=0))
-    for step, (expected, actual) in enumerate(zip(*losses.values(), strict=True)):
+        models[layer_class] = keras.Model(sequence, outputs)
+        models[layer_class].compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    models[ExplicitLSTM].set_weights(models[keras.layers.LSTM].get_weights())
+    results = {}
+    for layer_class, model in models.items():
+        results[layer_class] = [float(model.train_on_batch(inputs, targets)) for _ in range(3)]
+        results[layer_class].append(model.predict(inputs, verbose=0))
+    for step, (expected, actual) in enumerate(zip(results[keras.layers.LSTM], results[ExplicitLSTM], strict=True)):
         assert_close(actual, expected, GRADIENT_TOLERANCE, f"step {step}")
-    assert losses[ExplicitLSTM][0] != losses[ExplicitLSTM][2]  # training moved the weights
+    assert results[ExplicitLSTM][0] != results[ExplicitLSTM][2]  # training moved the weights

@@ -8,7 +8,7 @@ import pytest
 from datasets.dialogs import Vocabulary
 from demos.chat.baseline import KneserNey
 from demos.chat.evaluation import bits_per_char, match_rate
-from demos.chat.features import PairBatches, encode_pairs, encode_reply
+from demos.chat.features import encode_pairs, encode_reply, pair_batches
 from demos.chat.model import build_model
 from demos.chat.prediction import NEVER_WRITTEN, ReplyWriter
 from demos.chat.settings import Settings
@@ -28,14 +28,14 @@ def test_encode_reply_adds_start_and_end_and_cuts_long_replies():
 def test_batches_are_padded_per_batch_and_seeded():
     settings = Settings(max_reply_chars=40)
     encoded = encode_pairs(VOCABULARY, PAIRS, settings)
-    batches = PairBatches(encoded, batch_size=4, seed=1)
+    batches = pair_batches(encoded, batch_size=4, seed=1)
     assert len(batches) == 3
     (prompts, inputs), targets, weights = batches[0]
     assert prompts.dtype == np.int32 and inputs.shape == targets.shape
     assert sum(batches[i][0][0].shape[0] for i in range(len(batches))) == len(PAIRS)
     assert np.all((targets == 0) == (inputs == 0))  # padding in the same places
     assert np.array_equal(weights, targets != 0)
-    again = PairBatches(encoded, batch_size=4, seed=1)
+    again = pair_batches(encoded, batch_size=4, seed=1)
     assert all(np.array_equal(batches[i][1], again[i][1]) for i in range(3))
 
 
@@ -61,13 +61,35 @@ def test_sampling_follows_the_seed():
     writer = ReplyWriter(build_model(len(VOCABULARY), settings), VOCABULARY, 64, 20)
     first = writer.write(["Hello", "What is AI?"], temperature=2.0, top_k=5, seed=3)
     assert writer.write(["Hello", "What is AI?"], temperature=2.0, top_k=5, seed=3) == first
-    assert writer.write(["Hello"], stop_at_end=False)[0].__len__() <= 20
+
+
+def counting_steps(writer):
+    """Counts the decoder steps `writer` runs."""
+    steps = []
+    step_once = writer.step_model.predict_on_batch
+    writer.step_model.predict_on_batch = lambda inputs: steps.append(1) or step_once(inputs)
+    return steps
+
+
+def test_reply_stops_at_the_end_symbol_unless_told_not_to():
+    settings = Settings(units=8, embedding_dim=4, max_reply_chars=20)
+    model = build_model(len(VOCABULARY), settings)
+    output = model.get_layer("next_character")
+    kernel, bias = output.get_weights()
+    bias[Vocabulary.END] = 100.0  # the model always says: the reply ends here
+    output.set_weights([kernel, bias])
+    writer = ReplyWriter(model, VOCABULARY, 64, 20)
+    steps = counting_steps(writer)
+    assert writer.write(["Hello"]) == [""] and len(steps) == 1
+    steps.clear()
+    writer.write(["Hello"], stop_at_end=False)
+    assert len(steps) == 20
 
 
 def test_bits_per_char_of_an_untrained_model_is_near_uniform():
     settings = Settings(units=8, embedding_dim=4)
     model = build_model(len(VOCABULARY), settings)
-    bits = bits_per_char(model, PairBatches(encode_pairs(VOCABULARY, PAIRS, settings), 4))
+    bits = bits_per_char(model, pair_batches(encode_pairs(VOCABULARY, PAIRS, settings), 4))
     assert abs(bits - math.log2(len(VOCABULARY))) < 0.5
 
 
@@ -95,5 +117,24 @@ def test_match_rate_counts_any_corpus_reply_of_a_prompt():
     pairs = [("a", "x"), ("a", "y"), ("b", "z"), ("c", "w")]
     writer = ScriptedWriter({"a": "y", "b": "z", "c": "nope"})
     assert match_rate(writer, pairs) == (2 / 3, 3)
-    rate, checked = match_rate(writer, pairs, sample_size=2, seed=0)
-    assert checked == 2 and rate in (0.0, 0.5, 1.0)
+
+
+
+class RecordingWriter(ScriptedWriter):
+    """A `ScriptedWriter` that remembers the messages it was asked to reply to."""
+
+    def write(self, messages):
+        self.seen = getattr(self, "seen", []) + list(messages)
+        return super().write(messages)
+
+
+def test_match_rate_on_a_seeded_sample_scores_exactly_the_sampled_prompts():
+    prompts = "abcdefgh"
+    pairs = [(prompt, prompt.upper()) for prompt in prompts]
+    table = {prompt: prompt.upper() if prompt in "aceg" else "no" for prompt in prompts}
+    writer, again = RecordingWriter(table), RecordingWriter(table)
+    rate, checked = match_rate(writer, pairs, sample_size=4, seed=5)
+    match_rate(again, pairs, sample_size=4, seed=5)
+    assert checked == 4 and len(set(writer.seen)) == 4 and set(writer.seen) <= set(prompts)
+    assert rate == sum(prompt in "aceg" for prompt in writer.seen) / 4
+    assert again.seen == writer.seen

@@ -3,7 +3,6 @@
 import pytest
 
 from datasets import fsdd
-from demos.common import run_cli
 from demos.compare import runner
 from demos.compare.__main__ import main
 from demos.compare.settings import Settings
@@ -26,7 +25,7 @@ def test_speech_is_skipped_with_one_line_when_fsdd_dir_is_empty(tmp_path, monkey
     (tmp_path / "empty").mkdir()
     monkeypatch.setenv(fsdd.ENV_VARIABLE, str(tmp_path / "empty"))
     monkeypatch.chdir(tmp_path)
-    report = main(["--apps", "speech", "--no-benchmark", "--out", "report"])
+    report = main(["--apps", "speech", "--out", "report"])
     assert no_download == []
     skip_lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("speech: skipped")]
     assert len(skip_lines) == 2  # once as it happens, once under the final table
@@ -45,7 +44,7 @@ def test_speech_is_skipped_when_the_download_fails(tmp_path, monkeypatch, no_dow
 def test_unknown_app_is_one_line_and_exit_status_2(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit) as exit_info:
-        run_cli(main, ["--apps", "speech,weather"])
+        main(["--apps", "speech,weather"])
     assert exit_info.value.code == 2
     assert capsys.readouterr().err == "error: --apps takes names among speech,chat,stocks, got 'speech,weather'\n"
     assert not (tmp_path / "runs").exists()

@@ -8,7 +8,7 @@ import soundfile
 from datasets import fsdd
 from demos.common import CLIError
 from demos.speech import features
-from demos.speech.data import PAD_VALUE, LengthBatches, Part, frame_statistics, load_data
+from demos.speech.data import Part, frame_statistics, load_data
 from demos.speech.settings import Settings
 
 
@@ -77,20 +77,6 @@ def test_official_and_speaker_splits(settings):
     assert "theo" not in held_out.train.speakers + held_out.validation.speakers
     with pytest.raises(CLIError, match="nobody"):
         load_data(dataclasses.replace(settings, test_speakers="theo,nobody"))
-
-
-def test_length_batches_pad_each_batch_to_its_longest():
-    lengths = [5, 30, 7, 12, 29, 6, 11]
-    part = Part([np.ones((length, 3), "float32") * i for i, length in enumerate(lengths)], np.arange(7), ["a"] * 7)
-    batches = LengthBatches(part, batch_size=3, shuffle=True, seed=1)
-    seen = []
-    for index in range(len(batches)):
-        inputs, digits = batches[index]
-        assert inputs.shape[1] == max(lengths[digit] for digit in digits)
-        for row, digit in zip(inputs, digits, strict=True):
-            assert np.all(row[: lengths[digit]] == digit) and np.all(row[lengths[digit] :] == PAD_VALUE)
-        seen.extend(digits)
-    assert sorted(seen) == list(range(7))
 
 
 def test_frame_statistics_of_the_training_part():

@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from demos.common import run_cli
 from demos.stocks.__main__ import main
 from demos.stocks.settings import Settings
 from demos.stocks.training import train
@@ -35,7 +34,7 @@ def price_csv(tmp_path, monkeypatch):
 
 def fail(argv, capsys):
     with pytest.raises(SystemExit) as exit_info:
-        run_cli(main, argv)
+        main(argv)
     assert exit_info.value.code == 2
     message = capsys.readouterr().err.strip()
     assert message.startswith("error: ") and "\n" not in message
@@ -80,6 +79,9 @@ def test_train_forecast_explain_and_train_again(price_csv, capsys):
     main(["explain", "--model", "run/model.keras", "--date", "2021-06-01"])
     assert "5 days up to 2021-06-01" in capsys.readouterr().out
     assert (price_csv.parent / "run" / "gates.png").is_file()
+    main(["explain", "--model", "run", "--out", "mine.png"])
+    assert (price_csv.parent / "mine.png").is_file()
+    assert "folder nowhere does not exist" in fail(["explain", "--model", "run", "--out", "nowhere/g.png"], capsys)
 
     again = train(Settings(csv=str(price_csv), window=5, units=4, epochs=2, batch_size=32, out="again"))
     assert again.metrics["rmse"] == metrics["rmse"]  # same seed, same numbers
@@ -94,4 +96,5 @@ def test_user_errors_are_one_line(price_csv, capsys):
     assert "too few" in fail(["train", "--csv", str(price_csv), "--window", "120"], capsys)
     assert "no trained model" in fail(["forecast"], capsys)
     assert "no model at" in fail(["explain", "--model", "nowhere"], capsys)
+    assert "--window must be at least 1, got 0" in fail(["train", "--csv", str(price_csv), "--window", "0"], capsys)
     assert not list(price_csv.parent.glob("runs/stocks/*"))

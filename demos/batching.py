@@ -1,0 +1,74 @@
+"""Batches of sequences of similar length, each padded only as far as it needs.
+
+Sorting by length before batching cuts the padded steps an LSTM runs
+through. Padded lengths are rounded up to a multiple of `LENGTH_STEP`, so a
+compiled model sees a handful of shapes and traces its graph once per shape,
+not once per batch.
+"""
+
+import math
+
+import keras
+import numpy as np
+
+LENGTH_STEP = 8  # padded lengths are multiples of this
+
+
+def pad(sequences, value=0, dtype="float32"):
+    """Sequences of varying length (lists or arrays `(time, ...)`) right-padded into one array."""
+    longest = max([1, *map(len, sequences)])
+    length = LENGTH_STEP * math.ceil(longest / LENGTH_STEP)
+    first = np.asarray(sequences[0]) if len(sequences) else np.zeros(0)
+    array = np.full((len(sequences), length, *first.shape[1:]), value, dtype=dtype)
+    for row, sequence in enumerate(sequences):
+        array[row, : len(sequence)] = sequence
+    return array
+
+
+class LengthBatches(keras.utils.PyDataset):
+    """Batches of items of similar length; `make_batch(indices)` builds each batch's arrays.
+
+    Items are sorted by length. With `seed`, every epoch sorts them by length
+    plus a random jitter in `[0, jitter)` (so similar lengths mix) and
+    shuffles the order of the batches; without it the order is fixed (for
+    evaluation: `order` maps the rows of the batches back to the items).
+    """
+
+    def __init__(self, lengths, batch_size, make_batch, seed=None, jitter=2.0):
+        super().__init__()
+        self.lengths = np.asarray(lengths, dtype="float64")
+        self.batch_size, self.make_batch, self.jitter = batch_size, make_batch, jitter
+        self.random = None if seed is None else np.random.default_rng(seed)
+        self.on_epoch_end()
+
+    def __len__(self):
+        return math.ceil(len(self.lengths) / self.batch_size)
+
+    def __getitem__(self, index):
+        return self.make_batch(self.batches[index])
+
+    def on_epoch_end(self):
+        if self.random is None and hasattr(self, "batches"):
+            return
+        noise = 0.0 if self.random is None else self.random.uniform(0, self.jitter, len(self.lengths))
+        order = np.argsort(self.lengths + noise, kind="stable")
+        self.batches = [order[start : start + self.batch_size] for start in range(0, len(order), self.batch_size)]
+        if self.random is not None:
+            self.random.shuffle(self.batches)
+        self._vary_first_two()
+
+    def _vary_first_two(self):
+        """Puts a batch of another padded length second, when there is one.
+
+        Keras learns a data set's input shapes from its first two batches; if
+        both had the same length, that length would be fixed for every batch.
+        """
+        padded = [math.ceil(self.lengths[batch].max() / LENGTH_STEP) for batch in self.batches]
+        other = next((index for index in range(1, len(padded)) if padded[index] != padded[0]), None)
+        if other is not None:
+            self.batches.insert(1, self.batches.pop(other))
+
+    @property
+    def order(self):
+        """The item index of each row of the batches, in batch order."""
+        return np.concatenate(self.batches)

@@ -1,0 +1,23 @@
+"""Keras callbacks the demos share."""
+
+import time
+
+import keras
+
+
+class EpochTimes(keras.callbacks.Callback):
+    """Records the wall-clock seconds of every epoch in `seconds`.
+
+    The first epoch includes graph tracing and compilation; the later ones
+    are the steady cost of training.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.seconds = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self._start)
