@@ -11,7 +11,8 @@ import keras
 from keras import activations, constraints, initializers, ops, regularizers, tree
 from keras.src.layers.rnn.dropout_rnn_cell import DropoutRNNCell  # no public equivalent in Keras 3
 
-from custom_layers.lstm_step import lstm_step
+from custom_layers.chrono import ChronoInitializer
+from custom_layers.lstm_step import LSTMStep, lstm_step
 
 PACKAGE = "lstm_lab"
 
@@ -63,6 +64,10 @@ class ExplicitLSTMCell(keras.layers.Layer, DropoutRNNCell):
     (2, 5, 4)
     """
 
+    GATES = "ifco"  # the weight blocks, in Keras' order: input, forget, candidate, output
+    STEP = LSTMStep  # what one step returns
+    EXTRA_ARGUMENTS = ()  # constructor arguments a variant adds to ExplicitLSTMCell's
+
     def __init__(
         self,
         units,
@@ -105,23 +110,29 @@ class ExplicitLSTMCell(keras.layers.Layer, DropoutRNNCell):
         self.recurrent_dropout = min(1.0, max(0.0, float(recurrent_dropout)))
         self.implementation = 1 if self.recurrent_dropout else implementation
         if self.implementation == 1:
-            self.dropout_mask_count = 4  # one mask per gate, as in Keras
+            self.dropout_mask_count = len(self.GATES)  # one mask per gate, as in Keras
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed=seed)
-        self.state_size = [self.units, self.units]
+        self.state_size = [self.units, self.units]  # h, C
         self.output_size = self.units
+        if isinstance(self.bias_initializer, ChronoInitializer) and unit_forget_bias:
+            raise ValueError(
+                "ChronoInitializer sets the forget gate's bias itself; unit_forget_bias=True would add 1 to it. "
+                "Pass unit_forget_bias=False with bias_initializer=ChronoInitializer(...)."
+            )
 
     def build(self, input_shape):
         input_dim = input_shape[-1]
+        width = len(self.GATES) * self.units
         self.kernel = self.add_weight(
-            shape=(input_dim, 4 * self.units),
+            shape=(input_dim, width),
             name="kernel",
             initializer=self.kernel_initializer,
             regularizer=self.kernel_regularizer,
             constraint=self.kernel_constraint,
         )
         self.recurrent_kernel = self.add_weight(
-            shape=(self.units, 4 * self.units),
+            shape=(self.units, width),
             name="recurrent_kernel",
             initializer=self.recurrent_initializer,
             regularizer=self.recurrent_regularizer,
@@ -130,31 +141,35 @@ class ExplicitLSTMCell(keras.layers.Layer, DropoutRNNCell):
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(
-                shape=(4 * self.units,),
+                shape=(width,),
                 name="bias",
                 initializer=self._bias_initializer(),
                 regularizer=self.bias_regularizer,
                 constraint=self.bias_constraint,
             )
         self.input_dim = input_dim
+        self.build_extra(input_dim)
+
+    def build_extra(self, input_dim):
+        """Creates the weights a variant adds (none here)."""
 
     def _bias_initializer(self):
+        if isinstance(self.bias_initializer, ChronoInitializer):
+            return self.bias_initializer.for_gates(self.GATES)
         if not self.unit_forget_bias:
             return self.bias_initializer
+        before, after = self.GATES.index("f"), len(self.GATES) - self.GATES.index("f") - 1
 
         def bias_with_forget_ones(_, *args, **kwargs):
             units = self.units
-            return ops.concatenate(
-                [
-                    self.bias_initializer((units,), *args, **kwargs),  # b_i
-                    initializers.get("ones")((units,), *args, **kwargs),  # b_f
-                    self.bias_initializer((2 * units,), *args, **kwargs),  # b_c, b_o
-                ]
-            )
+            parts = [self.bias_initializer((before * units,), *args, **kwargs)] if before else []  # b_i
+            parts.append(initializers.get("ones")((units,), *args, **kwargs))  # b_f
+            parts.append(self.bias_initializer((after * units,), *args, **kwargs))  # b_c, b_o
+            return ops.concatenate(parts)
 
         return bias_with_forget_ones
 
-    def project_inputs(self, inputs, training=False):
+    def project_inputs(self, inputs, training=False, use_bias=True):
         """`W x_t + b` for inputs `(batch, features)`, with input dropout in training."""
         masks = self.get_dropout_mask(inputs) if training and 0.0 < self.dropout < 1.0 else None
         if masks is None:
@@ -162,19 +177,22 @@ class ExplicitLSTMCell(keras.layers.Layer, DropoutRNNCell):
         elif self.implementation == 2:
             projection = ops.matmul(inputs * masks, self.kernel)
         else:
-            kernels = ops.split(self.kernel, 4, axis=-1)
+            kernels = ops.split(self.kernel, len(self.GATES), axis=-1)
             projection = ops.concatenate(
                 [ops.matmul(inputs * mask, kernel) for mask, kernel in zip(masks, kernels)],
                 axis=-1,
             )
-        return projection + self.bias if self.use_bias else projection
+        return projection + self.bias if self.use_bias and use_bias else projection
+
+    def recurrent_masks(self, h_prev, training):
+        """Recurrent dropout masks, one per gate, when training with `recurrent_dropout`; else None."""
+        if training and 0.0 < self.recurrent_dropout < 1.0:
+            return self.get_recurrent_dropout_mask(h_prev)
+        return None
 
     def step(self, x_projection, states, training=False):
         """One time step from `x_projection = W x_t + b`; returns an `LSTMStep`."""
         h_prev, c_prev = states
-        recurrent_masks = None
-        if training and 0.0 < self.recurrent_dropout < 1.0:
-            recurrent_masks = self.get_recurrent_dropout_mask(h_prev)
         return lstm_step(
             x_projection,
             h_prev,
@@ -182,12 +200,16 @@ class ExplicitLSTMCell(keras.layers.Layer, DropoutRNNCell):
             self.recurrent_kernel,
             self.activation,
             self.recurrent_activation,
-            recurrent_masks,
+            self.recurrent_masks(h_prev, training),
         )
+
+    def next_states(self, result):
+        """The states the next step starts from, taken from a step's result."""
+        return [result.hidden_state, result.cell_state]
 
     def call(self, inputs, states, training=False):
         result = self.step(self.project_inputs(inputs, training), states, training)
-        return result.hidden_state, [result.hidden_state, result.cell_state]
+        return result.hidden_state, self.next_states(result)
 
     def get_initial_state(self, batch_size=None):
         return [ops.zeros((batch_size, size), dtype=self.compute_dtype) for size in self.state_size]
@@ -213,7 +235,11 @@ class ExplicitLSTMCell(keras.layers.Layer, DropoutRNNCell):
             "seed": self.seed,
             "implementation": self.implementation,
         }
-        return {**super().get_config(), **config}
+        return {**super().get_config(), **config, **self.extra_config()}
+
+    def extra_config(self):
+        """The config of the arguments in `EXTRA_ARGUMENTS`."""
+        return {}
 
 
 def _check_arguments(units, implementation):
@@ -312,6 +338,8 @@ class ExplicitLSTM(keras.layers.RNN):
     ((32, 10, 4), (32, 4), (32, 4))
     """
 
+    cell_class = ExplicitLSTMCell  # a variant's layer names its own cell
+
     def __init__(
         self,
         units,
@@ -345,7 +373,8 @@ class ExplicitLSTM(keras.layers.RNN):
                 "ExplicitLSTM computes its gates step by step and never runs inside cuDNN: "
                 f"use_cudnn must be 'auto' or False, got use_cudnn={use_cudnn!r}."
             )
-        cell = ExplicitLSTMCell(
+        extra = {name: kwargs.pop(name) for name in self.cell_class.EXTRA_ARGUMENTS if name in kwargs}
+        cell = self.cell_class(
             units,
             activation=activation,
             recurrent_activation=recurrent_activation,
@@ -367,6 +396,7 @@ class ExplicitLSTM(keras.layers.RNN):
             dtype=kwargs.get("dtype"),
             trainable=kwargs.get("trainable", True),
             name="lstm_cell",
+            **extra,
         )
         super().__init__(
             cell,
@@ -396,6 +426,7 @@ class ExplicitLSTM(keras.layers.RNN):
         config["implementation"] = self.cell.implementation
         config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         config["use_cudnn"] = self.use_cudnn
+        config.update(self.cell.extra_config())
         base_config = super().get_config()
         del base_config["cell"]
         return {**base_config, **config}

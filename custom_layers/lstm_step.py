@@ -68,11 +68,11 @@ def lstm_step(
 
 
 def recurrent_projection(h_prev, recurrent_kernel, recurrent_masks=None):
-    """`U h_{t-1}` for the four gates at once: `(batch, 4 * units)`."""
+    """`U h_{t-1}` for all gates at once: `(batch, gates * units)`."""
     if recurrent_masks is None:
         return ops.matmul(h_prev, recurrent_kernel)
     # Recurrent dropout drops different units of h_{t-1} for each gate.
-    kernels = ops.split(recurrent_kernel, 4, axis=-1)
+    kernels = ops.split(recurrent_kernel, len(recurrent_masks), axis=-1)
     return ops.concatenate(
         [ops.matmul(h_prev * mask, kernel) for mask, kernel in zip(recurrent_masks, kernels)],
         axis=-1,

@@ -19,11 +19,13 @@ _STYLE = {
     "output_gate": ("viridis", (0.0, 1.0), "o_t  output gate"),
     "cell_state": ("RdBu_r", None, "C_t  cell state"),
     "hidden_state": ("RdBu_r", (-1.0, 1.0), "h_t  hidden state"),
+    "normalizer_state": ("viridis", None, "n_t  normaliser state"),
+    "stabilizer_state": ("RdBu_r", None, "m_t  stabiliser state"),
 }
 
 
 def trace_gates(layer, inputs, mask=None):
-    """Runs a built `ExplicitLSTM` on `inputs` and records every gate.
+    """Runs a built `ExplicitLSTM` (or a variant) on `inputs` and records every gate.
 
     The trace comes from Keras' recurrent loop running the layer's own cell
     and step (`ExplicitLSTMCell.step`), with its weights, masking and
@@ -36,10 +38,13 @@ def trace_gates(layer, inputs, mask=None):
         mask: Optional boolean array `(batch, time)`.
 
     Returns:
-        A dict with the keys of `GATE_NAMES`, each a NumPy array
-        `(batch, time, units)` in the order of the layer's `return_sequences`
-        output (reversed in time when `go_backwards=True`); `hidden_state`
-        equals that output.
+        A dict with the fields of the cell's step result (`GATE_NAMES` for
+        the LSTM; the sLSTM adds `normalizer_state` and `stabilizer_state`),
+        each a NumPy array `(batch, time, units)` in the order of the layer's
+        `return_sequences` output (reversed in time when `go_backwards=True`);
+        `hidden_state` equals that output. A masked step repeats the record
+        of the step before it (zeros before the first unmasked step), as the
+        layer repeats its output.
     """
     if not isinstance(layer, ExplicitLSTM):
         raise ValueError(f"`layer` must be an ExplicitLSTM, got {type(layer).__name__}.")
@@ -51,16 +56,33 @@ def trace_gates(layer, inputs, mask=None):
         initial_state = [ops.convert_to_tensor(state) for state in layer.states]
     else:
         initial_state = layer.cell.get_initial_state(batch_size=ops.shape(inputs)[0])
+    # Every record of a step is one output of this loop. Keras' loops size the output a masked step
+    # repeats from the first state on some backends, so masked steps come out as zeros here and
+    # are filled in below, as the layer fills its own output.
     loop = keras.layers.RNN(
         _TracingCell(layer.cell),
         return_sequences=True,
         go_backwards=layer.go_backwards,
         unroll=layer.unroll,
-        zero_output_for_mask=layer.zero_output_for_mask,
+        zero_output_for_mask=True,
     )
-    mask = None if mask is None else ops.convert_to_tensor(mask, dtype="bool")
+    mask = None if mask is None else np.asarray(mask, dtype=bool)
     outputs = ops.convert_to_numpy(loop(inputs, initial_state=initial_state, mask=mask))
-    return dict(zip(GATE_NAMES, np.split(outputs, len(GATE_NAMES), axis=-1)))
+    if mask is not None and not layer.zero_output_for_mask:
+        outputs = _repeat_over_masked_steps(outputs, mask[:, ::-1] if layer.go_backwards else mask)
+    names = layer.cell.STEP._fields
+    return dict(zip(names, np.split(outputs, len(names), axis=-1)))
+
+
+def _repeat_over_masked_steps(outputs, mask):
+    """Each masked step `(batch, time)` repeats the record of the step before it (zeros before the first)."""
+    filled = outputs.copy()
+    previous = np.zeros_like(outputs[:, 0])
+    for step in range(outputs.shape[1]):
+        keep = mask[:, step, None]
+        filled[:, step] = np.where(keep, outputs[:, step], previous)
+        previous = filled[:, step]
+    return filled
 
 
 class _TracingCell(keras.layers.Layer):
@@ -70,12 +92,12 @@ class _TracingCell(keras.layers.Layer):
         super().__init__(dtype=cell.dtype_policy)
         self.cell = cell
         self.state_size = cell.state_size
-        self.output_size = len(GATE_NAMES) * cell.units
+        self.output_size = len(cell.STEP._fields) * cell.units
         self.built = True
 
     def call(self, inputs, states):
         result = self.cell.step(self.cell.project_inputs(inputs), states)
-        return ops.concatenate(list(result), axis=-1), [result.hidden_state, result.cell_state]
+        return ops.concatenate(list(result), axis=-1), self.cell.next_states(result)
 
 
 def _check_inputs(layer, inputs, mask):
@@ -109,7 +131,8 @@ def plot_gate_trace(trace, path=None, sample=0, tick_labels=None, max_units=48, 
     hidden = trace["hidden_state"][sample]  # (time, units)
     time_steps, units = hidden.shape
     shown = np.sort(np.argsort(-hidden.std(axis=0), kind="stable")[:max_units])
-    rows = len(GATE_NAMES) + (header is not None)
+    names = [name for name in trace if name in _STYLE]
+    rows = len(names) + (header is not None)
     figure = Figure(figsize=(max(8.0, min(24.0, 0.14 * time_steps + 3)), 1.6 * rows + 0.8), layout="constrained")
     axes = figure.subplots(rows, 1, sharex=True, squeeze=False)[:, 0]
     if header is not None:
@@ -117,7 +140,7 @@ def plot_gate_trace(trace, path=None, sample=0, tick_labels=None, max_units=48, 
         # An invisible colour bar keeps the header exactly as wide as the heatmaps below it.
         figure.colorbar(ScalarMappable(), ax=axes[0], pad=0.01, fraction=0.03).ax.set_visible(False)
         axes = axes[1:]
-    for axis, name in zip(axes, GATE_NAMES):
+    for axis, name in zip(axes, names):
         _draw_heatmap(figure, axis, name, trace[name][sample][:, shown].T)
         axis.set_ylabel(f"unit ({len(shown)} of {units})", fontsize=8)
     _set_time_ticks(axes[-1], time_steps, tick_labels)
