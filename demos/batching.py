@@ -14,10 +14,14 @@ import numpy as np
 LENGTH_STEP = 8  # padded lengths are multiples of this
 
 
-def pad(sequences, value=0, dtype="float32"):
-    """Sequences of varying length (lists or arrays `(time, ...)`) right-padded into one array."""
+def pad(sequences, value=0, dtype="float32", length=None):
+    """Sequences of varying length (lists or arrays `(time, ...)`) right-padded into one array.
+
+    The padded length is `length` if given, else the longest rounded up to a
+    multiple of `LENGTH_STEP`.
+    """
     longest = max([1, *map(len, sequences)])
-    length = LENGTH_STEP * math.ceil(longest / LENGTH_STEP)
+    length = length or LENGTH_STEP * math.ceil(longest / LENGTH_STEP)
     first = np.asarray(sequences[0]) if len(sequences) else np.zeros(0)
     array = np.full((len(sequences), length, *first.shape[1:]), value, dtype=dtype)
     for row, sequence in enumerate(sequences):
@@ -28,16 +32,18 @@ def pad(sequences, value=0, dtype="float32"):
 class LengthBatches(keras.utils.PyDataset):
     """Batches of items of similar length; `make_batch(indices)` builds each batch's arrays.
 
-    Items are sorted by length. With `seed`, every epoch sorts them by length
-    plus a random jitter in `[0, jitter)` (so similar lengths mix) and
-    shuffles the order of the batches; without it the order is fixed (for
-    evaluation: `order` maps the rows of the batches back to the items).
+    Items are sorted by length. With `seed`, every epoch shuffles the items,
+    sorts each run of `window` of them (all if None) by length plus a random
+    jitter in `[0, jitter)`, cuts batches and shuffles their order; without
+    it the order is fixed (for evaluation: `order` maps the rows of the
+    batches back to the items).
     """
 
-    def __init__(self, lengths, batch_size, make_batch, seed=None, jitter=2.0):
+    def __init__(self, lengths, batch_size, make_batch, seed=None, jitter=2.0, window=None):
         super().__init__()
         self.lengths = np.asarray(lengths, dtype="float64")
         self.batch_size, self.make_batch, self.jitter = batch_size, make_batch, jitter
+        self.window = window or len(self.lengths)
         self.random = None if seed is None else np.random.default_rng(seed)
         self.on_epoch_end()
 
@@ -50,8 +56,15 @@ class LengthBatches(keras.utils.PyDataset):
     def on_epoch_end(self):
         if self.random is None and hasattr(self, "batches"):
             return
-        noise = 0.0 if self.random is None else self.random.uniform(0, self.jitter, len(self.lengths))
-        order = np.argsort(self.lengths + noise, kind="stable")
+        if self.random is None:
+            order = np.argsort(self.lengths, kind="stable")
+        else:
+            shuffled = self.random.permutation(len(self.lengths))
+            keys = self.lengths[shuffled] + self.random.uniform(0, self.jitter, len(shuffled))
+            order = np.concatenate([
+                shuffled[start : start + self.window][np.argsort(keys[start : start + self.window], kind="stable")]
+                for start in range(0, len(shuffled), self.window)
+            ])
         self.batches = [order[start : start + self.batch_size] for start in range(0, len(order), self.batch_size)]
         if self.random is not None:
             self.random.shuffle(self.batches)

@@ -21,3 +21,15 @@ class EpochTimes(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self.seconds.append(time.perf_counter() - self._start)
+
+
+class StopAtAccuracy(keras.callbacks.Callback):
+    """Stops training once the validation accuracy reaches `threshold`."""
+
+    def __init__(self, threshold):
+        super().__init__()
+        self.threshold = threshold
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (logs or {}).get("val_accuracy", 0.0) >= self.threshold:
+            self.model.stop_training = True

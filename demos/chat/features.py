@@ -26,22 +26,32 @@ def encode_pairs(vocabulary, pairs, settings):
     return prompts, [inputs for inputs, _ in replies], [targets for _, targets in replies]
 
 
-def pad_ids(sequences):
-    """Right-pads lists of ids with `Vocabulary.PADDING` into an int32 array."""
-    return pad(sequences, value=Vocabulary.PADDING, dtype="int32")
+def pad_ids(sequences, length=None):
+    """Right-pads lists of ids with `Vocabulary.PADDING` into an int32 array (to `length` if given)."""
+    return pad(sequences, value=Vocabulary.PADDING, dtype="int32", length=length)
 
 
-def pair_batches(encoded, batch_size, seed=None):
+def pair_batches(encoded, batch_size, seed=None, lengths=(None, None)):
     """Batches of `((prompt, reply_input), reply_target, weight)` of pairs with similar reply lengths.
 
     The weight is 1 for reply characters and 0 for padding. With `seed`,
-    pairs are regrouped and the batches reshuffled every epoch.
+    every epoch draws random runs of 16 batches' worth of pairs and groups
+    each run by reply length. `lengths` = (prompt, reply) pads every batch to
+    those lengths: one shape, so an evaluation traces its graph once.
     """
     prompts, inputs, targets = encoded
+    prompt_length, reply_length = lengths
 
     def make_batch(rows):
-        batch_targets = pad_ids([targets[k] for k in rows])
+        batch_targets = pad_ids([targets[k] for k in rows], reply_length)
         weights = (batch_targets != Vocabulary.PADDING).astype("float32")
-        return (pad_ids([prompts[k] for k in rows]), pad_ids([inputs[k] for k in rows])), batch_targets, weights
+        batch_prompts = pad_ids([prompts[k] for k in rows], prompt_length)
+        return (batch_prompts, pad_ids([inputs[k] for k in rows], reply_length)), batch_targets, weights
 
-    return LengthBatches([len(reply) for reply in inputs], batch_size, make_batch, seed=seed, jitter=16)
+    return LengthBatches([len(reply) for reply in inputs], batch_size, make_batch, seed=seed, jitter=16,
+                         window=16 * batch_size)
+
+
+def evaluation_batches(encoded, settings, batch_size=256):
+    """`pair_batches` for measuring: fixed order, every batch padded to the longest message and reply."""
+    return pair_batches(encoded, batch_size, lengths=(settings.max_prompt_chars, settings.max_reply_chars + 1))

@@ -26,7 +26,7 @@ class RepeatOverTime(layers.Layer):
 
 def build_model(vocabulary_size, settings):
     """Inputs `prompt` and `reply_input` (ids, 0 = padding); output: next-character logits."""
-    lstm = lstm_class(settings.layer)
+    lstm = lstm_class(settings.layer, max_timescale=settings.max_reply_chars)
     prompt = keras.Input((None,), dtype="int32", name="prompt")
     reply_input = keras.Input((None,), dtype="int32", name="reply_input")
     embedding = layers.Embedding(vocabulary_size, settings.embedding_dim, mask_zero=True, name="embedding")
@@ -85,19 +85,21 @@ def build_encoder_model(model):
 def build_step_model(model):
     """The decoder as one step, sharing the trained weights.
 
-    Inputs: the previous character `(batch, 1)`, the context and the state
-    `h`, `c` (each `(batch, units)`); outputs: next-character logits and the
-    new `h`, `c`. The LSTM is a copy of the decoder that returns its state, so
-    a reply is written by feeding one character and the last state at a time.
+    Inputs: the previous character `(batch, 1)`, the context and the
+    decoder's states (`h`, `C`, and the sLSTM's `n`, `m`; each
+    `(batch, units)`); outputs: next-character logits and the new states.
+    The LSTM is a copy of the decoder that returns its states, so a reply is
+    written by feeding one character and the last states at a time.
     """
     decoder = model.get_layer("decoder")
     character = keras.Input((1,), dtype="int32", name="character")
-    context, h, c = (keras.Input((decoder.units,), name=name) for name in ("context", "h", "c"))
+    context = keras.Input((decoder.units,), name="context")
+    states = [keras.Input((decoder.units,), name=f"state_{index}") for index in range(len(decoder.cell.state_size))]
     inputs = layers.Concatenate()([model.get_layer("embedding")(character), RepeatOverTime()([context, character])])
     step = type(decoder).from_config(
         {**decoder.get_config(), "return_sequences": False, "return_state": True, "name": "decoder_step"}
     )
-    output, new_h, new_c = step(inputs, initial_state=[h, c])
+    output, *new_states = step(inputs, initial_state=states)
     step.set_weights(decoder.get_weights())
     logits = model.get_layer("next_character")(output)
-    return keras.Model([character, context, h, c], [logits, new_h, new_c], name="chat_decoder_step")
+    return keras.Model([character, context, *states], [logits, *new_states], name="chat_decoder_step")

@@ -1,7 +1,7 @@
 """Writing replies one character at a time, carrying the decoder's LSTM state.
 
 The message is read once by the encoder; then each step feeds one character
-and the state `[h, c]` of the previous step to a one-step copy of the decoder
+and the states `[h, c]` of the previous step to a one-step copy of the decoder
 (`model.build_step_model`), so a reply costs one LSTM step per character,
 never a re-run of the reply so far.
 """
@@ -34,7 +34,9 @@ class ReplyWriter:
 
     def context(self, messages):
         """The encoder's last hidden state for each message: `(batch, units)`."""
-        prompts = pad_ids([encode_prompt(self.vocabulary, message, self.max_prompt_chars) for message in messages])
+        # Every message padded to the same length: one shape, one graph (the padding is masked).
+        prompts = pad_ids([encode_prompt(self.vocabulary, message, self.max_prompt_chars) for message in messages],
+                          self.max_prompt_chars)
         return self.encoder_model.predict_on_batch(prompts)
 
     def write(self, messages, temperature=0.0, top_k=0, seed=None, stop_at_end=True):
@@ -55,12 +57,12 @@ class ReplyWriter:
         random = np.random.default_rng(seed)
         context = self.context(messages)
         batch = len(messages)
-        h = c = np.zeros_like(context)
+        states = [np.zeros_like(context) for _ in self.step_model.inputs[2:]]
         previous = np.full((batch,), Vocabulary.START, dtype="int32")
         replies = np.zeros((batch, self.max_reply_chars), dtype="int32")
         done = np.zeros(batch, dtype=bool)
         for step in range(self.max_reply_chars):
-            logits, h, c = self.step_model.predict_on_batch([previous[:, None], context, h, c])
+            logits, *states = self.step_model.predict_on_batch([previous[:, None], context, *states])
             logits[:, NEVER_WRITTEN] = -np.inf
             previous = choose(logits, temperature, top_k, random)
             done |= stop_at_end & (previous == Vocabulary.END)

@@ -15,11 +15,11 @@ from datasets.dialogs import (
 from demos import common
 from demos.chat.baseline import KneserNey
 from demos.chat.evaluation import bits_per_char, match_rate
-from demos.chat.features import encode_pairs, pair_batches
+from demos.chat.features import encode_pairs, evaluation_batches, pair_batches
 from demos.chat.model import build_model, compile_model
 from demos.chat.prediction import VOCABULARY_FILE, ReplyWriter
 from demos.chat.settings import APP
-from demos.layers import lstm_class
+from demos.layers import check_layer
 
 BASELINE_MAX_ORDER = 10
 
@@ -41,7 +41,7 @@ def prepare_data(settings):
 
 def check_settings(settings):
     """Raises `common.CLIError` for settings no run can use."""
-    lstm_class(settings.layer)
+    check_layer(settings.layer)
     common.check_ranges(
         settings,
         at_least_one=("epochs", "batch_size", "units", "embedding_dim", "max_prompt_chars", "max_reply_chars"),
@@ -61,7 +61,7 @@ def train(settings, initial_weights=None):
     run_dir = common.new_run_dir(APP, settings.layer, settings.out)
     training_data = encode_pairs(vocabulary, training_pairs, settings)
     batches = pair_batches(training_data, settings.batch_size, seed=settings.seed)
-    validation_batches = pair_batches(encode_pairs(vocabulary, validation_pairs, settings), 256)
+    validation_batches = evaluation_batches(encode_pairs(vocabulary, validation_pairs, settings), settings)
     model = build_model(len(vocabulary), settings)
     initial_weights = common.start_from(model, initial_weights)
     compile_model(model, settings, steps=settings.epochs * len(batches))
@@ -142,7 +142,8 @@ def validation_scores(model, vocabulary, training_pairs, validation_pairs, setti
     )
     order, baseline_bits = baseline.best_order(reply_sequences(vocabulary, validation_pairs, settings))
     scores = {
-        "val_bits_per_char": bits_per_char(model, pair_batches(encode_pairs(vocabulary, validation_pairs, settings), 256)),
+        "val_bits_per_char": bits_per_char(model, evaluation_batches(encode_pairs(vocabulary, validation_pairs, settings),
+                                                                     settings)),
         "baseline_val_bits_per_char": baseline_bits,
         "baseline": f"interpolated Kneser-Ney character {order}-gram (order best on validation)",
         "baseline_order": order,
@@ -150,7 +151,7 @@ def validation_scores(model, vocabulary, training_pairs, validation_pairs, setti
     }
     if novel_pairs:
         novel = encode_pairs(vocabulary, novel_pairs, settings)
-        scores["novel_val_bits_per_char"] = bits_per_char(model, pair_batches(novel, 256))
+        scores["novel_val_bits_per_char"] = bits_per_char(model, evaluation_batches(novel, settings))
         scores["baseline_novel_val_bits_per_char"] = baseline.bits_per_char(
             reply_sequences(vocabulary, novel_pairs, settings), order
         )

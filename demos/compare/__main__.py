@@ -1,13 +1,16 @@
 """`python -m demos.compare`: every demo trained with both LSTM layers, side by side.
 
-For each app, the built-in `keras.layers.LSTM` is trained first, then the
-explicit `ExplicitLSTM` from the same initial weights, data and seed (dropout
-off). The report gives each layer's quality metric next to the demo's
-baseline, the seconds of the first epoch (graph tracing and compilation) and
-of the later ones with their ratio, and how far the two models' outputs differ.
+For each app and seed, every layer of --layers is trained on the same data in
+the same order (dropout off); the explicit `ExplicitLSTM` (custom) starts from
+the built-in `keras.layers.LSTM`'s initial weights. The report gives each
+layer's quality metric (mean and spread over the seeds) next to the demo's
+baseline, its parameters, the seconds of the first epoch (graph tracing and
+compilation) and of the later ones with their ratio to custom, and how far the
+built-in and explicit models' outputs differ.
 
     python -m demos.compare --quick
     python -m demos.compare --apps chat,stocks --seed 1 --out runs/compare/mine
+    python -m demos.compare --quick --layers builtin,custom,peephole,coupled,layernorm,slstm,chrono --seeds 0,1,2
 """
 
 import argparse
@@ -18,7 +21,9 @@ from demos.compare.settings import Settings
 FLAGS = {
     "apps": "demos to compare, comma-separated (speech needs $FSDD_DIR, the Keras cache or a download)",
     "quick": "fewer epochs and a smaller chat model: a few minutes in all",
+    "layers": "LSTM layers to train, comma-separated: builtin, custom, peephole, coupled, layernorm, slstm, chrono",
     "seed": "seed of every training run",
+    "seeds": "several seeds, comma-separated (e.g. 0,1,2): mean and spread of each layer's quality; empty: --seed",
     "out": "report folder; if not given: runs/compare/<time>-quick or <time>-full",
 }
 
@@ -35,12 +40,14 @@ def compare(args):
     from demos.common import Stopwatch, new_run_dir
     from demos.compare import runner
     from demos.compare.report import tables, write_report
+    from demos.layers import parse_layers
 
     settings = settings_from_args(Settings, args)
     apps_settings = {app: runner.demo_settings(app, settings) for app in runner.parse_apps(settings.apps)}
+    layers, seeds = parse_layers(settings.layers), runner.parse_seeds(settings.seeds, settings.seed)
     out_dir = new_run_dir("compare", "quick" if settings.quick else "full", settings.out)
     with Stopwatch() as watch:
-        report = runner.run(apps_settings, out_dir)
+        report = runner.run(apps_settings, out_dir, layers, seeds)
     report["total_seconds"] = watch.seconds
     write_report(report, out_dir, settings)
     print(tables(report))

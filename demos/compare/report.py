@@ -6,41 +6,51 @@ import numpy as np
 
 from demos.common import format_table, write_json
 
-QUALITY_HEADERS = ["app", "metric", "built-in", "custom", "baseline", "epochs b/c", "1st epoch s b/c",
-                   "later s/epoch built-in", "later s/epoch custom", "ratio c/b"]
 AGREEMENT_HEADERS = ["app", "same start", "max |out diff| same weights", "max |out diff| trained",
                      "|loss diff| epoch 1", "|loss diff| last epoch"]
+SPEED_HEADERS = ["app", "layer", "params", "epochs", "1st epoch s", "later s/epoch", "ratio to custom"]
 
 
-def quality_rows(report):
+def quality_table(report):
+    """Apps as rows, layers as columns: the quality metric's mean and spread over the seeds."""
     rows = []
     for app, summary in report["apps"].items():
-        builtin, custom = summary["layers"]["builtin"], summary["layers"]["custom"]
         metric, baseline = summary["metric"], summary["baseline_metric"]
-        rows.append([app, metric, builtin[metric], custom[metric], f"{summary[baseline]:.4g} ({baseline})",
-                     f"{builtin['epochs']}/{custom['epochs']}",
-                     f"{builtin['first_epoch_seconds']:.1f}/{custom['first_epoch_seconds']:.1f}",
-                     builtin["later_seconds_per_epoch"], custom["later_seconds_per_epoch"],
-                     summary["later_seconds_per_epoch_ratio"]])
-    return rows
+        cells = [f"{numbers[metric]:.4g} ± {numbers['spread']:.2g}" for numbers in summary["layers"].values()]
+        rows.append([app, metric, *cells, f"{summary[baseline]:.4g}"])
+    return format_table(rows, ["app", "metric", *report["layers"], "baseline"])
 
 
-def agreement_rows(report):
+def speed_table(report):
     rows = []
     for app, summary in report["apps"].items():
-        differences = summary["loss_abs_differences"]
-        rows.append([app, "yes" if summary["same_initial_weights"] else "NO",
-                     f"{summary['same_weights_max_abs_difference']:.2e}",
-                     f"{summary['trained_max_abs_difference']:.2e}", f"{differences[0]:.2e}",
+        for layer, numbers in summary["layers"].items():
+            ratio = numbers["speed_ratio_to_custom"]
+            rows.append([app, layer, numbers["params"], "/".join(map(str, numbers["epochs"])),
+                         f"{numbers['first_epoch_seconds']:.1f}", numbers["later_seconds_per_epoch"],
+                         "-" if ratio is None else f"{ratio:.2f}"])
+    return format_table(rows, SPEED_HEADERS)
+
+
+def agreement_table(report):
+    rows = []
+    for app, summary in report["apps"].items():
+        if "agreement" not in summary:
+            continue
+        numbers = summary["agreement"]
+        differences = numbers["loss_abs_differences"]
+        rows.append([app, "yes" if numbers["same_initial_weights"] else "NO",
+                     f"{numbers['same_weights_max_abs_difference']:.2e}",
+                     f"{numbers['trained_max_abs_difference']:.2e}", f"{differences[0]:.2e}",
                      f"{differences[-1]:.2e}"])
-    return rows
+    return format_table(rows, AGREEMENT_HEADERS) if rows else ""
 
 
 def tables(report):
     """The report as plain-text tables, as printed."""
-    parts = [format_table(quality_rows(report), QUALITY_HEADERS), format_table(agreement_rows(report), AGREEMENT_HEADERS)]
+    parts = [quality_table(report), speed_table(report), agreement_table(report)]
     parts += [f"{app}: skipped, {reason}" for app, reason in report["skipped"].items()]
-    return "\n\n".join(parts)
+    return "\n\n".join(part for part in parts if part)
 
 
 def write_report(report, out_dir, settings):
@@ -53,56 +63,64 @@ def write_report(report, out_dir, settings):
 
 
 def markdown(report, settings):
+    seeds = ", ".join(map(str, report["seeds"]))
     lines = [
-        "# Explicit LSTM against keras.layers.LSTM",
+        "# LSTM layers side by side",
         "",
-        f"Backend {report['backend']}, Keras {report['keras']}, seed {settings.seed}"
+        f"Backend {report['backend']}, Keras {report['keras']}, seeds {seeds}"
         + (", --quick (fewer epochs, a smaller chat model)" if settings.quick else "")
-        + ". Dropout off in every demo. Each app trains the built-in layer first, then the explicit one "
-        "from the built-in's initial weights.",
+        + ". Dropout off in every demo. With a seed, every layer sees the same data in the same order; the "
+        "explicit layer (custom) starts from the built-in's initial weights.",
         "",
-        "## Quality and speed",
+        "## Quality (mean ± standard deviation over the seeds)",
+        "",
+        "```text",
+        quality_table(report),
+        "```",
+        "",
+        "## Size and speed",
         "",
         "The first epoch traces and compiles the graphs; the speed ratio is taken on the later epochs "
         "(`make bench` measures speed with a verdict against noise).",
         "",
         "```text",
-        format_table(quality_rows(report), QUALITY_HEADERS),
+        speed_table(report),
         "```",
-        "",
-        "## Agreement",
-        "",
-        "Largest absolute output difference on held-out inputs: the built-in model against its explicit clone "
-        "(same weights), and the two trained models; absolute difference of the training loss per epoch.",
-        "",
-        "```text",
-        format_table(agreement_rows(report), AGREEMENT_HEADERS),
-        "```",
-        "",
     ]
+    if agreement_table(report):
+        lines += ["", "## Built-in against explicit", "",
+                  "Largest absolute output difference on held-out inputs: the built-in model against its explicit "
+                  "clone (same weights), and the two trained models; absolute difference of the training loss "
+                  "per epoch (first seed).", "", "```text", agreement_table(report), "```"]
     lines += [f"- {app}: skipped, {reason}" for app, reason in report["skipped"].items()]
     lines += [f"![{app}]({app}.png)" for app in report["apps"]]
     return "\n".join(lines) + "\n"
 
 
 def plot_curves(app, summary, path):
-    """Both layers' loss per epoch on the same axes, and the absolute difference of their training loss."""
+    """Every layer's loss per epoch (first seed); with both, the built-in and explicit losses' difference."""
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(10, 3.6), layout="constrained")
-    curves, differences = figure.subplots(1, 2)
-    for layer, color, width in (("builtin", "tab:blue", 4), ("custom", "tab:orange", 1.5)):
-        history = summary["history"][layer]
-        for name, style in (("loss", "-"), ("val_loss", "--")):
-            epochs = np.arange(1, len(history[name]) + 1)
-            curves.plot(epochs, history[name], style, color=color, linewidth=width, alpha=0.8, label=f"{layer} {name}")
-    curves.set(xlabel="epoch", ylabel="loss", title=f"{app}: built-in (thick) and explicit (thin) LSTM")
-    curves.legend()
-    epochs = np.arange(1, len(summary["loss_abs_differences"]) + 1)
-    differences.plot(epochs, summary["loss_abs_differences"], marker="o", color="tab:red")
-    differences.ticklabel_format(axis="y", style="sci", scilimits=(0, 0))
-    differences.set(xlabel="epoch", ylabel="|custom - built-in| training loss", title="difference per epoch")
-    for axis in (curves, differences):
+    agreement = summary.get("agreement")
+    figure = Figure(figsize=(10 if agreement else 6, 3.6), layout="constrained")
+    axes = np.atleast_1d(figure.subplots(1, 2 if agreement else 1))
+    curves = axes[0]
+    for layer, numbers in summary["layers"].items():
+        history = numbers["history"]
+        width = 4 if layer == "builtin" else 1.5
+        line = curves.plot(np.arange(1, len(history["loss"]) + 1), history["loss"], "-", linewidth=width,
+                           alpha=0.8, label=f"{layer} loss")[0]
+        if "val_loss" in history:
+            curves.plot(np.arange(1, len(history["val_loss"]) + 1), history["val_loss"], "--", linewidth=width,
+                        alpha=0.8, color=line.get_color(), label=f"{layer} val_loss")
+    curves.set(xlabel="epoch", ylabel="loss", title=f"{app}: training (solid) and validation (dashed) loss")
+    curves.legend(fontsize=7)
+    if agreement:
+        differences = agreement["loss_abs_differences"]
+        axes[1].plot(np.arange(1, len(differences) + 1), differences, marker="o", color="tab:red")
+        axes[1].ticklabel_format(axis="y", style="sci", scilimits=(0, 0))
+        axes[1].set(xlabel="epoch", ylabel="|custom - built-in| training loss", title="difference per epoch")
+    for axis in axes:
         axis.xaxis.get_major_locator().set_params(integer=True)
         axis.grid(alpha=0.3)
     figure.savefig(path, dpi=110)

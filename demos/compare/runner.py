@@ -1,4 +1,4 @@
-"""Each demo trained twice, built-in LSTM then explicit LSTM, from the same initial weights."""
+"""Each demo trained with every layer asked for, for every seed, on the same data."""
 
 import dataclasses
 import importlib
@@ -12,8 +12,8 @@ from demos.common import CLIError
 
 APPS = ("speech", "chat", "stocks")
 
-# Every comparison turns dropout off (so both layers see the same computation and their loss
-# curves can coincide) and reads the stock prices shipped with `backtesting` (no download).
+# Every comparison turns dropout off (so the built-in and the explicit layer do the same computation
+# and their loss curves can coincide) and reads the stock prices shipped with `backtesting`.
 COMMON_OVERRIDES = {"speech": {"dropout": 0.0}, "chat": {"dropout": 0.0}, "stocks": {"offline": True}}
 # `--quick`, on top: fewer epochs; a smaller chat model, on larger batches, checked on fewer prompts.
 QUICK_OVERRIDES = {
@@ -39,6 +39,16 @@ def parse_apps(text):
     return list(dict.fromkeys(apps))
 
 
+def parse_seeds(text, seed):
+    """The seeds of `--seeds` (comma-separated integers), or `[seed]` when it is empty."""
+    if not text:
+        return [seed]
+    try:
+        return list(dict.fromkeys(int(item) for item in text.split(",") if item.strip()))
+    except ValueError:
+        raise CLIError(f"--seeds takes comma-separated integers, got {text!r}") from None
+
+
 def demo_settings(app, settings):
     """The app's `Settings`: its defaults, the comparison's overrides, the quick ones if asked."""
     module = importlib.import_module(f"demos.{app}.settings")
@@ -59,39 +69,68 @@ def missing_data(app, app_settings):
     return None
 
 
-def compare_app(app, app_settings, out_dir):
-    """Trains the built-in then the explicit layer from the built-in's initial weights; returns both results."""
+def compare_app(app, app_settings, layers, seeds, out_dir):
+    """Trains every layer for every seed; returns `{seed: {layer: TrainResult}}`.
+
+    With the same seed every layer sees the same data in the same order. The
+    explicit layer ("custom") starts from the built-in's initial weights when
+    both run, so those two do the same computation.
+    """
     train = importlib.import_module(f"demos.{app}.training").train
     results = {}
-    for layer in ("builtin", "custom"):
-        print(f"== {app}: {layer} LSTM ==", flush=True)
-        layer_settings = dataclasses.replace(app_settings, layer=layer, out=str(Path(out_dir) / app / layer))
-        initial_weights = results["builtin"].initial_weights if results else None
-        results[layer] = train(layer_settings, initial_weights=initial_weights)
-    return results["builtin"], results["custom"]
+    for seed in seeds:
+        results[seed] = {}
+        for layer in layers:
+            print(f"== {app}: {layer}, seed {seed} ==", flush=True)
+            folder = Path(out_dir) / app / (layer if len(seeds) == 1 else f"{layer}-seed{seed}")
+            layer_settings = dataclasses.replace(app_settings, layer=layer, seed=seed, out=str(folder))
+            builtin = results[seed].get("builtin")
+            start = builtin.initial_weights if builtin is not None and layer == "custom" else None
+            results[seed][layer] = train(layer_settings, initial_weights=start)
+    return results
 
 
-def summarize(app, builtin, custom):
-    """What the report says of one app: quality, speed, and how far the two layers' outputs differ."""
-    metric, baseline = QUALITY[app]
-    layers = {}
-    for layer, result in (("builtin", builtin), ("custom", custom)):
-        seconds = result.metrics["epoch_seconds"]
-        layers[layer] = {
-            metric: result.metrics[metric],
-            "epochs": len(seconds),
-            "train_seconds": sum(seconds),
-            "first_epoch_seconds": seconds[0],  # graph tracing and compilation included
-            "later_seconds_per_epoch": float(np.mean(seconds[1:] or seconds)),  # the steady cost
-            "run_dir": str(result.run_dir),
-        }
+def layer_summary(metric, runs):
+    """A layer's quality (mean and spread over seeds), size and speed."""
+    values = [run.metrics[metric] for run in runs]
+    seconds = [run.metrics["epoch_seconds"] for run in runs]
     return {
+        metric: float(np.mean(values)),
+        "spread": float(np.std(values)),  # standard deviation over the seeds
+        "values": values,
+        "params": int(runs[0].model.count_params()),
+        "epochs": [len(s) for s in seconds],
+        "first_epoch_seconds": float(np.mean([s[0] for s in seconds])),  # graph tracing and compilation included
+        "later_seconds_per_epoch": float(np.mean([np.mean(s[1:] or s) for s in seconds])),  # the steady cost
+        "run_dirs": [str(run.run_dir) for run in runs],
+        "history": runs[0].metrics["history"],
+    }
+
+
+def summarize(app, results):
+    """What the report says of one app: quality, size and speed per layer; builtin against custom."""
+    metric, baseline = QUALITY[app]
+    first = results[next(iter(results))]
+    layers = {layer: layer_summary(metric, [results[seed][layer] for seed in results]) for layer in first}
+    reference = layers.get("custom")
+    for numbers in layers.values():
+        numbers["speed_ratio_to_custom"] = (
+            numbers["later_seconds_per_epoch"] / reference["later_seconds_per_epoch"] if reference else None
+        )
+    summary = {
         "metric": metric,
         "baseline_metric": baseline,
-        baseline: builtin.metrics[baseline],
+        baseline: float(np.mean([results[seed][next(iter(first))].metrics[baseline] for seed in results])),
         "layers": layers,
-        "later_seconds_per_epoch_ratio": layers["custom"]["later_seconds_per_epoch"]
-        / layers["builtin"]["later_seconds_per_epoch"],
+    }
+    if "builtin" in first and "custom" in first:
+        summary["agreement"] = agreement(first["builtin"], first["custom"])
+    return summary
+
+
+def agreement(builtin, custom):
+    """How far the built-in and the explicit layer's runs differ (same seed, same start)."""
+    return {
         "same_initial_weights": all(
             np.array_equal(a, b) for a, b in zip(builtin.initial_weights, custom.initial_weights, strict=True)
         ),
@@ -99,15 +138,10 @@ def summarize(app, builtin, custom):
             explicit_clone(builtin.model), builtin.model, builtin.sample_inputs
         ),
         "trained_max_abs_difference": max_abs_difference(custom.model, builtin.model, builtin.sample_inputs),
-        "loss_abs_differences": loss_differences(builtin.metrics["history"], custom.metrics["history"]),
-        "history": {"builtin": builtin.metrics["history"], "custom": custom.metrics["history"]},
+        "loss_abs_differences": [
+            abs(c - b) for c, b in zip(custom.metrics["history"]["loss"], builtin.metrics["history"]["loss"])
+        ],  # over the epochs both trained (early stopping may differ)
     }
-
-
-def loss_differences(builtin_history, custom_history):
-    """Absolute difference of the training loss per epoch, over the epochs both runs trained."""
-    pairs = zip(custom_history["loss"], builtin_history["loss"], strict=False)  # early stopping may differ
-    return [abs(custom - builtin) for custom, builtin in pairs]
 
 
 def max_abs_difference(model, other, inputs):
@@ -116,14 +150,15 @@ def max_abs_difference(model, other, inputs):
     return float(np.max(np.abs(outputs[0] - outputs[1])))
 
 
-def run(apps_settings, out_dir):
-    """Compares the layers on every app of `apps_settings` (app -> its `Settings`); returns the report data.
+def run(apps_settings, out_dir, layers=("builtin", "custom"), seeds=(0,)):
+    """Compares `layers` on every app of `apps_settings` (app -> its `Settings`); returns the report data.
 
     An app whose data is missing is skipped with one line.
     """
     import keras
 
-    report = {"backend": keras.backend.backend(), "keras": keras.__version__, "apps": {}, "skipped": {}}
+    report = {"backend": keras.backend.backend(), "keras": keras.__version__, "layers": list(layers),
+              "seeds": list(seeds), "apps": {}, "skipped": {}}
     for app, app_settings in apps_settings.items():
         reason = missing_data(app, app_settings)
         if reason:
@@ -132,6 +167,6 @@ def run(apps_settings, out_dir):
             continue
         report["apps"][app] = {
             "settings": dataclasses.asdict(app_settings),
-            **summarize(app, *compare_app(app, app_settings, out_dir)),
+            **summarize(app, compare_app(app, app_settings, layers, seeds, out_dir)),
         }
     return report

@@ -7,5 +7,7 @@ import dataclasses
 class Settings:
     apps: str = "speech,chat,stocks"  # demos to run, comma-separated
     quick: bool = False  # fewer epochs and a smaller chat model (see runner.QUICK_OVERRIDES)
+    layers: str = "builtin,custom"  # LSTM layers to train, comma-separated (names of the demos' --layer)
     seed: int = 0  # seed of every training run (same seed, same numbers)
+    seeds: str = ""  # several seeds, comma-separated, to tell a difference from noise; empty: --seed
     out: str | None = None  # report folder; None: runs/compare/<time>

@@ -9,19 +9,20 @@ from sklearn.metrics import ConfusionMatrixDisplay
 from datasets import fsdd
 from demos import common
 from demos.callbacks import EpochTimes
-from demos.layers import lstm_class
+from demos.layers import check_layer, lstm_class
 from demos.speech.data import batches, frame_statistics, load_data, pad_frames
 from demos.speech.model import build_model
 from demos.speech.settings import APP
 
 SAMPLE_COUNT = 8  # held-out utterances returned in `common.TrainResult.sample_inputs`
+MAX_TIMESCALE = 100  # frames: the chrono layer prepares for memories up to about an utterance (median 26, longest 143)
 
 
 def train(settings, initial_weights=None):
     """Trains a spoken-digit classifier and writes its run folder; returns a `common.TrainResult`."""
     check_settings(settings)
     common.set_seed(settings.seed)
-    lstm = lstm_class(settings.layer)
+    lstm = lstm_class(settings.layer, max_timescale=MAX_TIMESCALE)
     with common.Stopwatch() as loading:
         data = load_data(settings)
     run_dir = common.new_run_dir(APP, settings.layer, settings.out)
@@ -68,7 +69,7 @@ def train(settings, initial_weights=None):
 
 def check_settings(settings):
     """Numbers out of range are the user's mistake: one line each."""
-    lstm_class(settings.layer)
+    check_layer(settings.layer)
     common.check_ranges(
         settings,
         at_least_one=("epochs", "units", "batch_size", "n_mels", "n_mfcc", "n_fft", "hop_length"),

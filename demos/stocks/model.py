@@ -23,7 +23,7 @@ def build_model(settings, train_features, target_scale):
     normalization = keras.layers.Normalization(axis=-1, name="scaling")
     normalization.adapt(train_features[None])
     window = keras.Input((settings.window, len(FEATURES)), name="window")
-    hidden = lstm_class(settings.layer)(settings.units, name=LSTM_NAME)(normalization(window))
+    hidden = lstm_class(settings.layer, max_timescale=settings.window)(settings.units, name=LSTM_NAME)(normalization(window))
     scaled = keras.layers.Dense(1, kernel_initializer="zeros", name="scaled_return")(hidden)
     log_return = keras.layers.Rescaling(float(target_scale), name="log_return")(scaled)
     return keras.Model(window, log_return, name="stock_forecaster")

@@ -138,3 +138,16 @@ def test_settings_of_an_older_or_newer_version_still_load(tiny_run, tmp_path, ca
     main(["reply", "Hello", "--model", str(tiny_run)])
     first, second = capsys.readouterr().out.splitlines()
     assert first == second
+
+
+@pytest.mark.parametrize("layer", ["slstm", "chrono"])
+def test_a_variant_layer_trains_replies_and_explains(layer, tiny_corpus, tiny_flags, tmp_path, capsys):
+    run = tmp_path / layer
+    main(["train", "--corpus", str(tiny_corpus), "--out", str(run), "--layer", layer, *tiny_flags])
+    writer = load_writer(str(run))
+    assert len(writer.step_model.inputs) == 2 + (4 if layer == "slstm" else 2)  # character, context, states
+    capsys.readouterr()
+    main(["reply", "Hello", "--model", str(run)])
+    assert capsys.readouterr().out.count("\n") == 1
+    trace, _, _ = trace_conversation(writer, "Hello", writer.write(["Hello"])[0])
+    assert ("normalizer_state" in trace) == (layer == "slstm")

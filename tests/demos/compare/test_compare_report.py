@@ -13,6 +13,7 @@ from demos.compare import report as report_module
 from demos.compare import runner
 from demos.compare.settings import Settings
 
+LAYERS = ("builtin", "custom", "coupled")
 TINY_CORPUS = "Hello\nHi there!\n\nHow are you?\nFine, thanks.\n\nWhat is AI?\nA field.\n\nBye\nSee you.\n"
 TINY = {
     "speech": {"units": 8, "epochs": 2, "batch_size": 16},
@@ -62,58 +63,75 @@ def tiny_comparison(tmp_path_factory):
         for app in runner.APPS:
             training = importlib.import_module(f"demos.{app}.training")
             patch.setattr(training, "train", recording_calls(training.train, calls))
-        report = runner.run(apps_settings, root / "report")
+        report = runner.run(apps_settings, root / "report", LAYERS, seeds=[3])
     report_module.write_report(report, root / "report", settings)
     return report, calls, root / "report"
 
 
 @pytest.mark.slow
-def test_report_has_every_field_for_both_layers_of_every_app(tiny_comparison):
+def test_report_has_every_field_for_every_layer_of_every_app(tiny_comparison):
     report, _, out_dir = tiny_comparison
     assert set(report["apps"]) == set(runner.APPS) and report["skipped"] == {}
+    assert report["layers"] == list(LAYERS) and report["seeds"] == [3]
     for app, summary in report["apps"].items():
         metric, baseline = runner.QUALITY[app]
         assert summary["metric"] == metric and np.isfinite(summary[baseline])
-        for layer in ("builtin", "custom"):
+        for layer in LAYERS:
             numbers = summary["layers"][layer]
-            assert np.isfinite(numbers[metric]) and numbers["epochs"] == 2
-            epoch_seconds = json.loads((out_dir / app / layer / "metrics.json").read_text())["epoch_seconds"]
-            assert numbers["first_epoch_seconds"] == epoch_seconds[0]
-            assert numbers["later_seconds_per_epoch"] == epoch_seconds[1]
-            assert numbers["train_seconds"] == pytest.approx(sum(epoch_seconds))
+            metrics = json.loads((out_dir / app / layer / "metrics.json").read_text())
+            assert numbers[metric] == metrics[metric] and numbers["spread"] == 0.0  # one seed
+            assert numbers["epochs"] == [2] and len(summary["layers"][layer]["history"]["loss"]) == 2
+            assert numbers["first_epoch_seconds"] == metrics["epoch_seconds"][0]
+            assert numbers["later_seconds_per_epoch"] == metrics["epoch_seconds"][1]
+            assert numbers["speed_ratio_to_custom"] == pytest.approx(
+                numbers["later_seconds_per_epoch"] / summary["layers"]["custom"]["later_seconds_per_epoch"]
+            )
             assert (out_dir / app / layer / "model.keras").is_file()
-            assert len(summary["history"][layer]["loss"]) == 2
         layers = summary["layers"]
-        assert summary["later_seconds_per_epoch_ratio"] == pytest.approx(
-            layers["custom"]["later_seconds_per_epoch"] / layers["builtin"]["later_seconds_per_epoch"]
-        )
+        # The coupled LSTM has three gate blocks instead of four: a quarter fewer LSTM weights.
+        assert layers["coupled"]["params"] < layers["custom"]["params"] == layers["builtin"]["params"]
         if app == "stocks":
             assert summary["settings"]["offline"] is True
         else:
             assert summary["settings"]["dropout"] == 0.0
-        assert summary["same_initial_weights"]
+        agreement = summary["agreement"]
+        assert agreement["same_initial_weights"]
         # Same weights, same data, same seed, no dropout: the first epoch's losses agree to float tolerance.
-        assert summary["loss_abs_differences"][0] < 1e-4
-        assert summary["trained_max_abs_difference"] < 1e-2
+        assert agreement["loss_abs_differences"][0] < 1e-4
+        assert agreement["trained_max_abs_difference"] < 1e-2
         assert (out_dir / f"{app}.png").read_bytes().startswith(b"\x89PNG")
-    assert report["apps"]["speech"]["same_weights_max_abs_difference"] < 1e-5
-    assert report["apps"]["chat"]["same_weights_max_abs_difference"] < 1e-5
+    assert report["apps"]["speech"]["agreement"]["same_weights_max_abs_difference"] < 1e-5
+    assert report["apps"]["chat"]["agreement"]["same_weights_max_abs_difference"] < 1e-5
     assert json.loads((out_dir / "report.json").read_text())["apps"].keys() == report["apps"].keys()
     markdown = (out_dir / "report.md").read_text()
     printed = report_module.tables(report)
     for app in runner.APPS:
         assert f"![{app}]({app}.png)" in markdown and f"\n{app} " in printed
-    assert "later s/epoch custom" in markdown and "later s/epoch custom" in printed
+    assert "ratio to custom" in markdown and "coupled" in printed
+
+
+def test_quality_is_averaged_over_seeds_with_its_spread():
+    class Result:
+        def __init__(self, value, seconds):
+            self.metrics = {"rmse": value, "epoch_seconds": seconds, "history": {"loss": [1.0]}}
+            self.model = type("Model", (), {"count_params": lambda self: 7})()
+            self.run_dir = "run"
+
+    summary = runner.layer_summary("rmse", [Result(1.0, [5.0, 1.0, 3.0]), Result(3.0, [4.0, 2.0])])
+    assert summary["rmse"] == 2.0 and summary["spread"] == 1.0 and summary["values"] == [1.0, 3.0]
+    assert summary["first_epoch_seconds"] == 4.5 and summary["later_seconds_per_epoch"] == 2.0
+    assert summary["params"] == 7 and summary["epochs"] == [3, 2]
 
 
 @pytest.mark.slow
 def test_custom_run_starts_from_the_builtin_runs_initial_weights(tiny_comparison):
     _, calls, _ = tiny_comparison
     assert [(app_settings.layer, type(app_settings).__module__) for app_settings, _, _ in calls] == [
-        (layer, f"demos.{app}.settings") for app in runner.APPS for layer in ("builtin", "custom")
+        (layer, f"demos.{app}.settings") for app in runner.APPS for layer in LAYERS
     ]
+    assert all(start is None for settings, start, _ in calls if settings.layer == "coupled")
     for (builtin_settings, builtin_start, builtin), (custom_settings, custom_start, custom) in zip(
-        calls[::2], calls[1::2], strict=True
+        calls[::3], calls[1::3], strict=True
     ):
         assert builtin_start is None
         assert custom_start is builtin.initial_weights

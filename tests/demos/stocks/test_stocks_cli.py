@@ -98,3 +98,12 @@ def test_user_errors_are_one_line(price_csv, capsys):
     assert "no model at" in fail(["explain", "--model", "nowhere"], capsys)
     assert "--window must be at least 1, got 0" in fail(["train", "--csv", str(price_csv), "--window", "0"], capsys)
     assert not list(price_csv.parent.glob("runs/stocks/*"))
+
+
+@pytest.mark.parametrize("layer", ["peephole", "coupled", "layernorm"])
+def test_variant_layers_train_and_explain(layer, price_csv, capsys):
+    main(["train", "--csv", str(price_csv), "--out", layer, "--layer", layer, *TINY])
+    metrics = json.loads((price_csv.parent / layer / "metrics.json").read_text())
+    assert metrics["layer"] == layer and np.isfinite(metrics["rmse"])
+    main(["explain", "--model", layer])
+    assert (price_csv.parent / layer / "gates.png").is_file()
