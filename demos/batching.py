@@ -32,23 +32,26 @@ def pad(sequences, value=0, dtype="float32", length=None):
 class LengthBatches(keras.utils.PyDataset):
     """Batches of items of similar length; `make_batch(indices)` builds each batch's arrays.
 
-    Items are sorted by length. With `seed`, every epoch shuffles the items,
-    sorts each run of `window` of them (all if None) by length plus a random
-    jitter in `[0, jitter)`, cuts batches and shuffles their order; without
-    it the order is fixed (for evaluation: `order` maps the rows of the
-    batches back to the items).
+    Items are sorted by `keys` (their lengths, or any number that orders
+    them). With `seed`, every epoch shuffles the items, sorts each run of
+    `window` of them (all if None) by key plus a random jitter in
+    `[0, jitter)`, cuts batches and shuffles their order; without it the
+    order is fixed (for evaluation: `order` maps the rows of the batches back
+    to the items). `lengths`, when the keys are not the lengths, are the
+    lengths the batches are padded to.
     """
 
-    def __init__(self, lengths, batch_size, make_batch, seed=None, jitter=2.0, window=None):
+    def __init__(self, keys, batch_size, make_batch, seed=None, jitter=2.0, window=None, lengths=None):
         super().__init__()
-        self.lengths = np.asarray(lengths, dtype="float64")
+        self.keys = np.asarray(keys, dtype="float64")
+        self.lengths = self.keys if lengths is None else np.asarray(lengths)
         self.batch_size, self.make_batch, self.jitter = batch_size, make_batch, jitter
-        self.window = window or len(self.lengths)
+        self.window = window or len(self.keys)
         self.random = None if seed is None else np.random.default_rng(seed)
         self.on_epoch_end()
 
     def __len__(self):
-        return math.ceil(len(self.lengths) / self.batch_size)
+        return math.ceil(len(self.keys) / self.batch_size)
 
     def __getitem__(self, index):
         return self.make_batch(self.batches[index])
@@ -57,10 +60,11 @@ class LengthBatches(keras.utils.PyDataset):
         if self.random is None and hasattr(self, "batches"):
             return
         if self.random is None:
-            order = np.argsort(self.lengths, kind="stable")
+            order = np.argsort(self.keys, kind="stable")
         else:
-            shuffled = self.random.permutation(len(self.lengths))
-            keys = self.lengths[shuffled] + self.random.uniform(0, self.jitter, len(shuffled))
+            shuffled = self.random.permutation(len(self.keys))
+            keys = self.keys[shuffled]
+            keys = keys + self.random.uniform(0, self.jitter, len(keys)) if self.jitter else keys
             order = np.concatenate([
                 shuffled[start : start + self.window][np.argsort(keys[start : start + self.window], kind="stable")]
                 for start in range(0, len(shuffled), self.window)

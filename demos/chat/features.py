@@ -36,8 +36,9 @@ def pair_batches(encoded, batch_size, seed=None, lengths=(None, None)):
 
     The weight is 1 for reply characters and 0 for padding. With `seed`,
     every epoch draws random runs of 16 batches' worth of pairs and groups
-    each run by reply length. `lengths` = (prompt, reply) pads every batch to
-    those lengths: one shape, so an evaluation traces its graph once.
+    each run by reply length (in steps of 16 characters), then by message
+    length. `lengths` = (prompt, reply) pads every batch to those lengths:
+    one shape, so an evaluation traces its graph once.
     """
     prompts, inputs, targets = encoded
     prompt_length, reply_length = lengths
@@ -48,8 +49,9 @@ def pair_batches(encoded, batch_size, seed=None, lengths=(None, None)):
         batch_prompts = pad_ids([prompts[k] for k in rows], prompt_length)
         return (batch_prompts, pad_ids([inputs[k] for k in rows], reply_length)), batch_targets, weights
 
-    return LengthBatches([len(reply) for reply in inputs], batch_size, make_batch, seed=seed, jitter=16,
-                         window=16 * batch_size)
+    keys = [len(reply) // 16 * 10_000 + len(prompt) for prompt, reply in zip(prompts, inputs, strict=True)]
+    return LengthBatches(keys, batch_size, make_batch, seed=seed, jitter=0, window=16 * batch_size,
+                         lengths=[len(reply) for reply in inputs])
 
 
 def evaluation_batches(encoded, settings, batch_size=256):
