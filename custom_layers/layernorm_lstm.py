@@ -22,9 +22,9 @@ from custom_layers.lstm_step import LSTMStep, recurrent_projection
 
 def layer_norm(values, gain, shift, epsilon):
     """Normalises `values` `(batch, n)` over its last axis, then scales by `gain` and adds `shift`."""
-    mean = ops.mean(values, axis=-1, keepdims=True)
-    variance = ops.var(values, axis=-1, keepdims=True)
-    return gain * (values - mean) / ops.sqrt(variance + epsilon) + shift
+    centred = values - ops.mean(values, axis=-1, keepdims=True)
+    variance = ops.mean(ops.square(centred), axis=-1, keepdims=True)
+    return gain * centred * ops.rsqrt(variance + epsilon) + shift
 
 
 def layernorm_lstm_step(x_product, h_prev, c_prev, recurrent_kernel, bias, norms, epsilon=1e-3,

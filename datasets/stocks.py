@@ -4,12 +4,16 @@
   range. yfinance returns an empty frame (it does not raise) when it is offline,
   rate-limited or given an unknown ticker: the likely cause is named, and with
   no network and no cache the offline prices are used instead, with a notice.
-- `offline_prices()`: the daily GOOG prices 2004-08-19..2013-03-01 that the
-  `backtesting` package ships (`backtesting.test.GOOG`), no network needed.
+- `offline_prices(ticker)`: series the `backtesting` package ships, no network
+  needed: GOOG, daily 2004-08-19..2013-03-01 (`backtesting.test.GOOG`), and
+  EURUSD, hourly 2017-04-19..2018-02-07 (`backtesting.test.EURUSD`) made daily,
+  with each day's realised variance from its hourly returns.
 - `read_csv(path)`: a user's file with a date column and OHLCV columns, checked
   line by line; rows with missing values are dropped and counted.
 
-Each returns `Prices`: a frame indexed by date with float columns `COLUMNS`.
+Each returns `Prices`: a frame indexed by date with float columns `COLUMNS`
+(and, for intraday bars, `realized_variance`: the sum of each day's squared
+intraday log returns).
 """
 
 import dataclasses
@@ -27,6 +31,7 @@ from datasets.storage import atomic_path
 
 COLUMNS = ["Open", "High", "Low", "Close", "Volume"]
 YAHOO_HOST = "query2.finance.yahoo.com"
+EURUSD_SOURCE = "backtesting.test.EURUSD (hourly EUR/USD 2017-04-19..2018-02-07 shipped with backtesting, made daily)"
 OFFLINE_SOURCE = (
     "backtesting.test.GOOG (daily GOOG prices 2004-08-19..2013-03-01 shipped with the backtesting package)"
 )
@@ -41,6 +46,7 @@ class Prices:
     frame: pd.DataFrame  # indexed by date, columns COLUMNS, oldest first
     ticker: str  # symbol, or the CSV file's name
     source: str  # where the prices come from, in words
+    realized_variance: pd.Series | None = None  # per day, from intraday returns, where the bars are intraday
 
 
 def cache_dir():
@@ -52,23 +58,50 @@ def notice(message):
     print(f"notice: {message}", file=sys.stderr)
 
 
+OFFLINE_TICKERS = ("GOOG", "EURUSD")
+
+
 def load(ticker="GOOG", start=None, end=None, csv=None, offline=False):
-    """The prices asked for: `csv` if given, else offline GOOG if `offline`, else a download."""
+    """The prices asked for: `csv` if given, else an offline series if `offline`, else a download."""
     if csv:
         return read_csv(csv)
     if offline:
-        notice(f"offline: using {OFFLINE_SOURCE}")
-        return offline_prices()
+        return offline_prices(ticker)
     return download(ticker, start, end)
 
 
-def offline_prices():
-    """The daily GOOG prices 2004-2013 of `backtesting.test.GOOG` (2,148 trading days)."""
-    from backtesting.test import GOOG
+def offline_prices(ticker="GOOG"):
+    """A series shipped with `backtesting`: GOOG (daily) or EURUSD (hourly bars made daily)."""
+    from backtesting.test import EURUSD, GOOG
 
+    if ticker not in OFFLINE_TICKERS:
+        raise StockDataError(f"offline, the series are {' and '.join(OFFLINE_TICKERS)}, not {ticker!r}")
+    if ticker == "EURUSD":
+        frame, realized = _daily_from_intraday(EURUSD[COLUMNS].astype(float))
+        return Prices(frame, "EURUSD", EURUSD_SOURCE, realized)
+    notice(f"offline: using {OFFLINE_SOURCE}")
     frame = GOOG[COLUMNS].astype(float)
     frame.index = pd.DatetimeIndex(frame.index, name="Date")
     return Prices(frame, "GOOG", OFFLINE_SOURCE)
+
+
+def _daily_from_intraday(bars):
+    """Daily OHLCV of intraday bars, and each day's realised variance (sum of squared log returns)."""
+    import numpy as np
+
+    days = bars.index.normalize()
+    grouped = bars.groupby(days)
+    frame = pd.DataFrame({"Open": grouped["Open"].first(), "High": grouped["High"].max(),
+                          "Low": grouped["Low"].min(), "Close": grouped["Close"].last(),
+                          "Volume": grouped["Volume"].sum()})
+    frame.index = pd.DatetimeIndex(frame.index, name="Date")
+    day_values = days.to_numpy()
+    first_bar = np.r_[True, day_values[1:] != day_values[:-1]]
+    # Within a day, close to close; a day's first bar, open to close (the overnight gap is not counted).
+    returns = np.where(first_bar, np.log(bars["Close"] / bars["Open"]), np.log(bars["Close"]).diff())
+    realized = pd.Series(returns**2, index=bars.index).groupby(days).sum()
+    realized.index = frame.index
+    return frame, realized
 
 
 def download(ticker, start=None, end=None, cache=None):

@@ -18,9 +18,13 @@ TRAIN_FLAGS = {
     "start": "first day to download (YYYY-MM-DD)",
     "end": "day after the last one to download (YYYY-MM-DD); if not given: today",
     "csv": "read prices from this CSV file (Date, Open, High, Low, Close, Volume columns) instead of downloading",
-    "offline": "use the daily GOOG prices 2004-2013 shipped with the backtesting package (no network)",
-    "window": "trading days of features the model sees",
-    "horizon": "predict the close this many trading days ahead",
+    "offline": "use a series shipped with the backtesting package (no network): --ticker GOOG (daily 2004-2013) "
+    "or EURUSD (hourly 2017-2018, made daily)",
+    "tickers": "several symbols, comma-separated (offline: GOOG,EURUSD): one model each, a table each and a pooled one",
+    "target": "price: the close --horizon days ahead; volatility: the log mean daily variance over the next "
+    "--horizon days",
+    "window": "trading days of features the model sees; 0: 30 for price, 60 for volatility",
+    "horizon": "trading days ahead; 0: 1 for price, 5 for volatility",
     "units": "LSTM units",
     "epochs": "most training epochs (early stopping on validation loss)",
     "patience": "epochs without validation improvement before stopping",
@@ -28,6 +32,8 @@ TRAIN_FLAGS = {
     "learning_rate": "Adam learning rate",
     "test_fraction": "last share of the days kept for the test period",
     "validation_fraction": "last share of the training part used for validation",
+    "refit_every": "walk-forward: trading days between refits (252: a year)",
+    "first_test_day": "walk-forward: the first test block starts after this many days",
 }
 
 
@@ -39,10 +45,18 @@ def build_parser():
         "the model and the baselines on it. --csv wins over --offline, which wins over --ticker.",
     )
     common.add_settings_arguments(train_parser, Settings(), common.train_flags(APP, TRAIN_FLAGS))
+    walk_parser = common.add_command(
+        commands, "walk-forward", walk_forward, "refit every year on an expanding window and score every year",
+        description="Walk-forward evaluation: the first test block starts after --first-test-day days; each block "
+        "of --refit-every days is forecast by a model (and baselines) fitted on every day before it.",
+    )
+    common.add_settings_arguments(walk_parser, Settings(), common.train_flags(APP, TRAIN_FLAGS))
     forecast_parser = add_model_command(
         commands, "forecast", forecast, "forecast the next days, by iterating the model on its own forecasts"
     )
-    forecast_parser.add_argument("--days", type=int, default=5, help="trading days to forecast")
+    forecast_parser.add_argument("--days", type=int, default=5,
+                                 help="trading days to forecast (price target; the volatility target forecasts "
+                                 "its --horizon)")
     forecast_parser.add_argument("--history", type=int, default=60, help="days of history drawn before the forecast")
     common.add_out_argument(forecast_parser, "next_days.png")
     explain_parser = add_model_command(commands, "explain", explain, "draw the LSTM's gates over one input window")
@@ -65,13 +79,45 @@ def add_model_command(commands, name, run, help_text):
 
 
 def train(args):
+    run_for_tickers(common.settings_from_args(Settings, args), train_one, "tickers")
+
+
+def train_one(settings):
     from demos.stocks.evaluation import report
     from demos.stocks.training import train as train_model
 
-    result = train_model(common.settings_from_args(Settings, args))
+    result = train_model(settings)
     print(report(result.metrics))
     print(f"training: {result.metrics['epochs']} epochs, {result.metrics['train_seconds']:.1f} s; "
           f"run saved in {result.run_dir}")
+
+
+def run_for_tickers(settings, run_one, folder_name):
+    """`run_one(settings)`, or with `--tickers`, once per ticker and a pooled table."""
+    from demos.stocks.pooled import pooled_table, run_each
+
+    if not settings.tickers:
+        return run_one(settings)
+    pooled, root = run_each(settings, run_one, folder_name)
+    print(pooled_table(pooled))
+    print(f"runs and pooled.json in {root}")
+
+
+def walk_forward(args):
+    run_for_tickers(common.settings_from_args(Settings, args), walk_forward_one, "walkforward-tickers")
+
+
+def walk_forward_one(settings):
+    from demos.stocks.evaluation import report
+    from demos.stocks.walk_forward import block_table
+    from demos.stocks.walk_forward import walk_forward as run_walk_forward
+
+    result, run_dir = run_walk_forward(settings)
+    print(block_table(result))
+    print(report({**result["overall"], **{k: v for k, v in result.items() if k != "overall"},
+                  "test_first_day": result["blocks"][0]["first_day"], "test_last_day": result["blocks"][-1]["last_day"],
+                  "test_days": sum(part["forecasts"] for part in result["blocks"])}))
+    print(f"walk-forward saved in {run_dir}")
 
 
 def forecast(args):
@@ -82,6 +128,8 @@ def forecast(args):
 
     run = load_stocks_run(args)
     path = output_path(args.out, run.run_dir / "next_days.png")
+    if run.settings.target == "volatility":
+        return forecast_volatility(run, args.history, path)
     result = forecast_closes(run, args.days, args.history)
     print(f"{result.ticker}: last close {result.last_close:.2f} on {result.last_date}; forecast by iterating the "
           f"{run.settings.horizon}-day model on its own forecasts ({result.source})")
@@ -92,24 +140,51 @@ def forecast(args):
     print(f"plot: {path}")
 
 
+def forecast_volatility(run, history, path):
+    from demos.stocks.prediction import volatility_forecast
+
+    result = volatility_forecast(run, history, path)
+    print(f"{result['ticker']}: mean volatility over the {run.settings.horizon} trading days after "
+          f"{result['last_date']}, annualised: {result['model']:.1f}% (the LSTM); the last month's level "
+          f"(persistence) {result['persistence']:.1f}% ({result['source']})")
+    print(f"plot: {path}")
+
+
 def explain(args):
     from demos.common import output_path
     from demos.stocks.data import load_prices
+    from demos.stocks.explain import DAYS_AFTER_SPIKE, shock_response, spike_window_end, window_end
     from demos.stocks.explain import explain as explain_window
-    from demos.stocks.explain import window_end
-    from demos.stocks.prediction import forecast_on, load_stocks_run
+    from demos.stocks.prediction import load_stocks_run
+    from demos.stocks.tasks import TASKS
 
     day = parse_date(args.date)
     run = load_stocks_run(args)
+    settings = run.settings
     path = output_path(args.out, run.run_dir / "gates.png")
-    prices = load_prices(run.settings)
-    end = window_end(prices.frame.index, run.settings.window, day)
-    explain_window(run.model, prices, run.settings.window, end, path)
-    close = prices.frame["Close"].to_numpy()
-    print(f"gates over the {run.settings.window} days up to {prices.frame.index[end].date()} ({prices.source}); "
-          f"plot: {path}")
-    print(f"close that day {close[end]:.2f}; the model's forecast {run.settings.horizon} trading day(s) ahead: "
-          f"{forecast_on(run, close, end):.2f}")
+    task = TASKS[settings.target](load_prices(settings))
+    at_spike = settings.target == "volatility" and day is None
+    end = spike_window_end(task, settings.window) if at_spike else window_end(task, settings.window, day)
+    trace = explain_window(run.model, task, settings.window, end, path)
+    dates = task.prices.frame.index
+    print(f"gates over the {settings.window} days up to {dates[end].date()} ({task.prices.source}); plot: {path}")
+    if at_spike:
+        shock = settings.window - 1 - DAYS_AFTER_SPIKE
+        story = shock_response(trace, shock)
+        print(f"the largest daily variance is on {dates[end - DAYS_AFTER_SPIKE].date()}: a shock")
+        print(f"  forget gate (mean over units): {story['forget_gate_before']:.3f} on the 5 days before, "
+              f"{story['forget_gate_at_shock']:.3f} that day")
+        print(f"  input gate (mean over units): {story['input_gate_before']:.3f} before, "
+              f"{story['input_gate_at_shock']:.3f} that day")
+        held = ", ".join(f"unit {unit}: {'over ' + str(DAYS_AFTER_SPIKE) if steps is None else steps} days"
+                         for unit, steps in story["half_life_steps"].items())
+        print(f"  days until the cell state's jump had halved, for the units that moved most: {held}")
+    if settings.target == "price":
+        from demos.stocks.prediction import forecast_on
+
+        close = task.close
+        print(f"close that day {close[end]:.2f}; the model's forecast {settings.horizon} trading day(s) ahead: "
+              f"{forecast_on(run, close, end):.2f}")
 
 
 def parse_date(text):

@@ -55,7 +55,68 @@ def diebold_mariano(errors, reference_errors, horizon=1):
     return float(statistic), float(2 * stats.t.sf(abs(statistic), df=count - 1))
 
 
+def score_prices(forecasts, actual, today, horizon):
+    """The model's price scores, the baselines' (prefixed), the up-day share and the Diebold-Mariano test."""
+    results = dict(scores(actual, today, forecasts["model"]))
+    for name in ("persistence", "drift"):
+        results.update({f"{name}_{key}": value for key, value in scores(actual, today, forecasts[name]).items()})
+    del results["persistence_directional_accuracy"]  # persistence never calls a direction
+    statistic, p_value = diebold_mariano(forecasts["model"] - actual, forecasts["persistence"] - actual, horizon)
+    results.update(up_day_share=up_day_share(actual, today), dm_statistic=statistic, dm_pvalue=p_value)
+    results.update(beats_persistence=results["rmse"] < results["persistence_rmse"],
+                   significant_at_5_percent=p_value < 0.05)
+    return results
+
+
+def qlike(actual_log_variance, forecast_log_variance):
+    """Mean QLIKE loss on the variance scale: s/f - log(s/f) - 1 (0 for a perfect forecast)."""
+    ratio = np.exp(np.asarray(actual_log_variance) - np.asarray(forecast_log_variance))
+    return float(np.mean(ratio - np.log(ratio) - 1))
+
+
+def score_volatility(forecasts, actual, horizon):
+    """RMSE of the log variance and QLIKE, for the model and each baseline; Diebold-Mariano of the model
+    against each baseline on squared log errors (HAC variance over `horizon` - 1 lags: forecasts overlap)."""
+    results = {"rmse": root_mean_squared_error(actual, forecasts["model"]), "qlike": qlike(actual, forecasts["model"])}
+    for name, forecast in forecasts.items():
+        if name == "model":
+            continue
+        statistic, p_value = diebold_mariano(forecasts["model"] - actual, forecast - actual, horizon)
+        results.update({f"{name}_rmse": root_mean_squared_error(actual, forecast),
+                        f"{name}_qlike": qlike(actual, forecast),
+                        f"dm_statistic_vs_{name}": statistic, f"dm_pvalue_vs_{name}": p_value})
+    return results
+
+
+def volatility_report(metrics):
+    """The volatility scores as a table, and a plain verdict against each baseline."""
+    names = [key[: -len("_rmse")] for key in metrics if key.endswith("_rmse")]
+    rows = [[f"model ({metrics['layer']} LSTM)", metrics["rmse"], metrics["qlike"], "-", "-"]]
+    rows += [[name, metrics[f"{name}_rmse"], metrics[f"{name}_qlike"], metrics[f"dm_statistic_vs_{name}"],
+              metrics[f"dm_pvalue_vs_{name}"]] for name in names]
+    verdicts = []
+    for name in names:
+        better = metrics["rmse"] < metrics[f"{name}_rmse"]
+        significant = metrics[f"dm_pvalue_vs_{name}"] < 0.05
+        verdicts.append(f"against {name}: {'better' if better else 'worse'} on RMSE, "
+                        f"{'significant' if significant else 'not significant'} at 5% "
+                        f"(p = {metrics[f'dm_pvalue_vs_{name}']:.3f})")
+    return "\n".join([
+        f"{metrics['ticker']}: log mean daily variance over the next {metrics['horizon']} day(s) "
+        f"({metrics['variance_measure']}), test period {metrics['test_first_day']}..{metrics['test_last_day']} "
+        f"({metrics['test_days']} forecasts)",
+        format_table(rows, ["forecast", "RMSE (log)", "QLIKE", "DM statistic", "DM p"]),
+        "A negative DM statistic means the model's squared errors are the smaller ones.",
+        *verdicts,
+    ])
+
+
 def report(metrics):
+    """The printed summary of a run's metrics, for its target."""
+    return volatility_report(metrics) if metrics.get("target") == "volatility" else price_report(metrics)
+
+
+def price_report(metrics):
     """The scores as a table, and a plain verdict of the model against persistence."""
     rows = [
         [

@@ -49,15 +49,17 @@ class Split:
     test_start: int  # first day of the test period
 
 
-def split_days(days, window, horizon, test_fraction, validation_fraction):
+def split_days(days, window, horizon, test_fraction, validation_fraction, first_day=FIRST_COMPLETE_DAY):
     """Chronological split: the test period is the last `test_fraction` of the days.
 
     Validation is the end of the training part. A forecast belongs to the part
-    its target day falls in, so no training target lies in a later period.
+    its target day falls in (its last target day, for a `horizon` of several
+    days), so no training target lies in a later period. The first window
+    starts on `first_day`, the first day with every feature.
     """
     test_start = int(round(days * (1 - test_fraction)))
     validation_start = int(round(test_start * (1 - validation_fraction)))
-    origins = np.arange(FIRST_COMPLETE_DAY + window - 1, days - horizon)
+    origins = np.arange(first_day + window - 1, days - horizon)
     target_days = origins + horizon
     split = Split(
         train=origins[target_days < validation_start],

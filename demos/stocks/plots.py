@@ -42,8 +42,46 @@ def price_header(close, label):
 
     def header(axis):
         axis.plot(range(len(close)), close, color="black", marker=".", linewidth=1)
-        axis.set_ylabel("close", fontsize=8)
+        axis.set_ylabel(label.split()[-1], fontsize=8)
         axis.set_title(label, loc="left", fontsize=9)
         axis.grid(alpha=0.3)
 
     return header
+
+
+def plot_volatility(dates, actual, forecasts, path, title):
+    """Realised against forecast volatility (annualised %, from log variances), the baselines beside."""
+    from demos.stocks.volatility import annualized_volatility
+
+    figure = Figure(figsize=(11, 7), layout="constrained")
+    axes = figure.subplots(2, 1)
+    styles = {"model": ("tab:red", 1.6), "har": ("tab:blue", 1.0), "garch": ("tab:green", 1.0),
+              "ewma": ("tab:purple", 0.8), "persistence": ("tab:grey", 0.8)}
+    for axis, first in zip(axes, (0, max(0, len(dates) - 3 * ZOOM_DAYS)), strict=True):
+        axis.plot(dates[first:], annualized_volatility(actual[first:]), color="black", linewidth=1.2,
+                  label="realised")
+        for name, (color, width) in styles.items():
+            if name in forecasts:
+                label = "LSTM" if name == "model" else name
+                axis.plot(dates[first:], annualized_volatility(forecasts[name][first:]), color=color,
+                          linewidth=width, label=label)
+        axis.set_ylabel("volatility, % a year")
+        axis.grid(alpha=0.3)
+        axis.legend(fontsize=8, ncol=3)
+    axes[0].set_title("test period: each forecast is dated on the last day it covers")
+    axes[1].set_title(f"last {len(dates) - first} days of it")
+    figure.suptitle(title)
+    figure.savefig(path, dpi=110)
+
+
+def plot_volatility_forecast(dates, monthly, last_date, forecast, path, title):
+    """The last month's volatility over the recent days, and the forecast for the days after the last."""
+    figure = Figure(figsize=(10, 4.5), layout="constrained")
+    axis = figure.subplots()
+    axis.plot(dates, monthly, color="black", linewidth=1.2, label="volatility of the last 22 days")
+    axis.scatter([last_date], [forecast], color="tab:red", zorder=3, label="LSTM forecast for the coming days")
+    axis.set_ylabel("volatility, % a year")
+    axis.set_title(title)
+    axis.grid(alpha=0.3)
+    axis.legend()
+    figure.savefig(path, dpi=110)

@@ -80,3 +80,26 @@ def forecast(run, days, history):
 def forecast_on(run, close, end):
     """The close the model forecasts `horizon` days after day `end`, from the closes up to it."""
     return float(close[end] * np.exp(forecast_log_return(run.model, close[: end + 1], run.settings.window)))
+
+
+def volatility_forecast(run, history, path):
+    """The model's volatility forecast for the days after the last day, drawn after `history` days of it."""
+    from demos.stocks.plots import plot_volatility_forecast
+    from demos.stocks.tasks import VolatilityTask
+    from demos.stocks.training import predict
+    from demos.stocks.volatility import annualized_volatility, mean_before
+
+    if history < 1:
+        raise CLIError("--history must be at least 1")
+    task = VolatilityTask(load_prices(run.settings))
+    last = len(task.close) - 1
+    if last < task.first_day + run.settings.window - 1:
+        raise CLIError(f"need at least {task.first_day + run.settings.window} days of prices for a forecast")
+    model = predict(run.model, windows(task.features, [last], run.settings.window))[0] + task.level([last])[0]
+    dates = task.prices.frame.index
+    monthly = annualized_volatility(np.log(mean_before(task.variance, 22)[-history:]))
+    plot_volatility_forecast(dates[-history:], monthly, dates[-1], annualized_volatility(model), path,
+                             f"{task.prices.ticker}: volatility over the next {run.settings.horizon} days")
+    return {"ticker": task.prices.ticker, "source": task.prices.source, "last_date": dates[-1].date(),
+            "model": float(annualized_volatility(model)),
+            "persistence": float(annualized_volatility(task.level([last])[0]))}

@@ -2,10 +2,11 @@
 
 import dataclasses
 
-from demos.common import check_ranges
+from demos.common import CLIError, check_ranges
 from demos.layers import check_layer
 
 APP = "stocks"
+TARGET_DEFAULTS = {"price": {"window": 30, "horizon": 1}, "volatility": {"window": 60, "horizon": 5}}
 
 
 @dataclasses.dataclass
@@ -14,10 +15,12 @@ class Settings:
     start: str = "2010-01-01"  # first day to download (YYYY-MM-DD)
     end: str | None = None  # day after the last one to download (YYYY-MM-DD); None: today
     csv: str | None = None  # read prices from this CSV file (Date, Open, High, Low, Close, Volume) instead
-    offline: bool = False  # use the GOOG prices 2004-2013 shipped with the backtesting package
+    offline: bool = False  # use a series shipped with the backtesting package: GOOG (daily) or EURUSD (hourly)
+    tickers: str | None = None  # several symbols, comma-separated: one model each, a table each and a pooled one
+    target: str = "price"  # "price" (the close) or "volatility" (log mean daily variance over the horizon)
     layer: str = "custom"  # "custom" (ExplicitLSTM) or "builtin" (keras.layers.LSTM)
-    window: int = 30  # trading days of features the model sees
-    horizon: int = 1  # predict the close this many trading days ahead
+    window: int = 0  # trading days of features the model sees; 0: 30 for price, 60 for volatility
+    horizon: int = 0  # trading days ahead; 0: 1 for price, 5 for volatility
     units: int = 32  # LSTM units
     epochs: int = 30  # most training epochs (early stopping on validation loss)
     patience: int = 5  # epochs without validation improvement before stopping
@@ -25,14 +28,27 @@ class Settings:
     learning_rate: float = 1e-3  # Adam learning rate
     test_fraction: float = 0.2  # last share of the days kept for the test period
     validation_fraction: float = 0.15  # last share of the training part used for validation
+    refit_every: int = 252  # walk-forward: trading days between refits (252: a year)
+    first_test_day: int = 504  # walk-forward: the first test block starts after this many days (2 years)
     seed: int = 42  # random seed (same seed, same numbers)
     out: str | None = None  # run folder; None: a new folder under runs/stocks/
 
     def __post_init__(self):
+        if self.target not in TARGET_DEFAULTS:
+            raise CLIError(f"--target must be one of {', '.join(TARGET_DEFAULTS)}, got {self.target!r}")
+        if self.window < 0 or self.horizon < 0:
+            raise CLIError(f"--window and --horizon must be 0 (the target's default) or more, "
+                           f"got {self.window} and {self.horizon}")
         check_ranges(
             self,
-            at_least_one=("window", "horizon", "units", "epochs", "patience", "batch_size"),
+            at_least_one=("units", "epochs", "patience", "batch_size", "refit_every", "first_test_day"),
             open_fractions=("test_fraction", "validation_fraction"),
             positive=("learning_rate",),
         )
         check_layer(self.layer)
+
+    def resolved(self):
+        """These settings with `window` and `horizon` set (0 means the target's default)."""
+        defaults = TARGET_DEFAULTS[self.target]
+        return dataclasses.replace(self, window=self.window or defaults["window"],
+                                   horizon=self.horizon or defaults["horizon"])

@@ -2,50 +2,40 @@
 
 import keras
 import numpy as np
+import pandas as pd
 
 from demos import common
 from demos.callbacks import EpochTimes
 from demos.stocks.data import load_prices
-from demos.stocks.evaluation import baseline_forecasts, diebold_mariano, scores, up_day_share
-from demos.stocks.features import FIRST_COMPLETE_DAY, daily_features, split_days, targets, windows
+from demos.stocks.features import split_days, windows
 from demos.stocks.model import build_model
-from demos.stocks.plots import plot_test_period
+from demos.stocks.plots import plot_test_period, plot_volatility
 from demos.stocks.settings import APP
+from demos.stocks.tasks import TASKS
 
 SAMPLE_COUNT = 8  # held-out windows returned for comparing two models
 
 
 def train(settings, initial_weights=None):
     """Trains on the chronological training part and scores the test period; see `common.TrainResult`."""
+    settings = settings.resolved()
     common.set_seed(settings.seed)
     prices = load_prices(settings)
-    close = prices.frame["Close"].to_numpy()
-    split = split_days(
-        len(close), settings.window, settings.horizon, settings.test_fraction, settings.validation_fraction
-    )
-    features = daily_features(close)
-    train_part, validation_part = (
-        (windows(features, origins, settings.window), targets(close, origins, settings.horizon))
-        for origins in (split.train, split.validation)
-    )
-    model = build_model(settings, features[FIRST_COMPLETE_DAY : split.validation_start], train_part[1].std())
-    initial_weights = common.start_from(model, initial_weights)
+    task = TASKS[settings.target](prices)
+    split = split_days(len(task.close), settings.window, settings.horizon, settings.test_fraction,
+                       settings.validation_fraction, task.first_day)
     run_dir = common.new_run_dir(APP, settings.layer, settings.out)
-    history, seconds = fit(model, settings, train_part, validation_part)
+    model, history, seconds, initial_weights = fit_model(settings, task, split.train, split.validation, initial_weights)
     common.save_model(model, run_dir / common.MODEL_FILE)
     common.write_settings(run_dir, settings)
-
-    x_test = windows(features, split.test, settings.window)
-    today, actual = close[split.test], close[split.test + settings.horizon]
-    drift = float(np.mean(np.diff(np.log(close[: split.test_start]))))
-    forecasts = {
-        "model": today * np.exp(model.predict(x_test, verbose=0)[:, 0]),
-        **baseline_forecasts(today, settings.horizon, drift),
-    }
+    x_test = windows(task.features, split.test, settings.window)
+    fit_origins = np.concatenate([split.train, split.validation])
+    forecasts = task.forecasts(predict(model, x_test), split.test, settings.horizon, fit_origins)
     dates = prices.frame.index[split.test + settings.horizon]
     metrics = {
         "app": APP,
         "layer": settings.layer,
+        "target": settings.target,
         "ticker": prices.ticker,
         "source": prices.source,
         "test_days": len(split.test),
@@ -53,27 +43,43 @@ def train(settings, initial_weights=None):
         "test_last_day": str(dates[-1].date()),
         "window": settings.window,
         "horizon": settings.horizon,
-        **score_test_period(forecasts, actual, today, settings.horizon),
-        "drift_per_day": drift,
+        **task.score(forecasts, split.test, settings.horizon),
         "epochs": len(history.epoch),
         "train_seconds": sum(seconds),
         "epoch_seconds": seconds,
         "history": common.history_dict(history),
     }
     common.write_json(run_dir / "metrics.json", metrics)
+    write_forecasts(run_dir / "forecasts.csv", dates, task.actual(split.test, settings.horizon), forecasts)
     common.plot_history(metrics["history"], run_dir / "history.png", title=f"stocks, {settings.layer} LSTM")
-    plot_test_period(
-        dates,
-        actual,
-        {name: forecasts[name] for name in ("model", "persistence")},
-        run_dir / "forecast.png",
-        f"{prices.ticker}: close {settings.horizon} day(s) ahead",
-    )
+    plot_forecasts(task, dates, forecasts, split.test, settings, run_dir / "forecast.png")
     return common.TrainResult(metrics, model, initial_weights, x_test[:SAMPLE_COUNT], run_dir)
 
 
-def fit(model, settings, train_part, validation_part):
-    """Adam on the MSE, early stopping on the validation loss; returns the history and each epoch's seconds."""
+def predict(model, windows_):
+    """The model's forecast for each window (one eager call: no graph is traced for it)."""
+    return keras.ops.convert_to_numpy(model(windows_, training=False))[:, 0]
+
+
+def write_forecasts(path, dates, actual, forecasts):
+    """Every forecast of the test period beside the actual value, one row per day, as CSV."""
+    frame = pd.DataFrame({"actual": actual, **forecasts}, index=pd.DatetimeIndex(dates, name="date"))
+    frame.to_csv(path, float_format="%.6g")
+
+
+def fit_model(settings, task, train_origins, validation_origins, initial_weights=None):
+    """A model fitted on `train_origins`, early-stopped on `validation_origins`.
+
+    Returns `(model, history, seconds per epoch, the weights training started from)`.
+    """
+    train_part, validation_part = (
+        (windows(task.features, origins, settings.window), task.targets(origins, settings.horizon))
+        for origins in (train_origins, validation_origins)
+    )
+    first_day = task.first_day
+    model = build_model(settings, task.features[first_day : np.max(train_origins) + 1],
+                        task.starting_point(train_part[1]), train_part[1].std())
+    initial_weights = common.start_from(model, initial_weights)
     model.compile(optimizer=keras.optimizers.Adam(settings.learning_rate), loss="mse")
     stop_early = keras.callbacks.EarlyStopping(patience=settings.patience, restore_best_weights=True)
     epoch_times = EpochTimes()
@@ -85,23 +91,14 @@ def fit(model, settings, train_part, validation_part):
         callbacks=[stop_early, epoch_times],
         verbose=common.progress_verbosity(),
     )
-    return history, epoch_times.seconds
+    return model, history, epoch_times.seconds, initial_weights
 
 
-def score_test_period(forecasts, actual, today, horizon):
-    """The model's scores, the baselines' (prefixed), the up-day share and the Diebold-Mariano test."""
-    results = dict(scores(actual, today, forecasts["model"]))
-    for name in ("persistence", "drift"):
-        results.update(
-            {f"{name}_{key}": value for key, value in scores(actual, today, forecasts[name]).items()}
-        )
-    del results["persistence_directional_accuracy"]  # persistence never calls a direction
-    statistic, p_value = diebold_mariano(
-        forecasts["model"] - actual, forecasts["persistence"] - actual, horizon
-    )
-    results.update(up_day_share=up_day_share(actual, today), dm_statistic=statistic, dm_pvalue=p_value)
-    results.update(
-        beats_persistence=results["rmse"] < results["persistence_rmse"],
-        significant_at_5_percent=p_value < 0.05,
-    )
-    return results
+def plot_forecasts(task, dates, forecasts, origins, settings, path):
+    """The test period: actual against forecasts, as closes or as annualised volatility."""
+    actual = task.actual(origins, settings.horizon)
+    title = f"{task.prices.ticker}: {task.name} {settings.horizon} day(s) ahead"
+    if task.name == "price":
+        plot_test_period(dates, actual, {name: forecasts[name] for name in ("model", "persistence")}, path, title)
+    else:
+        plot_volatility(dates, actual, forecasts, path, title)

@@ -96,7 +96,16 @@ def test_user_errors_are_one_line(price_csv, capsys):
     assert "too few" in fail(["train", "--csv", str(price_csv), "--window", "120"], capsys)
     assert "no trained model" in fail(["forecast"], capsys)
     assert "no model at" in fail(["explain", "--model", "nowhere"], capsys)
-    assert "--window must be at least 1, got 0" in fail(["train", "--csv", str(price_csv), "--window", "0"], capsys)
+    assert "must be 0 (the target's default) or more, got -1" in fail(
+        ["train", "--csv", str(price_csv), "--window", "-1"], capsys
+    )
+    assert "--target must be one of price, volatility, got 'weather'" in fail(
+        ["train", "--csv", str(price_csv), "--target", "weather"], capsys
+    )
+    assert "--tickers takes comma-separated symbols" in fail(["train", "--offline", "--tickers", ","], capsys)
+    assert "offline, the series are GOOG and EURUSD, not 'MSFT'" in fail(
+        ["train", "--offline", "--ticker", "MSFT"], capsys
+    )
     assert not list(price_csv.parent.glob("runs/stocks/*"))
 
 

@@ -54,17 +54,20 @@ def test_split_refuses_too_few_days():
 def small_model():
     """An untrained forecaster whose output layer is randomised (it starts at zero, i.e. persistence)."""
     settings = Settings(window=10, units=4)
-    model = build_model(settings, daily_features(random_walk(200))[FIRST_COMPLETE_DAY:], target_scale=0.02)
-    output = model.get_layer("scaled_return")
+    model = build_model(settings, daily_features(random_walk(200))[FIRST_COMPLETE_DAY:], target_offset=0.0,
+                        target_scale=0.02)
+    output = model.get_layer("scaled_target")
     output.kernel.assign(np.random.default_rng(0).normal(size=output.kernel.shape))
     return model
 
 
 def test_untrained_model_is_persistence():
     model = build_model(
-        Settings(window=10, units=4), daily_features(random_walk(200))[FIRST_COMPLETE_DAY:], 0.02
+        Settings(window=10, units=4), daily_features(random_walk(200))[FIRST_COMPLETE_DAY:], 0.0, 0.02
     )
     assert forecast_log_return(model, random_walk(100), window=10) == 0
+    shifted = build_model(Settings(window=10, units=4), daily_features(random_walk(200))[FIRST_COMPLETE_DAY:], -9.0, 2)
+    assert forecast_log_return(shifted, random_walk(100), window=10) == -9.0
 
 
 @pytest.mark.parametrize("day", [35, 120, 198])

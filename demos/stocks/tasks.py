@@ -1,0 +1,90 @@
+"""What a run forecasts: the close (`--target price`) or the coming volatility (`--target volatility`).
+
+A task holds one series' features and targets, turns the model's outputs and
+the baselines into forecasts on one scale, and scores them. `train`, the
+walk-forward evaluation and `explain` work through it alone.
+"""
+
+import numpy as np
+
+from demos.stocks import baselines, evaluation, features, volatility
+
+
+class PriceTask:
+    """The log return of the close `horizon` days ahead, judged as a price against persistence and drift."""
+
+    name = "price"
+    first_day = features.FIRST_COMPLETE_DAY
+    feature_names = features.FEATURES
+    baselines = ("persistence", "drift")
+
+    def __init__(self, prices):
+        self.prices = prices
+        self.close = prices.frame["Close"].to_numpy(dtype="float64")
+        self.features = features.daily_features(self.close)
+        self.header_series = ("close", self.close)  # drawn above a gate trace
+
+    def targets(self, origins, horizon):
+        return features.targets(self.close, origins, horizon)
+
+    def starting_point(self, train_targets):
+        """What the untrained model forecasts: no change (persistence)."""
+        return 0.0
+
+    def forecasts(self, model_outputs, origins, horizon, fit_origins):
+        """Closes `horizon` days after each origin: the model's and the baselines'."""
+        today = self.close[origins]
+        drift = float(np.mean(np.diff(np.log(self.close[: np.max(fit_origins) + 1]))))
+        return {"model": today * np.exp(model_outputs), **evaluation.baseline_forecasts(today, horizon, drift)}
+
+    def actual(self, origins, horizon):
+        return self.close[np.asarray(origins) + horizon]
+
+    def score(self, forecasts, origins, horizon):
+        return evaluation.score_prices(forecasts, self.actual(origins, horizon), self.close[origins], horizon)
+
+
+class VolatilityTask:
+    """log(mean daily variance over the next `horizon` days), against persistence, EWMA, HAR and GARCH."""
+
+    name = "volatility"
+    first_day = volatility.FIRST_COMPLETE_DAY
+    feature_names = volatility.VOLATILITY_FEATURES
+    baselines = baselines.BASELINES
+
+    def __init__(self, prices):
+        self.prices = prices
+        self.close = prices.frame["Close"].to_numpy(dtype="float64")
+        self.variance = volatility.daily_variance(prices)
+        self.features = volatility.volatility_features(self.variance, self.close)
+        self.header_series = ("log daily variance", np.log(self.variance))
+        self.measure = "realised variance of intraday returns" if prices.realized_variance is not None else (
+            "Garman-Klass range variance")
+
+    def targets(self, origins, horizon):
+        """What the model learns: the target's departure from the last month's level (persistence)."""
+        return (self.actual(origins, horizon) - self.level(origins)).astype("float32")
+
+    def level(self, origins):
+        """log of the last month's mean variance: persistence's forecast, the model's starting point."""
+        return baselines.persistence(self.variance, origins)
+
+    def starting_point(self, train_targets):
+        """What the untrained model forecasts: the training mean of the departures."""
+        return float(np.mean(train_targets))
+
+    def forecasts(self, model_outputs, origins, horizon, fit_origins):
+        """Log variance forecasts: the model's and the baselines' (fitted on `fit_origins`)."""
+        fitted = baselines.forecasts(self.variance, self.close, origins, horizon, fit_origins,
+                                     self.actual(fit_origins, horizon))
+        return {"model": np.asarray(model_outputs, dtype="float64") + self.level(origins), **fitted}
+
+    def actual(self, origins, horizon):
+        return volatility.volatility_targets(self.variance, origins, horizon).astype("float64")
+
+    def score(self, forecasts, origins, horizon):
+        scores = evaluation.score_volatility(forecasts, self.actual(origins, horizon), horizon)
+        return {**scores, "variance_measure": self.measure}
+
+
+TASKS = {"price": PriceTask, "volatility": VolatilityTask}

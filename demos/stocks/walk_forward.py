@@ -1,0 +1,84 @@
+"""Walk-forward evaluation: refit on an expanding window every `refit_every` days, score every block.
+
+The first test block starts on day `first_test_day`; each model (and each
+baseline) is fitted on every forecast whose target falls before its block,
+the last `validation_fraction` of them for early stopping, and forecasts the
+block. The blocks together cover every day after the first, out of sample.
+"""
+
+import numpy as np
+
+from demos import common
+from demos.stocks.data import load_prices
+from demos.stocks.features import windows
+from demos.stocks.plots import plot_test_period, plot_volatility
+from demos.stocks.settings import APP
+from demos.stocks.tasks import TASKS
+from demos.stocks.training import fit_model, predict, write_forecasts
+
+
+def blocks(task, settings):
+    """`(fit origins, test origins)` of each block, in time order."""
+    days = len(task.close)
+    origins = np.arange(task.first_day + settings.window - 1, days - settings.horizon)
+    target_days = origins + settings.horizon
+    for start in range(settings.first_test_day, days, settings.refit_every):
+        test = origins[(target_days >= start) & (target_days < start + settings.refit_every)]
+        fit = origins[target_days < start]
+        if len(test) and len(fit) > 10:
+            yield fit, test
+
+
+def walk_forward(settings):
+    """Runs the walk-forward evaluation; writes `walk_forward.json` and a plot; returns its data and folder."""
+    settings = settings.resolved()
+    common.set_seed(settings.seed)
+    prices = load_prices(settings)
+    task = TASKS[settings.target](prices)
+    run_dir = common.new_run_dir(APP, f"walkforward-{settings.layer}", settings.out)
+    common.write_settings(run_dir, settings)
+    parts, all_forecasts, all_origins = [], [], []
+    for fit, test in blocks(task, settings):
+        validation_count = max(2, int(round(len(fit) * settings.validation_fraction)))
+        model, history, _, _ = fit_model(settings, task, fit[:-validation_count], fit[-validation_count:])
+        outputs = predict(model, windows(task.features, test, settings.window))
+        forecasts = task.forecasts(outputs, test, settings.horizon, fit)
+        dates = prices.frame.index[test + settings.horizon]
+        parts.append({"first_day": str(dates[0].date()), "last_day": str(dates[-1].date()), "forecasts": len(test),
+                      "epochs": len(history.epoch), **task.score(forecasts, test, settings.horizon)})
+        print(f"block {parts[-1]['first_day']}..{parts[-1]['last_day']}: {len(test)} forecasts, "
+              f"model RMSE {parts[-1]['rmse']:.4g}", flush=True)
+        all_forecasts.append(forecasts)
+        all_origins.append(test)
+    if not parts:
+        raise common.CLIError(f"{len(task.close)} days leave no test block after --first-test-day "
+                              f"{settings.first_test_day}")
+    origins = np.concatenate(all_origins)
+    forecasts = {name: np.concatenate([f[name] for f in all_forecasts]) for name in all_forecasts[0]}
+    result = {"app": APP, "layer": settings.layer, "target": settings.target, "ticker": prices.ticker,
+              "source": prices.source, "horizon": settings.horizon, "refit_every": settings.refit_every,
+              "blocks": parts, "overall": task.score(forecasts, origins, settings.horizon)}
+    common.write_json(run_dir / "walk_forward.json", result)
+    dates = prices.frame.index[origins + settings.horizon]
+    write_forecasts(run_dir / "forecasts.csv", dates, task.actual(origins, settings.horizon), forecasts)
+    title = f"{prices.ticker}: {task.name} {settings.horizon} day(s) ahead, walk-forward, refit every " \
+            f"{settings.refit_every} days"
+    actual = task.actual(origins, settings.horizon)
+    if task.name == "price":
+        plot_test_period(dates, actual, {k: forecasts[k] for k in ("model", "persistence")}, run_dir / "forecast.png",
+                         title)
+    else:
+        plot_volatility(dates, actual, forecasts, run_dir / "forecast.png", title)
+    return result, run_dir
+
+
+def block_table(result):
+    """One row per block and one overall: the RMSE of the model and of each baseline."""
+    names = [key[: -len("_rmse")] for key in result["overall"] if key.endswith("_rmse")]
+    rows = [[f"{part['first_day']}..{part['last_day']}", part["forecasts"], part["rmse"],
+             *(part[f"{name}_rmse"] for name in names)] for part in result["blocks"]]
+    overall = result["overall"]
+    rows.append(["overall", sum(part["forecasts"] for part in result["blocks"]), overall["rmse"],
+                 *(overall[f"{name}_rmse"] for name in names)])
+    unit = "RMSE (log variance)" if result["target"] == "volatility" else "RMSE (price)"
+    return common.format_table(rows, ["block", "forecasts", f"model {unit}", *names])
