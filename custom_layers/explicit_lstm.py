@@ -412,6 +412,12 @@ class ExplicitLSTM(keras.layers.RNN):
         self.input_spec = keras.layers.InputSpec(ndim=3)
 
     def build(self, sequences_shape, initial_state_shape=None):
+        if self.stateful and _data_parallel():
+            raise ValueError(
+                f"{type(self).__name__} with stateful=True cannot train data-parallel: each device would keep "
+                "the states of its own share of the batch. Build the model outside the distribution scope "
+                "(keras.distribution or tf.distribute), or use stateful=False."
+            )
         super().build(sequences_shape, initial_state_shape)
         self.input_spec = keras.layers.InputSpec(ndim=3, axes={-1: sequences_shape[-1]})
 
@@ -442,6 +448,15 @@ def _cell_attribute(name):
 
 for _name in CELL_ARGUMENTS:
     setattr(ExplicitLSTM, _name, _cell_attribute(_name))
+
+
+def _data_parallel():
+    """Whether a Keras distribution (JAX) or a tf.distribute strategy of several replicas is in force."""
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        return tf.distribute.has_strategy() and tf.distribute.get_strategy().num_replicas_in_sync > 1
+    return keras.distribution.distribution() is not None
 
 
 def _check_mask(sequences, mask):

@@ -38,11 +38,14 @@ class LengthBatches(keras.utils.PyDataset):
     `[0, jitter)`, cuts batches and shuffles their order; without it the
     order is fixed (for evaluation: `order` maps the rows of the batches back
     to the items). `lengths`, when the keys are not the lengths, are the
-    lengths the batches are padded to.
+    lengths the batches are padded to. Over `devices` devices (data
+    parallelism), the last batch leaves out the fewer than `devices` items
+    that would not split evenly.
     """
 
-    def __init__(self, keys, batch_size, make_batch, seed=None, jitter=2.0, window=None, lengths=None):
+    def __init__(self, keys, batch_size, make_batch, seed=None, jitter=2.0, window=None, lengths=None, devices=1):
         super().__init__()
+        self.devices = devices  # under data parallelism every batch splits evenly: its size is a multiple of this
         self.keys = np.asarray(keys, dtype="float64")
         self.lengths = self.keys if lengths is None else np.asarray(lengths)
         self.batch_size, self.make_batch, self.jitter = batch_size, make_batch, jitter
@@ -51,7 +54,7 @@ class LengthBatches(keras.utils.PyDataset):
         self.on_epoch_end()
 
     def __len__(self):
-        return math.ceil(len(self.keys) / self.batch_size)
+        return len(self.batches)
 
     def __getitem__(self, index):
         return self.make_batch(self.batches[index])
@@ -70,6 +73,9 @@ class LengthBatches(keras.utils.PyDataset):
                 for start in range(0, len(shuffled), self.window)
             ])
         self.batches = [order[start : start + self.batch_size] for start in range(0, len(order), self.batch_size)]
+        # Over several devices, the last batch leaves out the few items that would not split evenly.
+        self.batches = [batch[: len(batch) - len(batch) % self.devices] for batch in self.batches]
+        self.batches = [batch for batch in self.batches if len(batch)]
         if self.random is not None:
             self.random.shuffle(self.batches)
         self._vary_first_two()

@@ -69,7 +69,7 @@ def run_cli(parser, argv=None):
     """Parses `argv` and runs the chosen command; `CLIError` and Ctrl-C become one line and an exit status."""
     args = parser.parse_args(argv)
     try:
-        import_keras(verbose=args.verbose)
+        prepare_devices(args)
         return args.run(args)
     except CLIError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -77,6 +77,18 @@ def run_cli(parser, argv=None):
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         raise SystemExit(130) from None
+
+
+def prepare_devices(args):
+    """Imports Keras; with `--cpu-devices N`, splits the CPU first (JAX) or before the runtime starts (TensorFlow)."""
+    from demos.distribution import split_cpu
+
+    count = getattr(args, "cpu_devices", 0)
+    if count and os.environ.get("KERAS_BACKEND", "tensorflow") == "jax":
+        split_cpu(count)
+    import_keras(verbose=args.verbose)
+    if count and os.environ.get("KERAS_BACKEND", "tensorflow") != "jax":
+        split_cpu(count)
 
 
 def import_keras(verbose=False):
@@ -133,6 +145,11 @@ def train_flags(app, flags):
         **flags,
         "layer": LAYER_HELP,
         "seed": "random seed of the data order, the weights and dropout (same seed, same numbers)",
+        "distribute": "train data-parallel over every local device with the backend's engine (tf.distribute or "
+        "keras.distribution): the global batch, --batch-size, is split across the devices; the learning rate "
+        "is unchanged",
+        "cpu_devices": "split the CPU into this many virtual devices before the backend starts, to run --distribute "
+        "without accelerators (0: leave the CPU whole)",
         "out": f"run folder; if not given: runs/{app}/<time>-<layer>",
     }
 
@@ -233,9 +250,9 @@ def write_json(path, data):
     Path(path).write_text(json.dumps(data, indent=2, default=convert) + "\n")
 
 
-def write_settings(run_dir, settings):
-    """Writes the resolved settings dataclass next to the run's outputs."""
-    write_json(Path(run_dir) / SETTINGS_FILE, dataclasses.asdict(settings))
+def write_settings(run_dir, settings, devices=1):
+    """Writes the resolved settings dataclass next to the run's outputs, with the device count trained on."""
+    write_json(Path(run_dir) / SETTINGS_FILE, {**dataclasses.asdict(settings), "devices": devices})
 
 
 def read_json(path):

@@ -31,7 +31,7 @@ def pad_ids(sequences, length=None):
     return pad(sequences, value=Vocabulary.PADDING, dtype="int32", length=length)
 
 
-def pair_batches(encoded, batch_size, seed=None, lengths=(None, None)):
+def pair_batches(encoded, batch_size, seed=None, lengths=(None, None), devices=1):
     """Batches of `((prompt, reply_input), reply_target, weight)` of pairs with similar reply lengths.
 
     The weight is 1 for reply characters and 0 for padding. With `seed`,
@@ -51,9 +51,10 @@ def pair_batches(encoded, batch_size, seed=None, lengths=(None, None)):
 
     keys = [len(reply) // 16 * 10_000 + len(prompt) for prompt, reply in zip(prompts, inputs, strict=True)]
     return LengthBatches(keys, batch_size, make_batch, seed=seed, jitter=0, window=16 * batch_size,
-                         lengths=[len(reply) for reply in inputs])
+                         lengths=[len(reply) for reply in inputs], devices=devices)
 
 
-def evaluation_batches(encoded, settings, batch_size=256):
+def evaluation_batches(encoded, settings, batch_size=256, devices=1):
     """`pair_batches` for measuring: fixed order, every batch padded to the longest message and reply."""
-    return pair_batches(encoded, batch_size, lengths=(settings.max_prompt_chars, settings.max_reply_chars + 1))
+    return pair_batches(encoded, batch_size, lengths=(settings.max_prompt_chars, settings.max_reply_chars + 1),
+                        devices=devices)

@@ -20,5 +20,7 @@ class Settings:
     max_reply_chars: int = 120  # longer replies are cut (and never end) in training
     validation_fraction: float = 0.1  # share of conversations held out for validation
     match_sample: int = 0  # training prompts checked for an exact greedy reply (0: all of them)
+    distribute: bool = False  # train data-parallel over every local device (the global batch is split)
+    cpu_devices: int = 0  # split the CPU into this many virtual devices first (0: leave it whole)
     seed: int = 0  # seeds the split, the weights, batching and sampling
     out: str | None = None  # run folder; None: a new folder under runs/chat/

@@ -19,6 +19,7 @@ from demos.chat.features import encode_pairs, evaluation_batches, pair_batches
 from demos.chat.model import build_model, compile_model
 from demos.chat.prediction import VOCABULARY_FILE, ReplyWriter
 from demos.chat.settings import APP
+from demos.distribution import check_batch, data_parallel, single_device_copy
 from demos.layers import check_layer
 
 BASELINE_MAX_ORDER = 10
@@ -60,17 +61,22 @@ def train(settings, initial_weights=None):
     vocabulary, training_pairs, validation_pairs = prepare_data(settings)
     run_dir = common.new_run_dir(APP, settings.layer, settings.out)
     training_data = encode_pairs(vocabulary, training_pairs, settings)
-    batches = pair_batches(training_data, settings.batch_size, seed=settings.seed)
-    validation_batches = evaluation_batches(encode_pairs(vocabulary, validation_pairs, settings), settings)
-    model = build_model(len(vocabulary), settings)
-    initial_weights = common.start_from(model, initial_weights)
-    compile_model(model, settings, steps=settings.epochs * len(batches))
-    history, epoch_seconds = fit(model, batches, validation_batches, settings.epochs)
+    with data_parallel(settings.distribute) as devices:
+        check_batch(settings.batch_size, devices)
+        batches = pair_batches(training_data, settings.batch_size, seed=settings.seed, devices=devices)
+        validation_batches = evaluation_batches(encode_pairs(vocabulary, validation_pairs, settings), settings,
+                                                devices=devices)
+        model = build_model(len(vocabulary), settings)
+        initial_weights = common.start_from(model, initial_weights)
+        compile_model(model, settings, steps=settings.epochs * len(batches))
+        history, epoch_seconds = fit(model, batches, validation_batches, settings.epochs)
+    model = single_device_copy(model, devices)
     writer = ReplyWriter(model, vocabulary, settings.max_prompt_chars, settings.max_reply_chars)
     match_rate_value, match_prompts = match_rate(writer, training_pairs, settings.match_sample, settings.seed)
     metrics = {
         "app": APP,
         "layer": settings.layer,
+        "devices": devices,
         "epochs": settings.epochs,
         "train_seconds": sum(epoch_seconds),
         "epoch_seconds": epoch_seconds,
@@ -84,7 +90,7 @@ def train(settings, initial_weights=None):
         "history": history,
     }
     vocabulary.save(run_dir / VOCABULARY_FILE)
-    common.write_settings(run_dir, settings)
+    common.write_settings(run_dir, settings, devices)
     common.write_json(run_dir / "metrics.json", metrics)
     common.plot_history(history, run_dir / "history.png", title="chat: loss, nats per reply character")
     common.save_model(model, run_dir / common.MODEL_FILE)

@@ -24,6 +24,9 @@ FLAGS = {
     "layers": "LSTM layers to train, comma-separated: builtin, custom, peephole, coupled, layernorm, slstm, chrono",
     "seed": "seed of every training run",
     "seeds": "several seeds, comma-separated (e.g. 0,1,2): mean and spread of each layer's quality; empty: --seed",
+    "distribute": "train every run data-parallel over the local devices (the global batch is split; the learning "
+    "rate is unchanged)",
+    "cpu_devices": "split the CPU into this many virtual devices first, to run --distribute without accelerators",
     "out": "report folder; if not given: runs/compare/<time>-quick or <time>-full",
 }
 

@@ -53,7 +53,7 @@ def demo_settings(app, settings):
     """The app's `Settings`: its defaults, the comparison's overrides, the quick ones if asked."""
     module = importlib.import_module(f"demos.{app}.settings")
     overrides = {**COMMON_OVERRIDES[app], **(QUICK_OVERRIDES[app] if settings.quick else {})}
-    return module.Settings(seed=settings.seed, **overrides)
+    return module.Settings(seed=settings.seed, distribute=settings.distribute, **overrides)
 
 
 def missing_data(app, app_settings):

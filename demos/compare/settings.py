@@ -8,6 +8,8 @@ class Settings:
     apps: str = "speech,chat,stocks"  # demos to run, comma-separated
     quick: bool = False  # fewer epochs and a smaller chat model (see runner.QUICK_OVERRIDES)
     layers: str = "builtin,custom"  # LSTM layers to train, comma-separated (names of the demos' --layer)
+    distribute: bool = False  # train data-parallel over every local device (the global batch is split)
+    cpu_devices: int = 0  # split the CPU into this many virtual devices first (0: leave it whole)
     seed: int = 0  # seed of every training run (same seed, same numbers)
     seeds: str = ""  # several seeds, comma-separated, to tell a difference from noise; empty: --seed
     out: str | None = None  # report folder; None: runs/compare/<time>

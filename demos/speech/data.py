@@ -103,10 +103,10 @@ def frame_statistics(part):
     return frames.mean(axis=0), frames.var(axis=0)
 
 
-def batches(part, batch_size, seed=None):
+def batches(part, batch_size, seed=None, devices=1):
     """`LengthBatches` of padded frames and digits; shuffled every epoch when `seed` is given."""
 
     def make_batch(rows):
         return pad_frames([part.features[i] for i in rows]), part.digits[rows]
 
-    return LengthBatches([len(item) for item in part.features], batch_size, make_batch, seed=seed)
+    return LengthBatches([len(item) for item in part.features], batch_size, make_batch, seed=seed, devices=devices)

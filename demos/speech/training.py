@@ -9,6 +9,7 @@ from sklearn.metrics import ConfusionMatrixDisplay
 from datasets import fsdd
 from demos import common
 from demos.callbacks import EpochTimes
+from demos.distribution import check_batch, data_parallel, single_device_copy
 from demos.layers import check_layer, lstm_class
 from demos.speech.data import batches, frame_statistics, load_data, pad_frames
 from demos.speech.model import build_model
@@ -26,25 +27,28 @@ def train(settings, initial_weights=None):
     with common.Stopwatch() as loading:
         data = load_data(settings)
     run_dir = common.new_run_dir(APP, settings.layer, settings.out)
-    common.write_settings(run_dir, settings)
-    model = build_model(settings, lstm, *frame_statistics(data.train))
-    initial_weights = common.start_from(model, initial_weights)
     stopping = keras.callbacks.EarlyStopping(patience=settings.patience, restore_best_weights=True)
     epoch_times = EpochTimes()
-    with common.Stopwatch() as fitting:
+    with data_parallel(settings.distribute) as devices, common.Stopwatch() as fitting:
+        check_batch(settings.batch_size, devices)
+        common.write_settings(run_dir, settings, devices)
+        model = build_model(settings, lstm, *frame_statistics(data.train))
+        initial_weights = common.start_from(model, initial_weights)
         history = model.fit(
-            batches(data.train, settings.batch_size, seed=settings.seed),
-            validation_data=batches(data.validation, settings.batch_size),
+            batches(data.train, settings.batch_size, seed=settings.seed, devices=devices),
+            validation_data=batches(data.validation, settings.batch_size, devices=devices),
             epochs=settings.epochs,
             callbacks=[stopping, epoch_times],
             verbose=common.progress_verbosity(),
         )
+    model = single_device_copy(model, devices)
     common.save_model(model, run_dir / common.MODEL_FILE)
     predicted, actual = predict_part(model, data.test, settings.batch_size)
     metrics = {
         "app": APP,
         "layer": settings.layer,
         "split": data.split,
+        "devices": devices,
         "features": settings.features,
         "test_accuracy": float(np.mean(predicted == actual)),
         "test_count": len(actual),

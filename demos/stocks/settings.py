@@ -30,6 +30,8 @@ class Settings:
     validation_fraction: float = 0.15  # last share of the training part used for validation
     refit_every: int = 252  # walk-forward: trading days between refits (252: a year)
     first_test_day: int = 504  # walk-forward: the first test block starts after this many days (2 years)
+    distribute: bool = False  # train data-parallel over every local device (the global batch is split)
+    cpu_devices: int = 0  # split the CPU into this many virtual devices first (0: leave it whole)
     seed: int = 42  # random seed (same seed, same numbers)
     out: str | None = None  # run folder; None: a new folder under runs/stocks/
 

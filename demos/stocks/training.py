@@ -6,6 +6,7 @@ import pandas as pd
 
 from demos import common
 from demos.callbacks import EpochTimes
+from demos.distribution import check_batch, data_parallel, single_device_copy, trim_to_devices
 from demos.stocks.data import load_prices
 from demos.stocks.features import split_days, windows
 from demos.stocks.model import build_model
@@ -25,9 +26,10 @@ def train(settings, initial_weights=None):
     split = split_days(len(task.close), settings.window, settings.horizon, settings.test_fraction,
                        settings.validation_fraction, task.first_day)
     run_dir = common.new_run_dir(APP, settings.layer, settings.out)
-    model, history, seconds, initial_weights = fit_model(settings, task, split.train, split.validation, initial_weights)
+    model, history, seconds, initial_weights, devices = fit_model(settings, task, split.train, split.validation,
+                                                                  initial_weights)
     common.save_model(model, run_dir / common.MODEL_FILE)
-    common.write_settings(run_dir, settings)
+    common.write_settings(run_dir, settings, devices)
     x_test = windows(task.features, split.test, settings.window)
     fit_origins = np.concatenate([split.train, split.validation])
     forecasts = task.forecasts(predict(model, x_test), split.test, settings.horizon, fit_origins)
@@ -36,6 +38,7 @@ def train(settings, initial_weights=None):
         "app": APP,
         "layer": settings.layer,
         "target": settings.target,
+        "devices": devices,
         "ticker": prices.ticker,
         "source": prices.source,
         "test_days": len(split.test),
@@ -68,30 +71,33 @@ def write_forecasts(path, dates, actual, forecasts):
 
 
 def fit_model(settings, task, train_origins, validation_origins, initial_weights=None):
-    """A model fitted on `train_origins`, early-stopped on `validation_origins`.
+    """A model fitted on `train_origins`, early-stopped on `validation_origins` (data-parallel with
+    `settings.distribute`).
 
-    Returns `(model, history, seconds per epoch, the weights training started from)`.
+    Returns `(model on one device, history, seconds per epoch, the weights training started from, devices)`.
     """
     train_part, validation_part = (
         (windows(task.features, origins, settings.window), task.targets(origins, settings.horizon))
         for origins in (train_origins, validation_origins)
     )
     first_day = task.first_day
-    model = build_model(settings, task.features[first_day : np.max(train_origins) + 1],
-                        task.starting_point(train_part[1]), train_part[1].std())
-    initial_weights = common.start_from(model, initial_weights)
-    model.compile(optimizer=keras.optimizers.Adam(settings.learning_rate), loss="mse")
-    stop_early = keras.callbacks.EarlyStopping(patience=settings.patience, restore_best_weights=True)
-    epoch_times = EpochTimes()
-    history = model.fit(
-        *train_part,
-        validation_data=validation_part,
-        epochs=settings.epochs,
-        batch_size=settings.batch_size,
-        callbacks=[stop_early, epoch_times],
-        verbose=common.progress_verbosity(),
-    )
-    return model, history, epoch_times.seconds, initial_weights
+    with data_parallel(settings.distribute) as devices:
+        check_batch(settings.batch_size, devices)
+        model = build_model(settings, task.features[first_day : np.max(train_origins) + 1],
+                            task.starting_point(train_part[1]), train_part[1].std())
+        initial_weights = common.start_from(model, initial_weights)
+        model.compile(optimizer=keras.optimizers.Adam(settings.learning_rate), loss="mse")
+        stop_early = keras.callbacks.EarlyStopping(patience=settings.patience, restore_best_weights=True)
+        epoch_times = EpochTimes()
+        history = model.fit(
+            *trim_to_devices(train_part, devices),
+            validation_data=trim_to_devices(validation_part, devices),
+            epochs=settings.epochs,
+            batch_size=settings.batch_size,
+            callbacks=[stop_early, epoch_times],
+            verbose=common.progress_verbosity(),
+        )
+    return single_device_copy(model, devices), history, epoch_times.seconds, initial_weights, devices
 
 
 def plot_forecasts(task, dates, forecasts, origins, settings, path):

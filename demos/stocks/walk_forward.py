@@ -36,11 +36,10 @@ def walk_forward(settings):
     prices = load_prices(settings)
     task = TASKS[settings.target](prices)
     run_dir = common.new_run_dir(APP, f"walkforward-{settings.layer}", settings.out)
-    common.write_settings(run_dir, settings)
     parts, all_forecasts, all_origins = [], [], []
     for fit, test in blocks(task, settings):
         validation_count = max(2, int(round(len(fit) * settings.validation_fraction)))
-        model, history, _, _ = fit_model(settings, task, fit[:-validation_count], fit[-validation_count:])
+        model, history, _, _, devices = fit_model(settings, task, fit[:-validation_count], fit[-validation_count:])
         outputs = predict(model, windows(task.features, test, settings.window))
         forecasts = task.forecasts(outputs, test, settings.horizon, fit)
         dates = prices.frame.index[test + settings.horizon]
@@ -53,9 +52,10 @@ def walk_forward(settings):
     if not parts:
         raise common.CLIError(f"{len(task.close)} days leave no test block after --first-test-day "
                               f"{settings.first_test_day}")
+    common.write_settings(run_dir, settings, devices)
     origins = np.concatenate(all_origins)
     forecasts = {name: np.concatenate([f[name] for f in all_forecasts]) for name in all_forecasts[0]}
-    result = {"app": APP, "layer": settings.layer, "target": settings.target, "ticker": prices.ticker,
+    result = {"app": APP, "layer": settings.layer, "target": settings.target, "devices": devices, "ticker": prices.ticker,
               "source": prices.source, "horizon": settings.horizon, "refit_every": settings.refit_every,
               "blocks": parts, "overall": task.score(forecasts, origins, settings.horizon)}
     common.write_json(run_dir / "walk_forward.json", result)
