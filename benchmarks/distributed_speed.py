@@ -72,7 +72,7 @@ def main(argv=None):
             if done.returncode != 0:
                 raise SystemExit(f"error: a benchmark process failed:\n{done.stderr[-2000:]}")
             rates[devices].append(json.loads(done.stdout.strip().splitlines()[-1]))
-    print(f"| backend | devices | samples/s (median) | spread (min-max) | ratio to 1 device |\n|---|---|---|---|---|")
+    print("| backend | devices | samples/s (median) | spread (min-max) | ratio to 1 device |\n|---|---|---|---|---|")
     for devices, values in rates.items():
         ratio = statistics.median(values) / statistics.median(rates[1])
         print(f"| {args.backend} | {devices} | {statistics.median(values):.0f} | {min(values):.0f}-{max(values):.0f} "
