@@ -24,11 +24,11 @@ def build_parser():
     parser = argparse.ArgumentParser(prog="python -m demos.compare.long_lag", description=__doc__,
                                      formatter_class=common.HelpFormatter)
     parser.add_argument("--layers", default="custom,peephole,coupled,layernorm,slstm,chrono", help=FLAGS_HELP["layers"])
-    parser.add_argument("--lags", default="5,20,50,100,200,500", help=FLAGS_HELP["lags"])
+    parser.add_argument("--lags", default="5,20,50,100,200", help=FLAGS_HELP["lags"])
     parser.add_argument("--units", type=int, default=32, help="units of the recurrent layer")
-    parser.add_argument("--train-count", type=int, default=2048, help="training sequences per lag")
+    parser.add_argument("--train-count", type=int, default=4096, help="training sequences per lag")
     parser.add_argument("--test-count", type=int, default=512, help="test sequences per lag (a separate draw)")
-    parser.add_argument("--epochs", type=int, default=25, help="most epochs per lag (stops once solved on validation)")
+    parser.add_argument("--epochs", type=int, default=60, help="most epochs per lag (stops once solved on validation)")
     parser.add_argument("--solved", type=float, default=0.9, help="test accuracy that counts as solving a lag")
     parser.add_argument("--seed", type=int, default=0, help="seed of the data and the weights")
     parser.add_argument("--out", default=None, help="folder for long_lag.json and long_lag.png; if not given: "
@@ -64,8 +64,10 @@ def train_on_lag(layer, lag, args):
     model = keras.Model(inputs, keras.layers.Dense(x.shape[-1], activation="softmax")(hidden))
     model.compile(optimizer=keras.optimizers.Adam(3e-3, clipnorm=1.0), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
-    history = model.fit(x, y, batch_size=64, epochs=args.epochs, validation_split=0.1,
-                        callbacks=[StopAtAccuracy(args.solved)], verbose=0)
+    # Training stops once the validation accuracy clears the bar with a margin, so that the test accuracy
+    # (a separate draw) does not hover at the bar.
+    stop = StopAtAccuracy(min(0.99, args.solved + 0.05))
+    history = model.fit(x, y, batch_size=64, epochs=args.epochs, validation_split=0.1, callbacks=[stop], verbose=0)
     accuracy = float(model.evaluate(x_test, y_test, verbose=0)[1])
     return accuracy, len(history.epoch)
 
