@@ -54,10 +54,8 @@ class CoupledLSTM(ExplicitLSTM):
     `(units, 3 * units)`, `bias` `(3 * units,)`.
 
     Call arguments:
-        inputs: A 3D tensor `(batch, time, features)`.
-        mask: Optional boolean tensor `(batch, time)`.
-        training: Python boolean, whether dropout applies.
-        initial_state: Optional list `[h_0, C_0]`, each `(batch, units)`.
+        As `ExplicitLSTM`: `inputs` `(batch, time, features)`, `mask`
+        `(batch, time)`, `training`, `initial_state` `[h_0, C_0]`.
 
     Example:
 

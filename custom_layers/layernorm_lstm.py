@@ -94,10 +94,8 @@ class LayerNormLSTM(ExplicitLSTM):
     gains of 1 and shifts of 0.
 
     Call arguments:
-        inputs: A 3D tensor `(batch, time, features)`.
-        mask: Optional boolean tensor `(batch, time)`.
-        training: Python boolean, whether dropout applies.
-        initial_state: Optional list `[h_0, C_0]`, each `(batch, units)`.
+        As `ExplicitLSTM`: `inputs` `(batch, time, features)`, `mask`
+        `(batch, time)`, `training`, `initial_state` `[h_0, C_0]`.
 
     Example:
 

@@ -102,7 +102,7 @@ def plot_curves(app, summary, path):
     from matplotlib.figure import Figure
 
     agreement = summary.get("agreement")
-    figure = Figure(figsize=(10 if agreement else 6, 3.6), layout="constrained")
+    figure = Figure(figsize=(12 if agreement else 8, 3.8), layout="constrained")
     axes = np.atleast_1d(figure.subplots(1, 2 if agreement else 1))
     curves = axes[0]
     for layer, numbers in summary["layers"].items():
@@ -114,7 +114,7 @@ def plot_curves(app, summary, path):
             curves.plot(np.arange(1, len(history["val_loss"]) + 1), history["val_loss"], "--", linewidth=width,
                         alpha=0.8, color=line.get_color(), label=f"{layer} val_loss")
     curves.set(xlabel="epoch", ylabel="loss", title=f"{app}: training (solid) and validation (dashed) loss")
-    curves.legend(fontsize=7)
+    curves.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     if agreement:
         differences = agreement["loss_abs_differences"]
         axes[1].plot(np.arange(1, len(differences) + 1), differences, marker="o", color="tab:red")

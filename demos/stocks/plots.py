@@ -7,16 +7,21 @@ ZOOM_DAYS = 60  # the lower panel of the test plot shows the last days up close
 
 def plot_test_period(dates, actual, forecasts, path, title):
     """Actual closes and the forecasts (name -> prices) over the test period, then its last days."""
+    lines = [("actual", actual, "black", 1.4)] + [(name, values, None, 1.0) for name, values in forecasts.items()]
+    plot_two_panels(dates, lines, "close", ZOOM_DAYS, "test period", path, title)
+
+
+def plot_two_panels(dates, lines, ylabel, zoom_days, top_title, path, title):
+    """`lines` = (label, values, colour, width) over all `dates`, and again over the last `zoom_days`."""
     figure = Figure(figsize=(11, 7), layout="constrained")
     axes = figure.subplots(2, 1)
-    for axis, first in zip(axes, (0, max(0, len(dates) - ZOOM_DAYS)), strict=True):
-        axis.plot(dates[first:], actual[first:], color="black", linewidth=1.4, label="actual")
-        for name, forecast in forecasts.items():
-            axis.plot(dates[first:], forecast[first:], linewidth=1, label=name)
-        axis.set_ylabel("close")
+    for axis, first in zip(axes, (0, max(0, len(dates) - zoom_days)), strict=True):
+        for label, values, color, width in lines:
+            axis.plot(dates[first:], values[first:], color=color, linewidth=width, label=label)
+        axis.set_ylabel(ylabel)
         axis.grid(alpha=0.3)
-        axis.legend()
-    axes[0].set_title("test period")
+        axis.legend(fontsize=8, ncol=3)
+    axes[0].set_title(top_title)
     axes[1].set_title(f"last {len(dates) - first} days of it")
     figure.suptitle(title)
     figure.savefig(path, dpi=110)
@@ -53,25 +58,14 @@ def plot_volatility(dates, actual, forecasts, path, title):
     """Realised against forecast volatility (annualised %, from log variances), the baselines beside."""
     from demos.stocks.volatility import annualized_volatility
 
-    figure = Figure(figsize=(11, 7), layout="constrained")
-    axes = figure.subplots(2, 1)
-    styles = {"model": ("tab:red", 1.6), "har": ("tab:blue", 1.0), "garch": ("tab:green", 1.0),
-              "ewma": ("tab:purple", 0.8), "persistence": ("tab:grey", 0.8)}
-    for axis, first in zip(axes, (0, max(0, len(dates) - 3 * ZOOM_DAYS)), strict=True):
-        axis.plot(dates[first:], annualized_volatility(actual[first:]), color="black", linewidth=1.2,
-                  label="realised")
-        for name, (color, width) in styles.items():
-            if name in forecasts:
-                label = "LSTM" if name == "model" else name
-                axis.plot(dates[first:], annualized_volatility(forecasts[name][first:]), color=color,
-                          linewidth=width, label=label)
-        axis.set_ylabel("volatility, % a year")
-        axis.grid(alpha=0.3)
-        axis.legend(fontsize=8, ncol=3)
-    axes[0].set_title("test period: each forecast is dated on the last day it covers")
-    axes[1].set_title(f"last {len(dates) - first} days of it")
-    figure.suptitle(title)
-    figure.savefig(path, dpi=110)
+    styles = {"model": ("LSTM", "tab:red", 1.6), "har": ("har", "tab:blue", 1.0),
+              "garch": ("garch", "tab:green", 1.0), "ewma": ("ewma", "tab:purple", 0.8),
+              "persistence": ("persistence", "tab:grey", 0.8)}
+    lines = [("realised", annualized_volatility(actual), "black", 1.2)]
+    lines += [(label, annualized_volatility(forecasts[name]), color, width)
+              for name, (label, color, width) in styles.items() if name in forecasts]
+    plot_two_panels(dates, lines, "volatility, % a year", 3 * ZOOM_DAYS,
+                    "test period: each forecast is dated on the last day it covers", path, title)
 
 
 def plot_volatility_forecast(dates, monthly, last_date, forecast, path, title):
