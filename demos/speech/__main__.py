@@ -3,12 +3,15 @@
 Commands:
   train    learn the digits from FSDD; evaluate on the official test split
            (takes 0-4) or on held-out speakers (--test-speakers)
-  predict  the digit said in a WAV file (any sample rate and length)
+  loso     leave-one-speaker-out: six folds, each speaker in turn never heard
+  predict  the digit(s) said in an audio file (any sample rate, mono or stereo; several digits
+           are split on the silences between them)
   explain  the LSTM's gates over a recording, under its spectrogram
 
 Examples:
   python -m demos.speech train
   python -m demos.speech train --layer builtin --test-speakers theo
+  python -m demos.speech loso --normalize utterance
   python -m demos.speech predict my_seven.wav --top 3
   python -m demos.speech explain my_seven.wav --out seven.png
 """
@@ -26,6 +29,10 @@ TRAIN_FLAGS = {
     "n_fft": "analysis window in samples at 8 kHz",
     "hop_length": "samples between frames at 8 kHz",
     "trim_db": "cut leading and trailing audio this many dB below the peak",
+    "normalize": "global: scale features by the training frames' statistics; utterance: also remove each "
+    "utterance's own mean and spread first (CMVN)",
+    "spec_augment": "training only: mask a random run of up to this share of frames and a band of up to this "
+    "share of features in each utterance (0: off)",
     "cache_dir": "folder of cached features",
     "units": "LSTM units per direction",
     "dropout": "dropout before the classifier",
@@ -40,6 +47,10 @@ def build_parser():
     parser, commands = common.demo_parser(APP, __doc__)
     train_parser = common.add_command(commands, "train", train, "train and evaluate a model")
     common.add_settings_arguments(train_parser, Settings(), common.train_flags(APP, TRAIN_FLAGS))
+    loso_parser = common.add_command(commands, "loso", loso, "leave-one-speaker-out: each speaker in turn held out",
+                                     description="Six folds: each trains on five speakers and tests on every "
+                                     "recording of the sixth. Takes the flags of train (--test-speakers is ignored).")
+    common.add_settings_arguments(loso_parser, Settings(), common.train_flags(APP, TRAIN_FLAGS))
     predict_parser = common.add_command(commands, "predict", predict, "the digit said in an audio file")
     explain_parser = common.add_command(commands, "explain", explain, "draw the LSTM gates over an audio file")
     for command in (predict_parser, explain_parser):
@@ -66,11 +77,29 @@ def train(args):
     print(f"run folder: {result.run_dir}")
 
 
-def predict(args):
-    from demos.speech.prediction import load_speech_run, predict_file
+def loso(args):
+    from demos.speech.loso import leave_one_speaker_out
 
-    ranking = predict_file(load_speech_run(args.model), args.file, args.top)
-    print(common.format_table(ranking, ["digit", "probability"]))
+    summary, run_dir = leave_one_speaker_out(common.settings_from_args(Settings, args))
+    rows = [(speaker, f"{fold['test_accuracy']:.2%}", f"{fold['baseline_test_accuracy']:.2%}", fold["test_count"])
+            for speaker, fold in summary["folds"].items()]
+    rows += [("mean", f"{summary['mean_accuracy']:.2%}", f"{summary['baseline_mean_accuracy']:.2%}", ""),
+             ("worst", f"{summary['worst_accuracy']:.2%}", f"{summary['baseline_worst_accuracy']:.2%}", "")]
+    print(common.format_table(rows, ["held-out speaker", f"{args.layer} LSTM", "baseline", "recordings"]))
+    print(f"{summary['total_seconds']:.0f} s; loso.json and confusion.png in {run_dir}")
+
+
+def predict(args):
+    from demos.speech.prediction import load_speech_run, predict_digits, predict_file
+
+    run = load_speech_run(args.model)
+    digits = predict_digits(run, args.file)
+    if len(digits) == 1:
+        print(common.format_table(predict_file(run, args.file, args.top), ["digit", "probability"]))
+        return
+    rows = [(f"{start:.2f}-{end:.2f} s", digit, f"{probability:.1%}") for start, end, digit, probability in digits]
+    print(f"{len(digits)} digits, split on silence:")
+    print(common.format_table(rows, ["when", "digit", "probability"]))
 
 
 def explain(args):

@@ -97,16 +97,39 @@ def pad_frames(features):
     return pad(features, value=PAD_VALUE)
 
 
+def mask_spans(frames, share, fill, random):
+    """A copy of `frames` `(time, features)` with a random run of frames and a band of features set to `fill`."""
+    frames = frames.copy()
+    for axis in (0, 1):
+        size = frames.shape[axis]
+        width = random.integers(0, max(1, int(share * size)) + 1)
+        start = random.integers(0, size - width + 1)
+        if axis == 0:
+            frames[start : start + width] = fill
+        else:
+            frames[:, start : start + width] = fill[start : start + width]
+    return frames
+
+
 def frame_statistics(part):
     """Mean and variance of every feature over all frames of `part` (the training part only)."""
     frames = np.concatenate(part.features)
     return frames.mean(axis=0), frames.var(axis=0)
 
 
-def batches(part, batch_size, seed=None, devices=1):
-    """`LengthBatches` of padded frames and digits; shuffled every epoch when `seed` is given."""
+def batches(part, batch_size, seed=None, devices=1, masking=None):
+    """`LengthBatches` of padded frames and digits; shuffled every epoch when `seed` is given.
+
+    `masking` = (share, fill values per feature): SpecAugment-style, each
+    utterance of a batch gets a random run of up to that share of its frames,
+    and a random band of up to that share of its features, set to the fill.
+    """
+    random = np.random.default_rng(None if seed is None else seed + 1)
 
     def make_batch(rows):
-        return pad_frames([part.features[i] for i in rows]), part.digits[rows]
+        items = [part.features[i] for i in rows]
+        if masking is not None:
+            items = [mask_spans(item, *masking, random) for item in items]
+        return pad_frames(items), part.digits[rows]
 
     return LengthBatches([len(item) for item in part.features], batch_size, make_batch, seed=seed, devices=devices)

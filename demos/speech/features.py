@@ -31,10 +31,14 @@ def signal_features(signal, settings):
     )
     log_mel = librosa.power_to_db(mel, ref=np.max)  # loudness-independent: the loudest bin is 0 dB
     if settings.features == "logmel":
-        return log_mel.T.astype("float32")
-    mfcc = librosa.feature.mfcc(S=log_mel, n_mfcc=settings.n_mfcc)
-    deltas = [librosa.feature.delta(mfcc, order=order, mode="nearest") for order in (1, 2)]
-    return np.concatenate([mfcc, *deltas]).T.astype("float32")
+        frames = log_mel.T
+    else:
+        mfcc = librosa.feature.mfcc(S=log_mel, n_mfcc=settings.n_mfcc)
+        deltas = [librosa.feature.delta(mfcc, order=order, mode="nearest") for order in (1, 2)]
+        frames = np.concatenate([mfcc, *deltas]).T
+    if settings.normalize == "utterance":  # CMVN: each feature's mean and spread over the utterance removed
+        frames = (frames - frames.mean(axis=0)) / (frames.std(axis=0) + 1e-5)
+    return frames.astype("float32")
 
 
 def file_features(path, settings):

@@ -4,9 +4,15 @@ from pathlib import Path
 
 import numpy as np
 
+from datasets import fsdd
 from demos.common import CLIError, load_run
-from demos.speech.features import file_features
+from demos.speech.features import file_features, signal_features
 from demos.speech.settings import APP, Settings
+
+SILENCE_DB = 25  # audio quieter than this many dB below the loudest part is silence between digits
+SHORTEST_DIGIT = 0.12  # seconds: a louder stretch shorter than this is a click, not a digit
+LONGEST_PAUSE = 0.2  # seconds: louder stretches closer than this belong to one digit
+MARGIN = 0.05  # seconds kept before and after each stretch (soft onsets and endings)
 
 
 def load_speech_run(model=None):
@@ -31,3 +37,42 @@ def predict_file(run, path, top=3):
     probabilities = run.model.predict(audio_features(path, run.settings), verbose=0)[0]
     best = np.argsort(-probabilities, kind="stable")[:top]
     return [(int(digit), float(probabilities[digit])) for digit in best]
+
+
+def split_digits(signal, sample_rate=fsdd.SAMPLE_RATE):
+    """`(start, end)` sample ranges of the spoken digits in `signal`, split on the silences between them."""
+    import librosa
+
+    intervals = librosa.effects.split(signal, top_db=SILENCE_DB, frame_length=256, hop_length=64)
+    merged = []
+    for start, end in intervals:
+        if merged and start - merged[-1][1] < LONGEST_PAUSE * sample_rate:
+            merged[-1][1] = end
+        else:
+            merged.append([int(start), int(end)])
+    margin = int(MARGIN * sample_rate)
+    return [(max(0, start - margin), min(len(signal), end + margin)) for start, end in merged
+            if end - start >= SHORTEST_DIGIT * sample_rate]
+
+
+def predict_digits(run, path):
+    """Each digit said in the recording at `path`: `[(start s, end s, digit, probability)]`, in time order.
+
+    The recording is read at any sample rate and channel count, split on
+    silence, and each stretch is classified on its own.
+    """
+    if not Path(path).is_file():
+        raise CLIError(f"no file {path}")
+    try:
+        signal = fsdd.load_audio(path)
+    except ValueError as error:
+        raise CLIError(str(error)) from None
+    answers = []
+    for start, end in split_digits(signal):
+        frames = signal_features(signal[start:end], run.settings)[np.newaxis]
+        probabilities = run.model.predict(frames, verbose=0)[0]
+        digit = int(probabilities.argmax())
+        answers.append((start / fsdd.SAMPLE_RATE, end / fsdd.SAMPLE_RATE, digit, float(probabilities[digit])))
+    if not answers:
+        raise CLIError(f"{path}: no stretch of sound long enough to be a digit")
+    return answers

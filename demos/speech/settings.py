@@ -15,10 +15,12 @@ class Settings:
     n_fft: int = 256  # analysis window in samples at 8 kHz (32 ms)
     hop_length: int = 128  # samples between frames at 8 kHz (16 ms)
     trim_db: float = 40.0  # leading and trailing audio this many dB below the peak is cut off
+    normalize: str = "global"  # "global": the training frames' statistics; "utterance": each utterance's own too (CMVN)
     cache_dir: str = ".cache/speech"  # where computed features are kept between runs
     layer: str = "custom"  # "custom" (ExplicitLSTM) or "builtin" (keras.layers.LSTM)
     units: int = 64  # LSTM units per direction
     dropout: float = 0.3  # dropout before the classifier
+    spec_augment: float = 0.0  # training only: mask up to this share of each utterance's frames and of its features
     batch_size: int = 32  # utterances per training step
     learning_rate: float = 2e-3  # Adam's learning rate
     epochs: int = 25  # most epochs; early stopping may end sooner
@@ -30,4 +32,5 @@ class Settings:
     out: str | None = None  # run folder; None: runs/speech/<time>-<layer>
 
 
-FEATURE_FIELDS = ("features", "n_mels", "n_mfcc", "n_fft", "hop_length", "trim_db")
+FEATURE_FIELDS = ("features", "n_mels", "n_mfcc", "n_fft", "hop_length", "trim_db", "normalize")
+NORMALIZATIONS = ("global", "utterance")

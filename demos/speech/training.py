@@ -4,16 +4,17 @@ import keras
 import numpy as np
 from matplotlib.figure import Figure
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import ConfusionMatrixDisplay
+from sklearn.metrics import ConfusionMatrixDisplay, confusion_matrix
 
 from datasets import fsdd
 from demos import common
 from demos.callbacks import EpochTimes
+from demos.common import CLIError
 from demos.distribution import check_batch, data_parallel, single_device_copy
 from demos.layers import check_layer, lstm_class
 from demos.speech.data import batches, frame_statistics, load_data, pad_frames
 from demos.speech.model import build_model
-from demos.speech.settings import APP
+from demos.speech.settings import APP, NORMALIZATIONS
 
 SAMPLE_COUNT = 8  # held-out utterances returned in `common.TrainResult.sample_inputs`
 MAX_TIMESCALE = 100  # frames: the chrono layer prepares for memories up to about an utterance (median 26, longest 143)
@@ -32,10 +33,12 @@ def train(settings, initial_weights=None):
     with data_parallel(settings.distribute) as devices, common.Stopwatch() as fitting:
         check_batch(settings.batch_size, devices)
         common.write_settings(run_dir, settings, devices)
-        model = build_model(settings, lstm, *frame_statistics(data.train))
+        statistics = frame_statistics(data.train)
+        model = build_model(settings, lstm, *statistics)
         initial_weights = common.start_from(model, initial_weights)
+        masking = (settings.spec_augment, statistics[0]) if settings.spec_augment else None
         history = model.fit(
-            batches(data.train, settings.batch_size, seed=settings.seed, devices=devices),
+            batches(data.train, settings.batch_size, seed=settings.seed, devices=devices, masking=masking),
             validation_data=batches(data.validation, settings.batch_size, devices=devices),
             epochs=settings.epochs,
             callbacks=[stopping, epoch_times],
@@ -52,6 +55,7 @@ def train(settings, initial_weights=None):
         "features": settings.features,
         "test_accuracy": float(np.mean(predicted == actual)),
         "test_count": len(actual),
+        "confusion": confusion_matrix(actual, predicted, labels=list(fsdd.DIGITS)),
         "baseline": "logistic regression on each utterance's mean and spread of frames",
         "baseline_test_accuracy": baseline_accuracy(data),
         "train_count": len(data.train),
@@ -66,7 +70,8 @@ def train(settings, initial_weights=None):
     }
     common.write_json(run_dir / "metrics.json", metrics)
     common.plot_history(metrics["history"], run_dir / "history.png", title=f"spoken digits, {settings.layer} LSTM")
-    plot_confusion(actual, predicted, run_dir / "confusion.png", metrics)
+    plot_confusion(metrics["confusion"], run_dir / "confusion.png",
+                   f"{settings.layer} LSTM, {data.split} split: {metrics['test_accuracy']:.1%} of {len(actual)}")
     sample_inputs = pad_frames(data.test.features[:SAMPLE_COUNT])
     return common.TrainResult(metrics, model, initial_weights, sample_inputs, run_dir)
 
@@ -74,10 +79,12 @@ def train(settings, initial_weights=None):
 def check_settings(settings):
     """Numbers out of range are the user's mistake: one line each."""
     check_layer(settings.layer)
+    if settings.normalize not in NORMALIZATIONS:
+        raise CLIError(f"--normalize must be one of {', '.join(NORMALIZATIONS)}, got {settings.normalize!r}")
     common.check_ranges(
         settings,
         at_least_one=("epochs", "units", "batch_size", "n_mels", "n_mfcc", "n_fft", "hop_length"),
-        fractions=("dropout",),
+        fractions=("dropout", "spec_augment"),
         open_fractions=("validation_fraction",),
         positive=("learning_rate",),
     )
@@ -103,15 +110,12 @@ def baseline_accuracy(data):
     return float(classifier.score((summary(data.test) - center) / scale, data.test.digits))
 
 
-def plot_confusion(actual, predicted, path, metrics):
+def plot_confusion(matrix, path, title):
+    """A 10 x 10 confusion matrix (rows: the digit said; columns: the digit heard) as a PNG."""
     figure = Figure(figsize=(5.5, 5), layout="constrained")
     axis = figure.subplots()
-    ConfusionMatrixDisplay.from_predictions(
-        actual, predicted, labels=list(fsdd.DIGITS), ax=axis, colorbar=False, cmap="Blues"
+    ConfusionMatrixDisplay(np.asarray(matrix), display_labels=list(fsdd.DIGITS)).plot(
+        ax=axis, colorbar=False, cmap="Blues"
     )
-    axis.set_title(
-        f"{metrics['layer']} LSTM, {metrics['split']} split: "
-        f"{metrics['test_accuracy']:.1%} of {metrics['test_count']}",
-        fontsize=10,
-    )
+    axis.set_title(title, fontsize=10)
     figure.savefig(path, dpi=110)

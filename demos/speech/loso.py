@@ -1,0 +1,61 @@
+"""Leave-one-speaker-out: each FSDD speaker in turn is the test set, never heard in training.
+
+Six folds: each trains on the recordings of five speakers (with the usual
+validation part for early stopping) and tests on all recordings of the sixth,
+the baseline beside it. The features come from the same cache as `train`.
+"""
+
+import dataclasses
+import time
+
+import numpy as np
+
+from datasets import fsdd
+from demos import common
+from demos.speech.settings import APP
+from demos.speech.training import plot_confusion, train
+
+
+def speakers(settings):
+    """The speakers of the recordings `train` would read."""
+    try:
+        recordings, _ = fsdd.list_recordings(fsdd.recordings_dir(settings.data_dir))
+    except fsdd.DataUnavailable as error:
+        raise common.CLIError(str(error)) from None
+    names = sorted({recording.speaker for recording in recordings})
+    if len(names) < 2:
+        raise common.CLIError(f"leave-one-speaker-out needs two speakers or more, found {len(names)}")
+    return names
+
+
+def leave_one_speaker_out(settings):
+    """Runs every fold; writes `loso.json` and `confusion.png` into the run folder; returns the summary."""
+    names = speakers(settings)
+    run_dir = common.new_run_dir(APP, f"loso-{settings.layer}", settings.out)
+    common.write_settings(run_dir, settings)
+    folds, confusion, start = {}, np.zeros((10, 10), dtype=int), time.perf_counter()
+    for index, speaker in enumerate(names, 1):
+        print(f"fold {index}/{len(names)}: {speaker} held out", flush=True)
+        fold = dataclasses.replace(settings, test_speakers=speaker, out=str(run_dir / f"fold-{speaker}"))
+        metrics = train(fold).metrics
+        folds[speaker] = {key: metrics[key] for key in ("test_accuracy", "baseline_test_accuracy", "test_count",
+                                                        "epochs", "train_seconds")}
+        confusion += np.asarray(metrics["confusion"])
+        print(f"fold {index}/{len(names)}: {speaker} {metrics['test_accuracy']:.2%} "
+              f"(baseline {metrics['baseline_test_accuracy']:.2%})", flush=True)
+    accuracies = [fold["test_accuracy"] for fold in folds.values()]
+    summary = {
+        "mean_accuracy": float(np.mean(accuracies)),
+        "worst_accuracy": float(np.min(accuracies)),
+        "worst_speaker": min(folds, key=lambda name: folds[name]["test_accuracy"]),
+        "baseline_mean_accuracy": float(np.mean([fold["baseline_test_accuracy"] for fold in folds.values()])),
+        "baseline_worst_accuracy": float(np.min([fold["baseline_test_accuracy"] for fold in folds.values()])),
+        "total_seconds": time.perf_counter() - start,
+        "layer": settings.layer,
+        "folds": folds,
+        "confusion": confusion.tolist(),
+    }
+    common.write_json(run_dir / "loso.json", summary)
+    plot_confusion(confusion, run_dir / "confusion.png",
+                   f"leave-one-speaker-out, summed over {len(names)} folds: {summary['mean_accuracy']:.1%} mean")
+    return summary, run_dir
