@@ -186,3 +186,74 @@ def test_corrupt_settings_are_one_line(in_workdir, digits_dir, tmp_path, capsys,
         main(["predict", str(digits_dir / "4_theo_1.wav"), "--model", str(run)])
     error = capsys.readouterr().err.strip()
     assert exit_info.value.code == 2 and error.startswith("error: ") and message in error and "\n" not in error
+
+
+@pytest.mark.slow
+def test_leave_one_speaker_out_runs_a_fold_per_speaker(in_workdir, digits_dir, capsys):
+    main(["loso", "--data-dir", str(digits_dir), "--epochs", "1", "--units", "8", "--batch-size", "64",
+          "--out", "runs/speech/loso"])
+    summary = read_json(in_workdir / "runs" / "speech" / "loso" / "loso.json")
+    folds = summary["folds"]
+    assert sorted(folds) == ["jackson", "theo"] and all(fold["test_count"] == 60 for fold in folds.values())
+    accuracies = [fold["test_accuracy"] for fold in folds.values()]
+    assert summary["mean_accuracy"] == pytest.approx(np.mean(accuracies))
+    assert summary["worst_accuracy"] == min(accuracies) and summary["worst_speaker"] in folds
+    assert np.asarray(summary["confusion"]).sum() == 120  # every recording tested once, summed over folds
+    fold_metrics = read_json(in_workdir / "runs" / "speech" / "loso" / "fold-theo" / "metrics.json")
+    assert fold_metrics["split"] == "speakers:theo" and fold_metrics["test_accuracy"] == folds["theo"]["test_accuracy"]
+    assert (in_workdir / "runs" / "speech" / "loso" / "confusion.png").is_file()
+    printed = capsys.readouterr().out
+    assert "fold 2/2" in printed and "worst" in printed
+
+
+def test_several_digits_in_one_recording_are_split_on_silence(digits_dir):
+    from demos.speech.prediction import split_digits
+
+    parts = [fsdd.load_audio(digits_dir / name) for name in ("3_theo_1.wav", "7_jackson_0.wav", "0_theo_5.wav")]
+    pause = np.zeros(4000, dtype="float32")  # half a second
+    signal = np.concatenate([np.zeros(8000, dtype="float32"), parts[0], pause, parts[1], pause, parts[2], pause])
+    starts = np.cumsum([8000, len(parts[0]) + 4000, len(parts[1]) + 4000])
+    rng = np.random.default_rng(0)
+    noisy = signal + rng.normal(0, np.sqrt(np.mean(np.concatenate(parts) ** 2)) / 10, signal.size)  # 20 dB SNR
+    for variant in (signal, noisy, np.clip(3 * signal, -0.4, 0.4)):
+        found = split_digits(variant.astype("float32"))
+        assert len(found) == 3
+        for (start, end), true_start, part in zip(found, starts, parts, strict=True):
+            assert true_start - 800 <= start and end <= true_start + len(part) + 800  # within 0.1 s of the digit
+
+
+@pytest.fixture(scope="module")
+def trained_run(tmp_path_factory, digits_dir):
+    """A model trained long enough to answer with some conviction."""
+    folder = tmp_path_factory.mktemp("speech-trained")
+    with contextlib.redirect_stdout(io.StringIO()):
+        main(["train", "--data-dir", str(digits_dir), "--epochs", "12", "--units", "16", "--batch-size", "16",
+              "--patience", "12", "--cache-dir", str(folder / "cache"), "--out", str(folder / "run")])
+    return load_speech_run(str(folder / "run"))
+
+
+@pytest.mark.slow
+def test_what_a_phone_or_laptop_records_gets_the_clean_recordings_answers(trained_run, digits_dir, tmp_path, capsys):
+    import librosa
+
+    from demos.speech.prediction import predict_digits
+
+    names = ["4_theo_1.wav", "8_jackson_0.wav", "2_theo_0.wav"]
+    clean = [predict_file(trained_run, digits_dir / name, top=1)[0][0] for name in names]
+    signal = fsdd.load_audio(digits_dir / names[0])
+    rng = np.random.default_rng(1)
+    for rate in (16000, 44100, 48000):
+        resampled = librosa.resample(signal, orig_sr=fsdd.SAMPLE_RATE, target_sr=rate)
+        second = int(1.2 * rate)
+        stereo = np.stack([np.r_[np.zeros(second), resampled]] * 2, axis=1)  # over a second of silence first
+        stereo += rng.normal(0, np.sqrt(np.mean(resampled**2)) / 10, stereo.shape)  # noise at 20 dB SNR
+        soundfile.write(tmp_path / f"take_{rate}.wav", np.clip(stereo, -0.9 * np.abs(resampled).max(), 1.0), rate)
+        answers = predict_digits(trained_run, tmp_path / f"take_{rate}.wav")
+        assert [digit for *_, digit, _ in answers] == clean[:1], rate
+    pause = np.zeros(4000, dtype="float32")
+    level = [fsdd.load_audio(digits_dir / name) for name in names]  # one speaker, one microphone: one loudness
+    several = np.concatenate([np.r_[part / np.abs(part).max() * 0.5, pause] for part in level])
+    soundfile.write(tmp_path / "three.wav", several, fsdd.SAMPLE_RATE)
+    assert [digit for *_, digit, _ in predict_digits(trained_run, tmp_path / "three.wav")] == clean
+    main(["predict", str(tmp_path / "three.wav"), "--model", str(trained_run.run_dir)])
+    assert "3 digits, split on silence" in capsys.readouterr().out
