@@ -90,8 +90,9 @@ def loso(args):
 
 
 def predict(args):
-    from demos.speech.prediction import load_speech_run, predict_digits, predict_file
+    from demos.speech.prediction import check_top, load_speech_run, predict_digits, predict_file
 
+    check_top(args.top)
     run = load_speech_run(args.model)
     digits = predict_digits(run, args.file)
     if len(digits) == 1:

@@ -30,10 +30,14 @@ def audio_features(path, settings):
         raise CLIError(str(error)) from None
 
 
-def predict_file(run, path, top=3):
-    """The `top` most likely digits of the recording at `path`, as `(digit, probability)` pairs."""
+def check_top(top):
     if not 1 <= top <= 10:
         raise CLIError(f"--top must be between 1 and 10, got {top}")
+
+
+def predict_file(run, path, top=3):
+    """The `top` most likely digits of the recording at `path`, as `(digit, probability)` pairs."""
+    check_top(top)
     probabilities = run.model.predict(audio_features(path, run.settings), verbose=0)[0]
     best = np.argsort(-probabilities, kind="stable")[:top]
     return [(int(digit), float(probabilities[digit])) for digit in best]

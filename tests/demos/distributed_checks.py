@@ -5,10 +5,10 @@ same trainings run on one device and data-parallel on two, and the results
 are written to OUT_DIR/results.json for the test to compare.
 """
 
-import json
 import sys
 from pathlib import Path
 
+from demos.common import write_json
 from demos.distribution import data_parallel, split_cpu
 
 split_cpu(2)
@@ -71,4 +71,4 @@ if __name__ == "__main__":
     out, data = Path(sys.argv[1]), Path(sys.argv[2])
     report = {"backend": keras.backend.backend(), "devices": len(keras.distribution.list_devices("cpu")),
               "layers": layer_checks(out), "demos": demo_checks(out, data)}
-    (out / "results.json").write_text(json.dumps(report, default=float))
+    write_json(out / "results.json", report)

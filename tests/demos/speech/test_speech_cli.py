@@ -150,7 +150,7 @@ def test_train_returns_the_contract_with_the_same_numbers(workdir, digits_dir, m
 @pytest.mark.parametrize(
     "arguments, message",
     [
-        (["--layer", "gru"], "--layer must be one of custom, builtin, got 'gru'"),
+        (["--layer", "gru"], "--layer must be one of custom, builtin, peephole, coupled, layernorm, slstm, chrono, got 'gru'"),
         (["--epochs", "0"], "--epochs must be at least 1"),
         (["--validation-fraction", "1.5"], "--validation-fraction must be between 0 and 1, got 1.5"),
         (["--dropout", "-0.5"], "--dropout must be in [0, 1), got -0.5"),
