@@ -145,8 +145,13 @@ def agreement(builtin, custom):
 
 
 def max_abs_difference(model, other, inputs):
-    """Largest absolute difference between two models' predictions on the same inputs."""
-    outputs = [np.asarray(m.predict(inputs, verbose=0), dtype="float64") for m in (model, other)]
+    """Largest absolute difference between two models' predictions on the same inputs.
+
+    The models are called directly: one small batch needs no compiled predict function of its own.
+    """
+    import keras
+
+    outputs = [np.asarray(keras.ops.convert_to_numpy(m(inputs, training=False)), dtype="float64") for m in (model, other)]
     return float(np.max(np.abs(outputs[0] - outputs[1])))
 
 
