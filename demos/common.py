@@ -12,6 +12,7 @@ Conventions:
 
 import argparse
 import dataclasses
+import importlib.util
 import json
 import os
 import sys
@@ -107,6 +108,9 @@ def import_keras(verbose=False):
     os.dup2(null, 2)
     try:
         import keras
+
+        if keras.backend.backend() != "tensorflow" and importlib.util.find_spec("tensorflow"):
+            import tensorflow  # noqa: F401  (Keras' data utilities load it later on any backend: quietly now)
     finally:
         os.dup2(saved, 2)
         os.close(null)
