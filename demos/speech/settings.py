@@ -20,7 +20,7 @@ class Settings:
     layer: str = "custom"  # "custom" (ExplicitLSTM) or "builtin" (keras.layers.LSTM)
     units: int = 64  # LSTM units per direction
     dropout: float = 0.3  # dropout before the classifier
-    spec_augment: float = 0.0  # training only: mask up to this share of each utterance's frames and of its features
+    spec_augment: float = 0.15  # training only: mask up to this share of each utterance's frames and of its features
     batch_size: int = 32  # utterances per training step
     learning_rate: float = 2e-3  # Adam's learning rate
     epochs: int = 25  # most epochs; early stopping may end sooner
