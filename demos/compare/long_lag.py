@@ -14,17 +14,13 @@ import argparse
 from demos import common
 from demos.layers import LAYER_NAMES
 
-FLAGS_HELP = {
-    "layers": f"layers to test, comma-separated, among {', '.join(LAYER_NAMES)}",
-    "lags": "lags k to try, comma-separated, in increasing order",
-}
 
 
 def build_parser():
     parser = argparse.ArgumentParser(prog="python -m demos.compare.long_lag", description=__doc__,
                                      formatter_class=common.HelpFormatter)
-    parser.add_argument("--layers", default="custom,peephole,coupled,layernorm,slstm,chrono", help=FLAGS_HELP["layers"])
-    parser.add_argument("--lags", default="5,20,50,100,200", help=FLAGS_HELP["lags"])
+    parser.add_argument("--layers", default="custom,peephole,coupled,layernorm,slstm,chrono", help=f"layers to test, comma-separated, among {', '.join(LAYER_NAMES)}")
+    parser.add_argument("--lags", default="5,20,50,100,200", help="lags k to try, comma-separated, in increasing order")
     parser.add_argument("--units", type=int, default=32, help="units of the recurrent layer")
     parser.add_argument("--train-count", type=int, default=4096, help="training sequences per lag")
     parser.add_argument("--test-count", type=int, default=512, help="test sequences per lag (a separate draw)")
