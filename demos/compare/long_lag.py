@@ -15,7 +15,6 @@ from demos import common
 from demos.layers import LAYER_NAMES
 
 
-
 def build_parser():
     parser = argparse.ArgumentParser(prog="python -m demos.compare.long_lag", description=__doc__,
                                      formatter_class=common.HelpFormatter)
