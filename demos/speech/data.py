@@ -123,12 +123,14 @@ def batches(part, batch_size, seed=None, devices=1, masking=None):
     `masking` = (share, fill values per feature): SpecAugment-style, each
     utterance of a batch gets a random run of up to that share of its frames,
     and a random band of up to that share of its features, set to the fill.
+    The masks are drawn from the seed and the batch's own items, so they do
+    not depend on how often or in which order Keras reads the batches.
     """
-    random = np.random.default_rng(None if seed is None else seed + 1)
 
     def make_batch(rows):
         items = [part.features[i] for i in rows]
         if masking is not None:
+            random = np.random.default_rng([seed or 0, *(int(row) for row in rows)])
             items = [mask_spans(item, *masking, random) for item in items]
         return pad_frames(items), part.digits[rows]
 
