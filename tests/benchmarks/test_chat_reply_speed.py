@@ -1,0 +1,14 @@
+"""`python -m benchmarks.chat_reply_speed` with a model that is not there: one line, no traceback."""
+
+import pytest
+
+from benchmarks.chat_reply_speed import main
+
+
+@pytest.mark.parametrize("model", ["nowhere", "nowhere/model.keras"])
+def test_a_missing_model_is_one_error_line(model, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--model", model])
+    message = str(exit_info.value.code)
+    assert message.startswith("error: no model at") and "\n" not in message
