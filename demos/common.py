@@ -85,10 +85,11 @@ def prepare_devices(args):
     from demos.distribution import split_cpu
 
     count = getattr(args, "cpu_devices", 0)
-    if count and os.environ.get("KERAS_BACKEND", "tensorflow") == "jax":
+    jax_first = os.environ.get("KERAS_BACKEND", "tensorflow") == "jax"  # JAX reads its flags when it is imported
+    if count and jax_first:
         split_cpu(count)
     import_keras(verbose=args.verbose)
-    if count and os.environ.get("KERAS_BACKEND", "tensorflow") != "jax":
+    if count and not jax_first:
         split_cpu(count)
 
 

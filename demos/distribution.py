@@ -82,8 +82,23 @@ def _tensorflow_strategy():
     return tf.distribute.MirroredStrategy([device.name for device in devices])
 
 
-def check_batch(batch_size, devices):
-    """A global batch must split evenly across the devices."""
+def device_count(enabled=True):
+    """How many devices `data_parallel(enabled)` trains on."""
+    import keras
+
+    if not enabled:
+        return 1
+    if keras.backend.backend() == "jax":
+        return len(keras.distribution.list_devices())
+    return _tensorflow_strategy().num_replicas_in_sync
+
+
+def check_batch(batch_size, distribute):
+    """A global batch must split evenly across the devices: checked before a run starts."""
+    check_split(batch_size, device_count(distribute))
+
+
+def check_split(batch_size, devices):
     if batch_size % devices:
         raise CLIError(f"--batch-size {batch_size} does not split across {devices} devices: use a multiple of {devices}")
 

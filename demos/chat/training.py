@@ -57,12 +57,12 @@ def check_settings(settings):
 def train(settings, initial_weights=None):
     """Trains on the training conversations; measures on the validation ones; saves the run."""
     check_settings(settings)
+    check_batch(settings.batch_size, settings.distribute)
     common.set_seed(settings.seed)
     vocabulary, training_pairs, validation_pairs = prepare_data(settings)
     run_dir = common.new_run_dir(APP, settings.layer, settings.out)
     training_data = encode_pairs(vocabulary, training_pairs, settings)
     with data_parallel(settings.distribute) as devices:
-        check_batch(settings.batch_size, devices)
         batches = pair_batches(training_data, settings.batch_size, seed=settings.seed, devices=devices)
         validation_batches = evaluation_batches(encode_pairs(vocabulary, validation_pairs, settings), settings,
                                                 devices=devices)

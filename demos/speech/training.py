@@ -9,7 +9,6 @@ from sklearn.metrics import ConfusionMatrixDisplay, confusion_matrix
 from datasets import fsdd
 from demos import common
 from demos.callbacks import EpochTimes
-from demos.common import CLIError
 from demos.distribution import check_batch, data_parallel, single_device_copy
 from demos.layers import check_layer, lstm_class
 from demos.speech.data import batches, frame_statistics, load_data, pad_frames
@@ -23,6 +22,7 @@ MAX_TIMESCALE = 100  # frames: the chrono layer prepares for memories up to abou
 def train(settings, initial_weights=None):
     """Trains a spoken-digit classifier and writes its run folder; returns a `common.TrainResult`."""
     check_settings(settings)
+    check_batch(settings.batch_size, settings.distribute)
     common.set_seed(settings.seed)
     lstm = lstm_class(settings.layer, max_timescale=MAX_TIMESCALE)
     with common.Stopwatch() as loading:
@@ -31,7 +31,6 @@ def train(settings, initial_weights=None):
     stopping = keras.callbacks.EarlyStopping(patience=settings.patience, restore_best_weights=True)
     epoch_times = EpochTimes()
     with data_parallel(settings.distribute) as devices, common.Stopwatch() as fitting:
-        check_batch(settings.batch_size, devices)
         common.write_settings(run_dir, settings, devices)
         statistics = frame_statistics(data.train)
         model = build_model(settings, lstm, *statistics)
@@ -80,7 +79,7 @@ def check_settings(settings):
     """Numbers out of range are the user's mistake: one line each."""
     check_layer(settings.layer)
     if settings.normalize not in NORMALIZATIONS:
-        raise CLIError(f"--normalize must be one of {', '.join(NORMALIZATIONS)}, got {settings.normalize!r}")
+        raise common.CLIError(f"--normalize must be one of {', '.join(NORMALIZATIONS)}, got {settings.normalize!r}")
     common.check_ranges(
         settings,
         at_least_one=("epochs", "units", "batch_size", "n_mels", "n_mfcc", "n_fft", "hop_length"),

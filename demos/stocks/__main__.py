@@ -114,9 +114,7 @@ def walk_forward_one(settings):
 
     result, run_dir = run_walk_forward(settings)
     print(block_table(result))
-    print(report({**result["overall"], **{k: v for k, v in result.items() if k != "overall"},
-                  "test_first_day": result["blocks"][0]["first_day"], "test_last_day": result["blocks"][-1]["last_day"],
-                  "test_days": sum(part["forecasts"] for part in result["blocks"])}))
+    print(report(result["overall"]))
     print(f"walk-forward saved in {run_dir}")
 
 

@@ -68,12 +68,13 @@ def plot_volatility(dates, actual, forecasts, path, title):
                     "test period: each forecast is dated on the last day it covers", path, title)
 
 
-def plot_volatility_forecast(dates, monthly, last_date, forecast, path, title):
-    """The last month's volatility over the recent days, and the forecast for the days after the last."""
+def plot_volatility_forecast(dates, monthly, future_dates, forecast, path, title):
+    """The last month's volatility over the recent days, and the forecast over the days it covers."""
     figure = Figure(figsize=(10, 4.5), layout="constrained")
     axis = figure.subplots()
     axis.plot(dates, monthly, color="black", linewidth=1.2, label="volatility of the last 22 days")
-    axis.scatter([last_date], [forecast], color="tab:red", zorder=3, label="LSTM forecast for the coming days")
+    axis.plot(future_dates, [forecast] * len(future_dates), color="tab:red", linewidth=3, marker="o",
+              label="LSTM forecast: mean over the coming days")
     axis.set_ylabel("volatility, % a year")
     axis.set_title(title)
     axis.grid(alpha=0.3)

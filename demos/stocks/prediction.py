@@ -98,7 +98,8 @@ def volatility_forecast(run, history, path):
     model = predict(run.model, windows(task.features, [last], run.settings.window))[0] + task.level([last])[0]
     dates = task.prices.frame.index
     monthly = annualized_volatility(np.log(mean_before(task.variance, 22)[-history:]))
-    plot_volatility_forecast(dates[-history:], monthly, dates[-1], annualized_volatility(model), path,
+    future = next_trading_days(dates[-1], run.settings.horizon)
+    plot_volatility_forecast(dates[-history:], monthly, future, annualized_volatility(model), path,
                              f"{task.prices.ticker}: volatility over the next {run.settings.horizon} days")
     return {"ticker": task.prices.ticker, "source": task.prices.source, "last_date": dates[-1].date(),
             "model": float(annualized_volatility(model)),

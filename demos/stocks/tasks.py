@@ -7,7 +7,7 @@ walk-forward evaluation and `explain` work through it alone.
 
 import numpy as np
 
-from demos.stocks import baselines, evaluation, features, volatility
+from demos.stocks import baselines, evaluation, features, plots, volatility
 
 
 class PriceTask:
@@ -42,6 +42,11 @@ class PriceTask:
 
     def score(self, forecasts, origins, horizon):
         return evaluation.score_prices(forecasts, self.actual(origins, horizon), self.close[origins], horizon)
+
+    def plot(self, dates, actual, forecasts, path, title):
+        """Actual closes against the model's and persistence's."""
+        plots.plot_test_period(dates, actual, {name: forecasts[name] for name in ("model", "persistence")}, path,
+                               title)
 
 
 class VolatilityTask:
@@ -85,6 +90,10 @@ class VolatilityTask:
     def score(self, forecasts, origins, horizon):
         scores = evaluation.score_volatility(forecasts, self.actual(origins, horizon), horizon)
         return {**scores, "variance_measure": self.measure}
+
+    def plot(self, dates, actual, forecasts, path, title):
+        """Realised volatility against the LSTM's and every baseline's."""
+        plots.plot_volatility(dates, actual, forecasts, path, title)
 
 
 TASKS = {"price": PriceTask, "volatility": VolatilityTask}

@@ -10,7 +10,6 @@ from demos.distribution import check_batch, data_parallel, single_device_copy, t
 from demos.stocks.data import load_prices
 from demos.stocks.features import split_days, windows
 from demos.stocks.model import build_model
-from demos.stocks.plots import plot_test_period, plot_volatility
 from demos.stocks.settings import APP
 from demos.stocks.tasks import TASKS
 
@@ -20,6 +19,7 @@ SAMPLE_COUNT = 8  # held-out windows returned for comparing two models
 def train(settings, initial_weights=None):
     """Trains on the chronological training part and scores the test period; see `common.TrainResult`."""
     settings = settings.resolved()
+    check_batch(settings.batch_size, settings.distribute)
     common.set_seed(settings.seed)
     prices = load_prices(settings)
     task = TASKS[settings.target](prices)
@@ -53,9 +53,11 @@ def train(settings, initial_weights=None):
         "history": common.history_dict(history),
     }
     common.write_json(run_dir / "metrics.json", metrics)
-    write_forecasts(run_dir / "forecasts.csv", dates, task.actual(split.test, settings.horizon), forecasts)
+    actual = task.actual(split.test, settings.horizon)
+    write_forecasts(run_dir / "forecasts.csv", dates, actual, forecasts)
     common.plot_history(metrics["history"], run_dir / "history.png", title=f"stocks, {settings.layer} LSTM")
-    plot_forecasts(task, dates, forecasts, split.test, settings, run_dir / "forecast.png")
+    task.plot(dates, actual, forecasts, run_dir / "forecast.png",
+              f"{prices.ticker}: {task.name} {settings.horizon} day(s) ahead")
     return common.TrainResult(metrics, model, initial_weights, x_test[:SAMPLE_COUNT], run_dir)
 
 
@@ -82,7 +84,6 @@ def fit_model(settings, task, train_origins, validation_origins, initial_weights
     )
     first_day = task.first_day
     with data_parallel(settings.distribute) as devices:
-        check_batch(settings.batch_size, devices)
         model = build_model(settings, task.features[first_day : np.max(train_origins) + 1],
                             task.starting_point(train_part[1]), train_part[1].std())
         initial_weights = common.start_from(model, initial_weights)
@@ -98,13 +99,3 @@ def fit_model(settings, task, train_origins, validation_origins, initial_weights
             verbose=common.progress_verbosity(),
         )
     return single_device_copy(model, devices), history, epoch_times.seconds, initial_weights, devices
-
-
-def plot_forecasts(task, dates, forecasts, origins, settings, path):
-    """The test period: actual against forecasts, as closes or as annualised volatility."""
-    actual = task.actual(origins, settings.horizon)
-    title = f"{task.prices.ticker}: {task.name} {settings.horizon} day(s) ahead"
-    if task.name == "price":
-        plot_test_period(dates, actual, {name: forecasts[name] for name in ("model", "persistence")}, path, title)
-    else:
-        plot_volatility(dates, actual, forecasts, path, title)

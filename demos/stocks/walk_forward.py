@@ -9,9 +9,9 @@ block. The blocks together cover every day after the first, out of sample.
 import numpy as np
 
 from demos import common
+from demos.distribution import check_batch
 from demos.stocks.data import load_prices
 from demos.stocks.features import windows
-from demos.stocks.plots import plot_test_period, plot_volatility
 from demos.stocks.settings import APP
 from demos.stocks.tasks import TASKS
 from demos.stocks.training import fit_model, predict, write_forecasts
@@ -32,12 +32,17 @@ def blocks(task, settings):
 def walk_forward(settings):
     """Runs the walk-forward evaluation; writes `walk_forward.json` and a plot; returns its data and folder."""
     settings = settings.resolved()
+    check_batch(settings.batch_size, settings.distribute)
     common.set_seed(settings.seed)
     prices = load_prices(settings)
     task = TASKS[settings.target](prices)
+    planned = list(blocks(task, settings))
+    if not planned:
+        raise common.CLIError(f"{len(task.close)} days leave no test block after --first-test-day "
+                              f"{settings.first_test_day}")
     run_dir = common.new_run_dir(APP, f"walkforward-{settings.layer}", settings.out)
     parts, all_forecasts, all_origins = [], [], []
-    for fit, test in blocks(task, settings):
+    for fit, test in planned:
         validation_count = max(2, int(round(len(fit) * settings.validation_fraction)))
         model, history, _, _, devices = fit_model(settings, task, fit[:-validation_count], fit[-validation_count:])
         outputs = predict(model, windows(task.features, test, settings.window))
@@ -49,26 +54,20 @@ def walk_forward(settings):
               f"model RMSE {parts[-1]['rmse']:.4g}", flush=True)
         all_forecasts.append(forecasts)
         all_origins.append(test)
-    if not parts:
-        raise common.CLIError(f"{len(task.close)} days leave no test block after --first-test-day "
-                              f"{settings.first_test_day}")
     common.write_settings(run_dir, settings, devices)
     origins = np.concatenate(all_origins)
     forecasts = {name: np.concatenate([f[name] for f in all_forecasts]) for name in all_forecasts[0]}
-    result = {"app": APP, "layer": settings.layer, "target": settings.target, "devices": devices, "ticker": prices.ticker,
-              "source": prices.source, "horizon": settings.horizon, "refit_every": settings.refit_every,
-              "blocks": parts, "overall": task.score(forecasts, origins, settings.horizon)}
+    run = {"app": APP, "layer": settings.layer, "target": settings.target, "devices": devices, "ticker": prices.ticker,
+           "source": prices.source, "horizon": settings.horizon, "refit_every": settings.refit_every}
+    overall = {**run, "test_first_day": parts[0]["first_day"], "test_last_day": parts[-1]["last_day"],
+               "test_days": len(origins), **task.score(forecasts, origins, settings.horizon)}
+    result = {**run, "blocks": parts, "overall": overall}  # `overall` reads like a `train` run's metrics
     common.write_json(run_dir / "walk_forward.json", result)
     dates = prices.frame.index[origins + settings.horizon]
-    write_forecasts(run_dir / "forecasts.csv", dates, task.actual(origins, settings.horizon), forecasts)
-    title = f"{prices.ticker}: {task.name} {settings.horizon} day(s) ahead, walk-forward, refit every " \
-            f"{settings.refit_every} days"
     actual = task.actual(origins, settings.horizon)
-    if task.name == "price":
-        plot_test_period(dates, actual, {k: forecasts[k] for k in ("model", "persistence")}, run_dir / "forecast.png",
-                         title)
-    else:
-        plot_volatility(dates, actual, forecasts, run_dir / "forecast.png", title)
+    write_forecasts(run_dir / "forecasts.csv", dates, actual, forecasts)
+    task.plot(dates, actual, forecasts, run_dir / "forecast.png", f"{prices.ticker}: {task.name} {settings.horizon} "
+              f"day(s) ahead, walk-forward, refit every {settings.refit_every} days")
     return result, run_dir
 
 

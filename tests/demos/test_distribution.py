@@ -19,7 +19,7 @@ import soundfile
 
 from datasets import fsdd
 from demos.common import CLIError
-from demos.distribution import check_batch, split_cpu
+from demos.distribution import check_split, split_cpu
 
 HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
@@ -34,7 +34,7 @@ def test_too_late_or_bad_device_counts_are_one_line_errors():
     with pytest.raises(CLIError, match="at least 1"):
         split_cpu(0)
     with pytest.raises(CLIError, match="does not split across 2 devices"):
-        check_batch(33, 2)
+        check_split(33, 2)
 
 
 def write_data(folder):
