@@ -1,10 +1,13 @@
 """Dialogue corpora: conversations, (prompt, reply) pairs and a character vocabulary.
 
 A corpus is a list of conversations, each a list of turns (strings). Each two
-consecutive turns of a conversation make a (prompt, reply) pair. Two formats:
+consecutive turns of a conversation make a (prompt, reply) pair. Three formats:
 
 - chatterbot-corpus YAML (a `.yml`/`.yaml` file, or a folder of them):
   `conversations:` holds a list of conversations, each a list of turns;
+- the Cornell Movie-Dialogs Corpus (a folder holding `movie_lines.txt` and
+  `movie_conversations.txt`; the name `cornell` downloads it into the Keras
+  cache): about 83,000 conversations from 617 film scripts;
 - plain text (any other file): one turn per line, a blank line between
   conversations.
 
@@ -14,11 +17,18 @@ Without a path, the English part of the `chatterbot-corpus` package is used
 
 import json
 import random
+import re
 from pathlib import Path
 
 import yaml
 
+from datasets.storage import cache_dir, keras_home
+
 YAML_SUFFIXES = (".yml", ".yaml")
+CORNELL = "cornell"  # the corpus name that downloads the Cornell Movie-Dialogs Corpus
+CORNELL_URL = "https://www.cs.cornell.edu/~cristian/data/cornell_movie_dialogs_corpus.zip"
+CORNELL_FILES = ("movie_lines.txt", "movie_conversations.txt")
+CORNELL_SEPARATOR = " +++$+++ "
 
 
 class CorpusError(ValueError):
@@ -45,7 +55,11 @@ def load_conversations(path=None):
         CorpusError: The path is missing, a file is malformed (the message
             names the file and line) or there is no conversation at all.
     """
+    if path == CORNELL:
+        return read_cornell(download_cornell())
     path = Path(path) if path is not None else default_corpus_path()
+    if path.is_dir() and all((path / name).is_file() for name in CORNELL_FILES):
+        return read_cornell(path)
     if path.is_dir():
         files = sorted(file for file in path.iterdir() if file.suffix.lower() in YAML_SUFFIXES)
         if not files:
@@ -111,13 +125,66 @@ def read_text(file, text):
     return conversations
 
 
-def split_conversations(conversations, validation_fraction=0.1, seed=0):
-    """Shuffles conversations with `seed` and splits them into (training, validation)."""
-    order = list(range(len(conversations)))
-    random.Random(seed).shuffle(order)
-    validation_size = max(1, round(validation_fraction * len(order))) if len(order) > 1 else 0
-    validation = [conversations[i] for i in sorted(order[:validation_size])]
-    training = [conversations[i] for i in sorted(order[validation_size:])]
+def read_cornell(folder):
+    """Conversations of the Cornell Movie-Dialogs Corpus (its files are Latin-1 text).
+
+    `movie_lines.txt` rows are `line id +++$+++ character +++$+++ film +++$+++
+    name +++$+++ text`; `movie_conversations.txt` rows end with the list of
+    line ids of one conversation, in order (`['L194', 'L195']`).
+    """
+    folder = Path(folder)
+    lines = {}
+    for number, row in enumerate(_cornell_rows(folder / CORNELL_FILES[0]), 1):
+        if len(row) != 5:
+            raise CorpusError(f"{folder / CORNELL_FILES[0]}, line {number}: expected 5 fields separated by +++$+++")
+        lines[row[0].strip()] = row[4].strip()
+    conversations = []
+    for number, row in enumerate(_cornell_rows(folder / CORNELL_FILES[1]), 1):
+        ids = re.findall(r"L\d+", row[-1])
+        if len(row) != 4 or not ids:
+            raise CorpusError(f"{folder / CORNELL_FILES[1]}, line {number}: expected 4 fields, the last a list of line ids")
+        turns = [lines[line_id] for line_id in ids if lines.get(line_id)]
+        if len(turns) > 1:
+            conversations.append(turns)
+    return conversations
+
+
+def _cornell_rows(file):
+    text = file.read_bytes().decode("latin-1")
+    return [line.split(CORNELL_SEPARATOR.strip()) for line in text.splitlines() if line.strip()]
+
+
+def download_cornell(origin=CORNELL_URL):
+    """The folder of the Cornell corpus in the Keras cache, downloaded and extracted the first time."""
+    import keras
+
+    found = sorted(cache_dir(CORNELL).rglob(CORNELL_FILES[0])) if cache_dir(CORNELL).is_dir() else []
+    if not found:
+        keras_home().mkdir(parents=True, exist_ok=True)  # get_file falls back to /tmp when it is missing
+        try:
+            keras.utils.get_file(CORNELL, origin, extract=True, cache_dir=keras_home())
+        except Exception as error:  # get_file reports network failures as a bare Exception
+            raise CorpusError(f"cannot download the Cornell corpus ({error}); pass the folder of its files") from None
+        found = sorted(cache_dir(CORNELL).rglob(CORNELL_FILES[0]))
+    if not found:
+        raise CorpusError(f"the Cornell archive holds no {CORNELL_FILES[0]}")
+    return found[0].parent
+
+
+def split_by_prompt(pairs, key, validation_fraction=0.1, seed=0, keep=frozenset()):
+    """Splits pairs into (training, validation) so that no validation prompt occurs in training.
+
+    Pairs are grouped by `key(prompt)` (a normalized form); a seeded share
+    `validation_fraction` of the groups, never those whose key is in `keep`,
+    goes to validation whole.
+    """
+    keys = list(dict.fromkeys(key(prompt) for prompt, _ in pairs))
+    candidates = [k for k in keys if k not in keep]
+    random.Random(seed).shuffle(candidates)
+    size = min(len(candidates), max(1, round(validation_fraction * len(keys)))) if len(keys) > 1 else 0
+    held_out = set(candidates[:size])
+    validation = [pair for pair in pairs if key(pair[0]) in held_out]
+    training = [pair for pair in pairs if key(pair[0]) not in held_out]
     return training, validation
 
 

@@ -72,6 +72,7 @@ def download():
     """Downloads and extracts the release archive into the Keras cache (`cached_dir`)."""
     import keras
 
+    keras_home().mkdir(parents=True, exist_ok=True)  # get_file falls back to /tmp when it is missing
     try:
         keras.utils.get_file(
             CACHE_NAME, ARCHIVE_URL, file_hash=ARCHIVE_SHA256, extract=True, cache_dir=keras_home()

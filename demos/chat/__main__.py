@@ -14,13 +14,16 @@ Examples:
   python -m demos.chat explain "Do you like books?" --out gates.png
 """
 
+import argparse
 import sys
 
 from demos import common
 from demos.chat.settings import APP, Settings
 
 TRAIN_FLAGS = {
-    "corpus": "chatterbot YAML file or folder, or a text file: one turn per line, blank line between conversations",
+    "corpus": "chatterbot YAML file or folder; a Cornell Movie-Dialogs folder (movie_lines.txt, "
+    "movie_conversations.txt), or `cornell` to download it; or a text file: one turn per line, a blank line "
+    "between conversations (default: the English chatterbot corpus)",
     "epochs": "passes over the training pairs",
     "batch_size": "pairs per gradient step",
     "learning_rate": "initial Adam learning rate (cosine decay)",
@@ -28,6 +31,10 @@ TRAIN_FLAGS = {
     "embedding_dim": "size of the character vectors",
     "dropout": "dropout on the decoder's inputs and outputs",
     "label_smoothing": "label smoothing of the training loss",
+    "prompt_noise": "share of training prompts given typing slips (a letter, a word, a space) each time they are read",
+    "weight_decay": "AdamW's decoupled weight decay",
+    "known_words_only": "replies use only words of the training corpus (--no-known-words-only: any spelling)",
+    "max_training_pairs": "train on a seeded sample of this many distinct pairs (0: all)",
     "max_prompt_chars": "messages are cut to this many characters",
     "max_reply_chars": "replies are cut to this many characters",
     "validation_fraction": "share of conversations held out",
@@ -51,6 +58,8 @@ def build_parser():
         command.add_argument("--temperature", type=float, default=0.0, help="0: greedy; above 0: sample")
         command.add_argument("--top-k", type=int, default=0, help="sample among the k likeliest characters (0: all)")
         command.add_argument("--seed", type=int, default=0, help="random seed of the sampling")
+        command.add_argument("--known-words-only", action=argparse.BooleanOptionalAction, default=None,
+                             help="write only words of the training corpus (default: as the model was trained)")
     return parser
 
 
@@ -59,8 +68,8 @@ def train(args):
 
     result = train_model(common.settings_from_args(Settings, args))
     metrics = result.metrics
-    names = ["val_bits_per_char", "baseline_val_bits_per_char", "novel_val_bits_per_char",
-             "baseline_novel_val_bits_per_char", "train_prompt_match_rate", "train_seconds", "epochs"]
+    names = ["val_bits_per_char", "baseline_val_bits_per_char", "train_prompt_match_rate", "typed_prompt_match_rate",
+             "novel_reply_known_word_rate", "novel_reply_loop_rate", "train_seconds", "epochs"]
     print(common.format_table([[name, metrics[name]] for name in names if name in metrics], ["metric", "value"]))
     print(f"baseline: {metrics['baseline']}")
     for message, answer_text in metrics["sample_replies"]:
@@ -73,7 +82,7 @@ def load(args):
 
     if getattr(args, "temperature", 0.0) < 0 or getattr(args, "top_k", 0) < 0:
         raise common.CLIError("--temperature and --top-k must be 0 or more")
-    return load_writer(args.model)
+    return load_writer(args.model, getattr(args, "known_words_only", None))
 
 
 def answer(writer, message, temperature=0.0, top_k=0, seed=0):

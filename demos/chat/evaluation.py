@@ -1,11 +1,34 @@
-"""Measures of a chat model: bits per reply character and exact greedy replies."""
+"""Measures of a chat model: bits per reply character, exact replies, replies to new messages.
 
+Two hand-written sets live in `evaluation_sets/` and are never trained on:
+`typed_prompts.tsv` (messages as people type them, each with the corpus
+prompt it means) and `novel_messages.txt` (messages found in no corpus file).
+"""
+
+import collections
 import math
+from pathlib import Path
 
 import numpy as np
 from scipy.special import log_softmax
 
 from datasets.dialogs import Vocabulary, replies_by_prompt
+from demos.chat.normalization import words
+
+EVALUATION_SETS = Path(__file__).parent / "evaluation_sets"
+TYPED_PROMPTS = EVALUATION_SETS / "typed_prompts.tsv"
+NOVEL_MESSAGES = EVALUATION_SETS / "novel_messages.txt"
+
+
+def read_lines(path):
+    """The lines of a hand-written set, without comments (`#`) and blank lines."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line.strip() and not line.startswith("#")]
+
+
+def read_typed_prompts(path=TYPED_PROMPTS):
+    """(typed message, meant corpus prompt) rows of a tab-separated file."""
+    return [tuple(line.split("\t")) for line in read_lines(path)]
 
 
 def bits_per_char(model, batches):
@@ -45,8 +68,53 @@ def match_rate(writer, pairs, sample_size=0, seed=0, batch_size=256):
     if 0 < sample_size < len(prompts):
         chosen = np.random.default_rng(seed).choice(len(prompts), sample_size, replace=False)
         prompts = [prompts[i] for i in sorted(chosen)]
-    written = []
-    for start in range(0, len(prompts), batch_size):
-        written += writer.write(prompts[start : start + batch_size])
+    written = write_all(writer, prompts, batch_size)
     hits = sum(reply in replies[prompt] for prompt, reply in zip(prompts, written, strict=True))
     return hits / len(prompts), len(prompts)
+
+
+def write_all(writer, messages, batch_size=256):
+    """Greedy replies to `messages`, `batch_size` at a time."""
+    return [reply for start in range(0, len(messages), batch_size)
+            for reply in writer.write(messages[start : start + batch_size])]
+
+
+def typed_prompt_match(writer, typed_rows, training_pairs):
+    """Share of typed messages whose greedy reply is a corpus reply to the prompt they mean.
+
+    Args:
+        writer: A `prediction.ReplyWriter`.
+        typed_rows: (typed message, meant prompt) rows (`read_typed_prompts`).
+        training_pairs: (normalized prompt, reply) pairs; rows whose meant
+            prompt is not among them are left out.
+
+    Returns:
+        (rate or None, rows checked, [[typed, reply, meant], ...] of the misses).
+    """
+    replies = replies_by_prompt(training_pairs)
+    rows = [(typed, writer.normalizer(meant)) for typed, meant in typed_rows if writer.normalizer(meant) in replies]
+    if not rows:
+        return None, 0, []
+    written = write_all(writer, [typed for typed, _ in rows])
+    misses = [[typed, reply, meant] for (typed, meant), reply in zip(rows, written, strict=True)
+              if reply not in replies[meant]]
+    return (len(rows) - len(misses)) / len(rows), len(rows), misses
+
+
+def is_loop(reply, max_chars):
+    """True if the reply repeats a word 3-gram three times or runs to the length limit."""
+    tokens = words(reply)
+    trigrams = collections.Counter(zip(tokens, tokens[1:], tokens[2:]))
+    return len(reply) >= max_chars or any(count >= 3 for count in trigrams.values())
+
+
+def novel_reply_scores(writer, messages, corpus_words):
+    """Known-word rate and loop rate of the greedy replies to new messages, and the replies."""
+    replies = write_all(writer, messages)
+    reply_words = [word for reply in replies for word in words(reply)]
+    return {
+        "novel_reply_known_word_rate": sum(word in corpus_words for word in reply_words) / max(1, len(reply_words)),
+        "novel_reply_loop_rate": sum(is_loop(reply, writer.max_reply_chars) for reply in replies) / len(replies),
+        "novel_messages": len(messages),
+        "novel_replies": [[message, reply] for message, reply in zip(messages, replies, strict=True)],
+    }

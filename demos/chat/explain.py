@@ -13,13 +13,15 @@ def trace_conversation(writer, message, reply):
 
     Both layers are fed by the model's own layers (embedding, context), so
     the trace is what the model computes when it reads the message and
-    writes the reply.
+    writes the reply. The message is traced as the encoder reads it:
+    normalized (`writer.normalizer`), as in training.
 
     Returns:
         (trace, tick_labels, message_steps): the `trace_gates` dict with the
         message steps first, one label per step, and the number of message steps.
     """
-    message_ids = np.array([encode_prompt(writer.vocabulary, message, writer.max_prompt_chars)], dtype="int32")
+    read = writer.normalizer(message)
+    message_ids = np.array([encode_prompt(writer.vocabulary, read, writer.max_prompt_chars)], dtype="int32")
     reply_ids = np.array([[Vocabulary.START] + writer.vocabulary.encode(reply)], dtype="int32")
     encoder_trace = trace_model_layer(writer.model, "encoder", [message_ids, reply_ids])
     decoder_trace = trace_model_layer(writer.model, "decoder", [message_ids, reply_ids])

@@ -1,5 +1,7 @@
 """From (prompt, reply) texts to padded batches of character ids."""
 
+import numpy as np
+
 from datasets.dialogs import Vocabulary
 from demos.batching import LengthBatches, pad
 
@@ -31,14 +33,16 @@ def pad_ids(sequences, length=None):
     return pad(sequences, value=Vocabulary.PADDING, dtype="int32", length=length)
 
 
-def pair_batches(encoded, batch_size, seed=None, lengths=(None, None), devices=1):
+def pair_batches(encoded, batch_size, seed=None, lengths=(None, None), devices=1, noisy_prompts=None):
     """Batches of `((prompt, reply_input), reply_target, weight)` of pairs with similar reply lengths.
 
     The weight is 1 for reply characters and 0 for padding. With `seed`,
     every epoch draws random runs of 16 batches' worth of pairs and groups
     each run by reply length (in steps of 16 characters), then by message
     length. `lengths` = (prompt, reply) pads every batch to those lengths:
-    one shape, so an evaluation traces its graph once.
+    one shape, so an evaluation traces its graph once. `noisy_prompts(rows,
+    random)`, when given, replaces the prompts of a batch's rows (typing noise
+    in training), drawn from the seed and the rows.
     """
     prompts, inputs, targets = encoded
     prompt_length, reply_length = lengths
@@ -46,7 +50,11 @@ def pair_batches(encoded, batch_size, seed=None, lengths=(None, None), devices=1
     def make_batch(rows):
         batch_targets = pad_ids([targets[k] for k in rows], reply_length)
         weights = (batch_targets != Vocabulary.PADDING).astype("float32")
-        batch_prompts = pad_ids([prompts[k] for k in rows], prompt_length)
+        if noisy_prompts is None:
+            batch_prompts = pad_ids([prompts[k] for k in rows], prompt_length)
+        else:
+            batch_prompts = pad_ids(noisy_prompts(rows, np.random.default_rng([seed or 0, *map(int, rows)])),
+                                    prompt_length)
         return (batch_prompts, pad_ids([inputs[k] for k in rows], reply_length)), batch_targets, weights
 
     keys = [len(reply) // 16 * 10_000 + len(prompt) for prompt, reply in zip(prompts, inputs, strict=True)]

@@ -69,10 +69,10 @@ class SmoothedCrossentropy(keras.losses.Loss):
 
 
 def compile_model(model, settings, steps):
-    """Adam with a cosine learning-rate decay over `steps`; loss on reply characters only."""
+    """AdamW with a cosine learning-rate decay over `steps`; loss on reply characters only."""
     schedule = keras.optimizers.schedules.CosineDecay(settings.learning_rate, decay_steps=steps, alpha=0.02)
     model.compile(
-        optimizer=keras.optimizers.Adam(schedule, clipnorm=1.0),
+        optimizer=keras.optimizers.AdamW(schedule, weight_decay=settings.weight_decay, clipnorm=1.0),
         loss=SmoothedCrossentropy(settings.label_smoothing),
     )
 

@@ -3,18 +3,25 @@
 The message is read once by the encoder; then each step feeds one character
 and the states `[h, c]` of the previous step to a one-step copy of the decoder
 (`model.build_step_model`), so a reply costs one LSTM step per character,
-never a re-run of the reply so far.
+never a re-run of the reply so far. Messages are normalized first
+(`normalization.PromptNormalizer`), as the training prompts were; with a
+`decoding.WordLexicon`, replies use only the training corpus's words.
 """
+
+import json
 
 import numpy as np
 
 from datasets.dialogs import Vocabulary
+from demos.chat.decoding import WordLexicon, WordTracker
 from demos.chat.features import encode_prompt, pad_ids
 from demos.chat.model import build_encoder_model, build_step_model
+from demos.chat.normalization import PromptNormalizer
 from demos.chat.settings import APP, Settings
 from demos.common import CLIError, load_run
 
 VOCABULARY_FILE = "vocabulary.json"
+WORDS_FILE = "words.json"  # the training prompts' words (for normalizing) and the corpus's words (for writing)
 
 # Padding, start and unknown are never part of a reply.
 NEVER_WRITTEN = [Vocabulary.PADDING, Vocabulary.START, Vocabulary.UNKNOWN]
@@ -23,10 +30,12 @@ NEVER_WRITTEN = [Vocabulary.PADDING, Vocabulary.START, Vocabulary.UNKNOWN]
 class ReplyWriter:
     """Greedy or sampled replies of a trained chat model (see `model.build_model`)."""
 
-    def __init__(self, model, vocabulary, max_prompt_chars, max_reply_chars, run_dir=None):
+    def __init__(self, model, vocabulary, max_prompt_chars, max_reply_chars, normalizer, lexicon=None, run_dir=None):
         self.model = model
         self.run_dir = run_dir  # the run folder the model came from, if any
         self.vocabulary = vocabulary
+        self.normalizer = normalizer  # message -> the form the encoder was trained on
+        self.lexicon = lexicon  # None: any spelling; a WordLexicon: known words only
         self.max_prompt_chars = max_prompt_chars
         self.max_reply_chars = max_reply_chars
         self.encoder_model = build_encoder_model(model)
@@ -35,8 +44,8 @@ class ReplyWriter:
     def context(self, messages):
         """The encoder's last hidden state for each message: `(batch, units)`."""
         # Every message padded to the same length: one shape, one graph (the padding is masked).
-        prompts = pad_ids([encode_prompt(self.vocabulary, message, self.max_prompt_chars) for message in messages],
-                          self.max_prompt_chars)
+        prompts = pad_ids([encode_prompt(self.vocabulary, self.normalizer(message), self.max_prompt_chars)
+                           for message in messages], self.max_prompt_chars)
         return self.encoder_model.predict_on_batch(prompts)
 
     def write(self, messages, temperature=0.0, top_k=0, seed=None, stop_at_end=True):
@@ -61,10 +70,15 @@ class ReplyWriter:
         previous = np.full((batch,), Vocabulary.START, dtype="int32")
         replies = np.zeros((batch, self.max_reply_chars), dtype="int32")
         done = np.zeros(batch, dtype=bool)
+        tracker = WordTracker(self.lexicon, batch) if self.lexicon is not None else None
         for step in range(self.max_reply_chars):
             logits, *states = self.step_model.predict_on_batch([previous[:, None], context, *states])
             logits[:, NEVER_WRITTEN] = -np.inf
+            if tracker is not None:
+                logits[~tracker.allowed()] = -np.inf
             previous = choose(logits, temperature, top_k, random)
+            if tracker is not None:
+                tracker.update(previous)
             done |= stop_at_end & (previous == Vocabulary.END)
             replies[:, step] = np.where(done, Vocabulary.PADDING, previous)
             if done.all():
@@ -85,12 +99,31 @@ def choose(logits, temperature, top_k, random):
     return np.array([random.choice(len(row), p=row) for row in probabilities], dtype="int32")
 
 
-def load_writer(model=None):
-    """A `ReplyWriter` for the run named by `--model` (the latest if None): model, vocabulary, settings."""
+def save_words(run_dir, normalizer, lexicon):
+    """Writes what `load_writer` needs besides the model: the prompts' and the corpus's words."""
+    text = json.dumps({"prompt_words": dict(normalizer.known), "corpus_words": sorted(lexicon.words)}, ensure_ascii=False)
+    (run_dir / WORDS_FILE).write_text(text + "\n", encoding="utf-8")
+
+
+def load_writer(model=None, known_words_only=None):
+    """A `ReplyWriter` for the run named by `--model` (the latest if None).
+
+    `known_words_only` None follows the run's `known_words_only` setting.
+    """
     run = load_run(APP, Settings, model)
-    vocabulary_path = run.run_dir / VOCABULARY_FILE
-    if not vocabulary_path.is_file():
-        raise CLIError(f"{vocabulary_path} is missing: pass a run folder written by `python -m demos.chat train`")
+    paths = [run.run_dir / name for name in (VOCABULARY_FILE, WORDS_FILE)]
+    for path in paths:
+        if not path.is_file():
+            raise CLIError(f"{path} is missing: pass a run folder written by `python -m demos.chat train`")
+    vocabulary = Vocabulary.load(paths[0])
+    try:
+        words = json.loads(paths[1].read_text(encoding="utf-8"))
+        normalizer, corpus_words = PromptNormalizer(words["prompt_words"]), words["corpus_words"]
+    except (ValueError, KeyError, TypeError):
+        raise CLIError(f"{paths[1]} is not a words file written by `python -m demos.chat train`") from None
     settings = run.settings
-    return ReplyWriter(run.model, Vocabulary.load(vocabulary_path), settings.max_prompt_chars,
-                       settings.max_reply_chars, run.run_dir)
+    if known_words_only is None:
+        known_words_only = settings.known_words_only
+    lexicon = WordLexicon(corpus_words, vocabulary) if known_words_only else None
+    return ReplyWriter(run.model, vocabulary, settings.max_prompt_chars, settings.max_reply_chars, normalizer,
+                       lexicon, run.run_dir)

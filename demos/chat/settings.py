@@ -16,9 +16,13 @@ class Settings:
     embedding_dim: int = 48  # size of each character's learned vector
     dropout: float = 0.0  # fraction of the decoder's inputs and outputs dropped in training
     label_smoothing: float = 0.0  # share of each target's probability spread over all characters
+    prompt_noise: float = 0.3  # share of training prompts given one or two typing slips each time they are read
+    weight_decay: float = 0.0  # AdamW's decoupled weight decay
+    known_words_only: bool = True  # replies use only words of the training corpus (decoding.WordLexicon)
+    max_training_pairs: int = 0  # train on a seeded sample of this many distinct pairs (0: all of them)
     max_prompt_chars: int = 64  # longer messages are cut to their first characters
     max_reply_chars: int = 120  # longer replies are cut (and never end) in training
-    validation_fraction: float = 0.1  # share of conversations held out for validation
+    validation_fraction: float = 0.1  # share of distinct normalized prompts held out, with all their pairs
     match_sample: int = 0  # training prompts checked for an exact greedy reply (0: all of them)
     distribute: bool = False  # train data-parallel over every local device (the global batch is split)
     cpu_devices: int = 0  # split the CPU into this many virtual devices first (0: leave it whole)

@@ -1,8 +1,10 @@
 """Training the chat model, with its baseline and its measures, in one run."""
 
+import collections
 import time
 
 import keras
+import numpy as np
 
 from datasets.dialogs import (
     CorpusError,
@@ -10,34 +12,78 @@ from datasets.dialogs import (
     dialog_pairs,
     load_conversations,
     replies_by_prompt,
-    split_conversations,
+    split_by_prompt,
 )
 from demos import common
+from demos.chat.augmentation import add_typing_noise
 from demos.chat.baseline import KneserNey
-from demos.chat.evaluation import bits_per_char, match_rate
-from demos.chat.features import encode_pairs, evaluation_batches, pair_batches
+from demos.chat.decoding import WordLexicon
+from demos.chat.evaluation import (
+    NOVEL_MESSAGES,
+    bits_per_char,
+    match_rate,
+    novel_reply_scores,
+    read_lines,
+    read_typed_prompts,
+    typed_prompt_match,
+)
+from demos.chat.features import encode_pairs, encode_prompt, evaluation_batches, pair_batches
 from demos.chat.model import build_model, compile_model
-from demos.chat.prediction import VOCABULARY_FILE, ReplyWriter
+from demos.chat.normalization import PromptNormalizer, basic_form
+from demos.chat.prediction import VOCABULARY_FILE, ReplyWriter, save_words
 from demos.chat.settings import APP
 from demos.distribution import check_batch, data_parallel, single_device_copy
 from demos.layers import check_layer
 
 BASELINE_MAX_ORDER = 10
 
+Corpus = collections.namedtuple("Corpus", "vocabulary normalizer lexicon training_pairs validation_pairs")
+
 
 def prepare_data(settings):
-    """The vocabulary, the distinct training pairs and the validation pairs of the corpus."""
+    """The corpus split so that no validation prompt occurs in training (after normalizing).
+
+    The prompts meant by the typed-prompt set stay in training (that set
+    measures typing, not new questions). The vocabulary, the normalizer's
+    words and the lexicon come from the training pairs alone. Prompts are
+    normalized; each distinct (prompt, reply) pair is trained on once per
+    epoch (the corpus repeats many).
+    """
     try:
-        conversations = load_conversations(settings.corpus)
+        pairs = dialog_pairs(load_conversations(settings.corpus))
     except CorpusError as error:
         raise common.CLIError(str(error)) from None
-    training, validation = split_conversations(conversations, settings.validation_fraction, settings.seed)
+    typed_meant = {basic_form(meant) for _, meant in read_typed_prompts()}
+    training, validation = split_by_prompt(pairs, basic_form, settings.validation_fraction, settings.seed,
+                                           keep=typed_meant)
     if not training or not validation:
-        raise common.CLIError(f"the corpus has {len(conversations)} conversation(s): two or more are needed to split it")
-    vocabulary = Vocabulary.from_texts(turn for conversation in training for turn in conversation)
-    # The corpus repeats many pairs; each distinct pair is trained on once per epoch.
-    training_pairs = list(dict.fromkeys(dialog_pairs(training)))
-    return vocabulary, training_pairs, dialog_pairs(validation)
+        raise common.CLIError(f"the corpus has {len(pairs)} pair(s) with too few distinct prompts to split")
+    training = sample_pairs(list(dict.fromkeys(training)), settings.max_training_pairs, settings.seed)
+    normalizer = PromptNormalizer.from_prompts(prompt for prompt, _ in training)
+    training_pairs = list(dict.fromkeys((normalizer(prompt), reply) for prompt, reply in training))
+    vocabulary = Vocabulary.from_texts(text for pair in training_pairs for text in pair)
+    lexicon = WordLexicon.from_texts([text for pair in training for text in pair], vocabulary)
+    validation_pairs = [(normalizer(prompt), reply) for prompt, reply in validation]
+    return Corpus(vocabulary, normalizer, lexicon, training_pairs, validation_pairs)
+
+
+def sample_pairs(pairs, size, seed):
+    """A seeded sample of `size` pairs in corpus order (all of them if `size` is 0)."""
+    if not 0 < size < len(pairs):
+        return pairs
+    chosen = np.random.default_rng(seed).choice(len(pairs), size, replace=False)
+    return [pairs[k] for k in sorted(chosen)]
+
+
+def typing_noise(vocabulary, prompts, settings):
+    """`(rows, random) -> prompt ids`: the training prompts of `rows`, with typing slips."""
+    prompt_words = sorted({word for prompt in prompts for word in prompt.split()})
+
+    def noisy_prompts(rows, random):
+        return [encode_prompt(vocabulary, add_typing_noise(prompts[k], random, prompt_words, settings.prompt_noise),
+                              settings.max_prompt_chars) for k in rows]
+
+    return noisy_prompts if settings.prompt_noise else None
 
 
 def check_settings(settings):
@@ -46,24 +92,28 @@ def check_settings(settings):
     common.check_ranges(
         settings,
         at_least_one=("epochs", "batch_size", "units", "embedding_dim", "max_prompt_chars", "max_reply_chars"),
-        fractions=("dropout", "label_smoothing"),
+        fractions=("dropout", "label_smoothing", "prompt_noise"),
         open_fractions=("validation_fraction",),
         positive=("learning_rate",),
     )
-    if settings.match_sample < 0:
-        raise common.CLIError(f"--match-sample must be 0 or more, got {settings.match_sample}")
+    for name in ("match_sample", "max_training_pairs", "weight_decay"):
+        if getattr(settings, name) < 0:
+            raise common.CLIError(f"--{name.replace('_', '-')} must be 0 or more, got {getattr(settings, name)}")
 
 
 def train(settings, initial_weights=None):
-    """Trains on the training conversations; measures on the validation ones; saves the run."""
+    """Trains on the training pairs; measures on the validation pairs and the hand-written sets; saves the run."""
     check_settings(settings)
     check_batch(settings.batch_size, settings.distribute)
     common.set_seed(settings.seed)
-    vocabulary, training_pairs, validation_pairs = prepare_data(settings)
+    corpus = prepare_data(settings)
+    vocabulary, training_pairs, validation_pairs = corpus.vocabulary, corpus.training_pairs, corpus.validation_pairs
     run_dir = common.new_run_dir(APP, settings.layer, settings.out)
     training_data = encode_pairs(vocabulary, training_pairs, settings)
+    noise = typing_noise(vocabulary, [prompt for prompt, _ in training_pairs], settings)
     with data_parallel(settings.distribute) as devices:
-        batches = pair_batches(training_data, settings.batch_size, seed=settings.seed, devices=devices)
+        batches = pair_batches(training_data, settings.batch_size, seed=settings.seed, devices=devices,
+                               noisy_prompts=noise)
         validation_batches = evaluation_batches(encode_pairs(vocabulary, validation_pairs, settings), settings,
                                                 devices=devices)
         model = build_model(len(vocabulary), settings)
@@ -71,8 +121,10 @@ def train(settings, initial_weights=None):
         compile_model(model, settings, steps=settings.epochs * len(batches))
         history, epoch_seconds = fit(model, batches, validation_batches, settings.epochs)
     model = single_device_copy(model, devices)
-    writer = ReplyWriter(model, vocabulary, settings.max_prompt_chars, settings.max_reply_chars)
+    writer = ReplyWriter(model, vocabulary, settings.max_prompt_chars, settings.max_reply_chars, corpus.normalizer,
+                         corpus.lexicon if settings.known_words_only else None)
     match_rate_value, match_prompts = match_rate(writer, training_pairs, settings.match_sample, settings.seed)
+    typed_rate, typed_count, typed_misses = typed_prompt_match(writer, read_typed_prompts(), training_pairs)
     metrics = {
         "app": APP,
         "layer": settings.layer,
@@ -86,10 +138,15 @@ def train(settings, initial_weights=None):
         **validation_scores(model, vocabulary, training_pairs, validation_pairs, settings),
         "train_prompt_match_rate": match_rate_value,
         "match_prompts": match_prompts,
+        "typed_prompt_match_rate": typed_rate,
+        "typed_prompts": typed_count,
+        **novel_reply_scores(writer, read_lines(NOVEL_MESSAGES), corpus.lexicon.words),
         "sample_replies": sample_replies(writer, training_pairs, validation_pairs),
+        "typed_prompt_misses": typed_misses,
         "history": history,
     }
     vocabulary.save(run_dir / VOCABULARY_FILE)
+    save_words(run_dir, corpus.normalizer, corpus.lexicon)
     common.write_settings(run_dir, settings, devices)
     common.write_json(run_dir / "metrics.json", metrics)
     common.plot_history(history, run_dir / "history.png", title="chat: loss, nats per reply character")
@@ -139,29 +196,19 @@ def mean_loss(model, batches):
 
 
 def validation_scores(model, vocabulary, training_pairs, validation_pairs, settings):
-    """Bits per reply character of the model and of the n-gram baseline, on all validation
-    pairs and on those that do not occur in the training part."""
-    seen = set(training_pairs)
-    novel_pairs = [pair for pair in validation_pairs if pair not in seen]
+    """Bits per reply character of the model and of the n-gram baseline on the validation pairs
+    (whose prompts, normalized, never occur in training)."""
     baseline = KneserNey(
         reply_sequences(vocabulary, training_pairs, settings), len(vocabulary), max_order=BASELINE_MAX_ORDER
     )
     order, baseline_bits = baseline.best_order(reply_sequences(vocabulary, validation_pairs, settings))
-    scores = {
-        "val_bits_per_char": bits_per_char(model, evaluation_batches(encode_pairs(vocabulary, validation_pairs, settings),
-                                                                     settings)),
+    validation = evaluation_batches(encode_pairs(vocabulary, validation_pairs, settings), settings)
+    return {
+        "val_bits_per_char": bits_per_char(model, validation),
         "baseline_val_bits_per_char": baseline_bits,
         "baseline": f"interpolated Kneser-Ney character {order}-gram (order best on validation)",
         "baseline_order": order,
-        "novel_validation_pairs": len(novel_pairs),
     }
-    if novel_pairs:
-        novel = encode_pairs(vocabulary, novel_pairs, settings)
-        scores["novel_val_bits_per_char"] = bits_per_char(model, evaluation_batches(novel, settings))
-        scores["baseline_novel_val_bits_per_char"] = baseline.bits_per_char(
-            reply_sequences(vocabulary, novel_pairs, settings), order
-        )
-    return scores
 
 
 def reply_sequences(vocabulary, pairs, settings):

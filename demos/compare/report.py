@@ -21,6 +21,19 @@ def quality_table(report):
     return format_table(rows, ["app", "metric", *report["layers"], "baseline"])
 
 
+def replies_text(report):
+    """For apps that reply (chat): each layer's exact-reply rate on its training prompts and a few replies."""
+    lines = []
+    for app, summary in report["apps"].items():
+        for layer, numbers in summary["layers"].items():
+            if "train_prompt_match_rate" not in numbers:
+                continue
+            lines.append(f"{app}, {layer}: replies exactly as the corpus to "
+                         f"{numbers['train_prompt_match_rate']:.0%} of its training prompts, e.g.")
+            lines += [f"  you> {message}\n  bot> {reply}" for message, reply in numbers["sample_replies"]]
+    return "\n".join(lines)
+
+
 def speed_table(report):
     rows = []
     for app, summary in report["apps"].items():
@@ -48,7 +61,7 @@ def agreement_table(report):
 
 def tables(report):
     """The report as plain-text tables, as printed."""
-    parts = [quality_table(report), speed_table(report), agreement_table(report)]
+    parts = [quality_table(report), replies_text(report), speed_table(report), agreement_table(report)]
     parts += [f"{app}: skipped, {reason}" for app, reason in report["skipped"].items()]
     return "\n\n".join(part for part in parts if part)
 
@@ -76,6 +89,12 @@ def markdown(report, settings):
         "",
         "```text",
         quality_table(report),
+        "```",
+        "",
+        "## Replies",
+        "",
+        "```text",
+        replies_text(report),
         "```",
         "",
         "## Size and speed",

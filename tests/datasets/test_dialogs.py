@@ -1,14 +1,17 @@
-"""Reading dialogue corpora, splitting them, and the character vocabulary."""
+"""Reading dialogue corpora (chatterbot YAML, Cornell, text), splitting them, the vocabulary."""
+
+import zipfile
 
 import pytest
 
+from datasets import dialogs
 from datasets.dialogs import (
     CorpusError,
     Vocabulary,
     dialog_pairs,
     load_conversations,
     replies_by_prompt,
-    split_conversations,
+    split_by_prompt,
 )
 
 YAML_CORPUS = """\
@@ -103,13 +106,79 @@ def test_default_corpus_is_the_english_chatterbot_corpus():
     assert all(len(turns) >= 2 and all(turns) for turns in conversations)
 
 
-def test_split_is_seeded_disjoint_and_complete():
-    conversations = [[f"prompt {i}", f"reply {i}"] for i in range(50)]
-    training, validation = split_conversations(conversations, 0.2, seed=3)
-    assert len(validation) == 10 and len(training) == 40
-    assert sorted(training + validation) == sorted(conversations)
-    assert split_conversations(conversations, 0.2, seed=3) == (training, validation)
-    assert split_conversations(conversations, 0.2, seed=4) != (training, validation)
+def test_split_by_prompt_holds_out_whole_prompts_seeded_and_keeps_what_it_is_told():
+    pairs = [(f"Prompt {i % 40}{'?' * (i % 2)}", f"reply {i}") for i in range(120)]
+    key = lambda prompt: prompt.lower().rstrip("?")  # noqa: E731
+    keep = {"prompt 0", "prompt 1", "prompt 2"}
+    training, validation = split_by_prompt(pairs, key, 0.25, seed=3, keep=keep)
+    assert sorted(training + validation) == sorted(pairs)
+    held_out = {key(prompt) for prompt, _ in validation}
+    assert len(held_out) == 10 and not held_out & {key(prompt) for prompt, _ in training}
+    assert not held_out & keep
+    assert split_by_prompt(pairs, key, 0.25, seed=3, keep=keep) == (training, validation)
+    assert split_by_prompt(pairs, key, 0.25, seed=4, keep=keep) != (training, validation)
+
+
+CORNELL_LINES = [
+    "L1 +++$+++ u0 +++$+++ m0 +++$+++ BIANCA +++$+++ Can we make this quick?",
+    "L2 +++$+++ u2 +++$+++ m0 +++$+++ CAMERON +++$+++ Well, I thought we'd start with pronunciation.",
+    "L3 +++$+++ u0 +++$+++ m0 +++$+++ BIANCA +++$+++ Not the hacking and gagging and spitting part.",
+    "L4 +++$+++ u2 +++$+++ m0 +++$+++ CAMERON +++$+++ ",
+    "L5 +++$+++ u0 +++$+++ m0 +++$+++ BIANCA +++$+++ Caf\xe9 au lait?",
+    "L6 +++$+++ u2 +++$+++ m0 +++$+++ CAMERON +++$+++ Forget it.",
+]
+CORNELL_CONVERSATIONS = [
+    "u0 +++$+++ u2 +++$+++ m0 +++$+++ ['L1', 'L2', 'L3']",
+    "u0 +++$+++ u2 +++$+++ m0 +++$+++ ['L4', 'L5', 'L6']",
+]
+
+
+def write_cornell(folder, lines=CORNELL_LINES, conversations=CORNELL_CONVERSATIONS):
+    """A small corpus in the Cornell format, Latin-1 encoded like the real one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "movie_lines.txt").write_bytes("\n".join(lines).encode("latin-1"))
+    (folder / "movie_conversations.txt").write_bytes("\n".join(conversations).encode("latin-1"))
+    return folder
+
+
+def test_cornell_folder_gives_conversations_in_line_order(tmp_path):
+    conversations = load_conversations(write_cornell(tmp_path / "cornell"))
+    assert conversations == [
+        ["Can we make this quick?", "Well, I thought we'd start with pronunciation.",
+         "Not the hacking and gagging and spitting part."],
+        ["Caf\xe9 au lait?", "Forget it."],  # the empty line L4 is skipped
+    ]
+    assert dialog_pairs(conversations)[-1] == ("Caf\xe9 au lait?", "Forget it.")
+
+
+def test_malformed_cornell_files_name_the_file_and_line(tmp_path):
+    write_cornell(tmp_path / "a", lines=CORNELL_LINES + ["L7 +++$+++ u0 +++$+++ only three"])
+    with pytest.raises(CorpusError, match=r"movie_lines.txt, line 7"):
+        load_conversations(tmp_path / "a")
+    write_cornell(tmp_path / "b", conversations=CORNELL_CONVERSATIONS + ["u0 +++$+++ u2 +++$+++ m0 +++$+++ []"])
+    with pytest.raises(CorpusError, match=r"movie_conversations.txt, line 3"):
+        load_conversations(tmp_path / "b")
+
+
+def test_cornell_is_downloaded_once_into_the_keras_cache(tmp_path, monkeypatch):
+    archive = tmp_path / "cornell_movie_dialogs_corpus.zip"
+    source = write_cornell(tmp_path / "source")
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for name in dialogs.CORNELL_FILES:
+            zipped.write(source / name, f"cornell movie-dialogs corpus/{name}")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    monkeypatch.setattr(dialogs, "CORNELL_URL", archive.as_uri())
+    folder = dialogs.download_cornell(archive.as_uri())
+    assert folder.is_relative_to(tmp_path / "keras") and (folder / "movie_lines.txt").is_file()
+    archive.unlink()  # a second call finds the cache and downloads nothing
+    assert dialogs.download_cornell(archive.as_uri()) == folder
+    assert len(load_conversations(folder)) == 2
+
+
+def test_a_failed_download_is_one_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    with pytest.raises(CorpusError, match="cannot download the Cornell corpus"):
+        dialogs.download_cornell((tmp_path / "missing.zip").as_uri())
 
 
 def test_replies_by_prompt_keeps_every_reply():

@@ -17,18 +17,24 @@ pytestmark = pytest.mark.slow
 
 
 def test_train_writes_model_vocabulary_and_metrics(tiny_run, capsys):
-    for name in ("model.keras", "vocabulary.json", "settings.json", "metrics.json", "history.png"):
+    for name in ("model.keras", "vocabulary.json", "words.json", "settings.json", "metrics.json", "history.png"):
         assert (tiny_run / name).is_file(), name
     metrics = json.loads((tiny_run / "metrics.json").read_text())
     for key in ("app", "layer", "val_bits_per_char", "baseline_val_bits_per_char", "baseline",
-                "train_prompt_match_rate", "train_seconds", "epochs"):
+                "train_prompt_match_rate", "typed_prompt_match_rate", "novel_reply_known_word_rate",
+                "novel_reply_loop_rate", "train_seconds", "epochs"):
         assert key in metrics, key
     assert metrics["app"] == "chat" and metrics["layer"] == "custom" and metrics["epochs"] == 2
     assert len(metrics["history"]["val_bits_per_char"]) == 2 and len(metrics["epoch_seconds"]) == 2
     # The reported score is the trained model's, measured after the last epoch.
     assert metrics["val_bits_per_char"] == pytest.approx(metrics["history"]["val_bits_per_char"][-1])
     assert metrics["baseline_val_bits_per_char"] > 0 and metrics["baseline_order"] >= 1
-    assert metrics["match_prompts"] == 6  # the distinct prompts of the 6 training conversations
+    assert metrics["match_prompts"] == 7  # the distinct prompts of the 9 pairs, 2 held out
+    # The typed-prompt set's rows meaning "What is AI?" (3), "How are you?" (2), "Tell me a joke" (2), "Hello" (1):
+    # the prompts they mean stay in training.
+    assert metrics["typed_prompts"] == 8
+    assert metrics["novel_messages"] == len(metrics["novel_replies"]) >= 60
+    assert 0 <= metrics["novel_reply_known_word_rate"] <= 1 and 0 <= metrics["novel_reply_loop_rate"] <= 1
     assert json.loads((tiny_run / "settings.json").read_text())["units"] == 16
 
 
@@ -80,12 +86,15 @@ def test_explain_traces_and_draws_what_the_model_computes(tiny_run):
     message = "Do you like books?"
     reply = writer.write([message])[0]
     trace, labels, steps = trace_conversation(writer, message, reply)
-    assert steps == len(message) and "".join(labels[:steps]) == message and len(labels) == steps + len(reply) + 1
+    read = writer.normalizer(message)  # the encoder reads the message as it was trained: normalized
+    assert read == "do you like books"
+    assert labels[:steps] == [writer.vocabulary.token(i) for i in writer.vocabulary.encode(read)]
+    assert steps == len(read) and len(labels) == steps + len(reply) + 1
     # The encoder's last h_t is the context the model reads the message into ...
     np.testing.assert_allclose(trace["hidden_state"][0, steps - 1], writer.context([message])[0], atol=1e-5)
     # ... and the decoder's h_t give the model's own next-character logits.
     reply_ids = np.array([[Vocabulary.START, *writer.vocabulary.encode(reply)]], dtype="int32")
-    prompt_ids = np.array([writer.vocabulary.encode(message)], dtype="int32")
+    prompt_ids = np.array([writer.vocabulary.encode(read)], dtype="int32")
     logits = writer.model.predict_on_batch((prompt_ids, reply_ids))[0]
     from_trace = writer.model.get_layer("next_character")(trace["hidden_state"][0, steps:])
     np.testing.assert_allclose(keras.ops.convert_to_numpy(from_trace), logits, atol=1e-4)

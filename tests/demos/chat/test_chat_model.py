@@ -7,14 +7,16 @@ import pytest
 
 from datasets.dialogs import Vocabulary
 from demos.chat.baseline import KneserNey
-from demos.chat.evaluation import bits_per_char, match_rate
+from demos.chat.evaluation import bits_per_char, is_loop, match_rate, novel_reply_scores, typed_prompt_match
 from demos.chat.features import encode_pairs, encode_reply, pair_batches
 from demos.chat.model import build_model
+from demos.chat.normalization import PromptNormalizer
 from demos.chat.prediction import NEVER_WRITTEN, ReplyWriter
 from demos.chat.settings import Settings
 
 PAIRS = [("Hello", "Hi there!"), ("How are you?", "Fine."), ("What is AI?", "A field of computer science.")] * 3
 VOCABULARY = Vocabulary.from_texts(text for pair in PAIRS for text in pair)
+NORMALIZER = PromptNormalizer.from_prompts(prompt for prompt, _ in PAIRS)
 
 
 def test_encode_reply_adds_start_and_end_and_cuts_long_replies():
@@ -43,12 +45,11 @@ def test_batches_are_padded_per_batch_and_seeded():
 def test_step_by_step_reply_is_the_full_models_greedy_choice(layer):
     settings = Settings(layer=layer, units=12, embedding_dim=6, max_reply_chars=15)
     model = build_model(len(VOCABULARY), settings)
-    writer = ReplyWriter(model, VOCABULARY, settings.max_prompt_chars, settings.max_reply_chars)
-    prompt = "How are you?"
-    reply = writer.write([prompt])[0]
+    writer = ReplyWriter(model, VOCABULARY, settings.max_prompt_chars, settings.max_reply_chars, NORMALIZER)
+    reply = writer.write(["How are you?"])[0]
     ids = VOCABULARY.encode(reply)
-    logits = model.predict_on_batch(
-        (np.array([VOCABULARY.encode(prompt)]), np.array([[Vocabulary.START, *ids]], dtype="int32"))
+    logits = model.predict_on_batch(  # the encoder reads the normalized message
+        (np.array([VOCABULARY.encode("how are you")]), np.array([[Vocabulary.START, *ids]], dtype="int32"))
     )
     logits[..., NEVER_WRITTEN] = -np.inf
     chosen = logits[0].argmax(axis=-1)
@@ -58,7 +59,7 @@ def test_step_by_step_reply_is_the_full_models_greedy_choice(layer):
 
 def test_sampling_follows_the_seed():
     settings = Settings(units=8, embedding_dim=4, max_reply_chars=20)
-    writer = ReplyWriter(build_model(len(VOCABULARY), settings), VOCABULARY, 64, 20)
+    writer = ReplyWriter(build_model(len(VOCABULARY), settings), VOCABULARY, 64, 20, NORMALIZER)
     first = writer.write(["Hello", "What is AI?"], temperature=2.0, top_k=5, seed=3)
     assert writer.write(["Hello", "What is AI?"], temperature=2.0, top_k=5, seed=3) == first
 
@@ -78,7 +79,7 @@ def test_reply_stops_at_the_end_symbol_unless_told_not_to():
     kernel, bias = output.get_weights()
     bias[Vocabulary.END] = 100.0  # the model always says: the reply ends here
     output.set_weights([kernel, bias])
-    writer = ReplyWriter(model, VOCABULARY, 64, 20)
+    writer = ReplyWriter(model, VOCABULARY, 64, 20, NORMALIZER)
     steps = counting_steps(writer)
     assert writer.write(["Hello"]) == [""] and len(steps) == 1
     steps.clear()
@@ -104,10 +105,13 @@ def test_kneser_ney_is_a_distribution_and_learns_repeated_text():
 
 
 class ScriptedWriter:
-    """Stands in for `ReplyWriter`: replies from a fixed table."""
+    """Stands in for `ReplyWriter`: replies from a fixed table, keyed by the message as typed."""
+
+    max_reply_chars = 30
 
     def __init__(self, replies):
         self.replies = replies
+        self.normalizer = NORMALIZER
 
     def write(self, messages):
         return [self.replies.get(message, "") for message in messages]
@@ -138,3 +142,46 @@ def test_match_rate_on_a_seeded_sample_scores_exactly_the_sampled_prompts():
     assert checked == 4 and len(set(writer.seen)) == 4 and set(writer.seen) <= set(prompts)
     assert rate == sum(prompt in "aceg" for prompt in writer.seen) / 4
     assert again.seen == writer.seen
+
+
+def test_typed_prompts_are_scored_against_the_replies_of_the_prompt_they_mean():
+    training_pairs = [("how are you", "Fine."), ("how are you", "Good."), ("what is ai", "A field.")]
+    rows = [("how r u", "How are you?"), ("HOW ARE YOU!!", "How are you?"), ("whats AI", "What is AI?"),
+            ("hello", "Hello")]  # "Hello" is not a training prompt: left out
+    writer = ScriptedWriter({"how r u": "Good.", "HOW ARE YOU!!": "Bad.", "whats AI": "A field."})
+    rate, checked, misses = typed_prompt_match(writer, rows, training_pairs)
+    assert (rate, checked) == (2 / 3, 3)
+    assert misses == [["HOW ARE YOU!!", "Bad.", "how are you"]]
+    assert typed_prompt_match(writer, rows[3:], training_pairs) == (None, 0, [])
+
+
+@pytest.mark.parametrize("reply, looping", [
+    ("I am fine, thanks.", False),
+    ("I am a robot I am a robot I am a robot", True),  # "i am a" three times
+    ("I am a robot. I am a robot.", False),
+    ("x" * 30, True),  # ran to the length limit
+])
+def test_a_loop_repeats_a_word_trigram_three_times_or_runs_to_the_limit(reply, looping):
+    assert is_loop(reply, max_chars=30) == looping
+
+
+def test_novel_reply_scores_count_known_words_and_loops():
+    writer = ScriptedWriter({"hi": "Hello there friend", "yo": "Hello zorp", "ok": "la la la la la la la la"})
+    scores = novel_reply_scores(writer, ["hi", "yo", "ok"], {"hello", "there", "friend", "la"})
+    assert scores["novel_reply_known_word_rate"] == 12 / 13
+    assert scores["novel_reply_loop_rate"] == 1 / 3
+    assert scores["novel_replies"][1] == ["yo", "Hello zorp"]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_no_validation_prompt_occurs_in_training_and_typed_prompts_stay_in_training(tiny_corpus, seed):
+    from demos.chat.normalization import basic_form
+    from demos.chat.training import prepare_data
+
+    corpus = prepare_data(Settings(corpus=str(tiny_corpus), validation_fraction=0.3, seed=seed))
+    training = {basic_form(prompt) for prompt, _ in corpus.training_pairs}
+    validation = {basic_form(prompt) for prompt, _ in corpus.validation_pairs}
+    assert validation and not training & validation
+    assert "what is ai" in training  # meant by rows of the typed-prompt set
+    training_text = "".join(prompt + reply for prompt, reply in corpus.training_pairs)
+    assert set(corpus.vocabulary.characters) == set(training_text)  # fitted on training text only

@@ -56,3 +56,5 @@ def test_demo_settings_turn_dropout_off_and_quick_cuts_epochs():
     assert quick.dropout == full.dropout == 0.0 and quick.seed == 5
     assert quick.epochs < full.epochs
     assert runner.demo_settings("stocks", Settings()).offline
+    chat = runner.demo_settings("chat", Settings(quick=True))
+    assert chat.max_training_pairs and chat.match_sample == 0  # a few pairs learnt by heart, all checked

@@ -108,6 +108,13 @@ def test_report_has_every_field_for_every_layer_of_every_app(tiny_comparison):
     for app in runner.APPS:
         assert f"![{app}]({app}.png)" in markdown and f"\n{app} " in printed
     assert "ratio to custom" in markdown and "coupled" in printed
+    chat = report["apps"]["chat"]["layers"]["custom"]
+    chat_metrics = json.loads((out_dir / "chat" / "custom" / "metrics.json").read_text())
+    assert chat["train_prompt_match_rate"] == chat_metrics["train_prompt_match_rate"]
+    assert chat["sample_replies"] == chat_metrics["sample_replies"][:3]
+    message, reply = chat["sample_replies"][0]
+    assert f"  you> {message}\n  bot> {reply}" in printed and "chat, custom: replies exactly" in markdown
+    assert "match_rate" not in report["apps"]["speech"]["layers"]["custom"]
 
 
 def test_quality_is_averaged_over_seeds_with_its_spread():
