@@ -11,7 +11,7 @@ export FSDD_DIR ?= $(SHARED_FSDD)
 endif
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: setup demo test test-fast bench lint clean
+.PHONY: setup demo lesson test test-fast bench lint clean
 
 setup: $(STAMP)
 
@@ -24,6 +24,9 @@ $(STAMP): requirements.txt pyproject.toml
 
 demo: setup  ## the main job: both layers on every demo, side by side
 	$(BIN)/python -m demos.compare --quick
+
+lesson: setup  ## what each gate does, measured on the trained demo models: runs/lesson/<time>/index.html
+	$(BIN)/python -m demos.lesson
 
 test: setup  ## the whole suite: TensorFlow backend, then the layer again on JAX
 	$(BIN)/python -m pytest

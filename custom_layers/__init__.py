@@ -9,14 +9,16 @@
   `ChronoInitializer` (chrono.py), a bias initializer for any of them.
 - `trace_gates`, `plot_gate_trace`: look at the gates of a layer on real input.
 - `explicit_clone`: a copy of a Keras model with each `LSTM` made explicit.
+- `intervene`: hold a gate at a constant while a model predicts.
 """
 
 from custom_layers.chrono import ChronoInitializer
 from custom_layers.cloning import explicit_clone
 from custom_layers.coupled_lstm import CoupledLSTM, CoupledLSTMCell, coupled_lstm_step
 from custom_layers.explicit_lstm import ExplicitLSTM, ExplicitLSTMCell
+from custom_layers.intervention import intervene
 from custom_layers.layernorm_lstm import LayerNormLSTM, LayerNormLSTMCell, layernorm_lstm_step
-from custom_layers.lstm_step import LSTMStep, lstm_step
+from custom_layers.lstm_step import LSTMStep, hold_gates, lstm_step
 from custom_layers.peephole_lstm import PeepholeLSTM, PeepholeLSTMCell, peephole_lstm_step
 from custom_layers.slstm import SLSTM, SLSTMCell, SLSTMStep, slstm_step
 from custom_layers.tracing import GATE_NAMES, plot_gate_trace, trace_gates
@@ -38,6 +40,8 @@ __all__ = [
     "SLSTMStep",
     "coupled_lstm_step",
     "explicit_clone",
+    "intervene",
+    "hold_gates",
     "layernorm_lstm_step",
     "lstm_step",
     "peephole_lstm_step",

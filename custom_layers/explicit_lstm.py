@@ -12,7 +12,7 @@ from keras import activations, constraints, initializers, ops, regularizers, tre
 from keras.src.layers.rnn.dropout_rnn_cell import DropoutRNNCell  # no public equivalent in Keras 3
 
 from custom_layers.chrono import ChronoInitializer
-from custom_layers.lstm_step import LSTMStep, lstm_step
+from custom_layers.lstm_step import LSTMStep, hold_gates, lstm_step
 
 PACKAGE = "lstm_lab"
 
@@ -67,6 +67,7 @@ class ExplicitLSTMCell(keras.layers.Layer, DropoutRNNCell):
     GATES = "ifco"  # the weight blocks, in Keras' order: input, forget, candidate, output
     STEP = LSTMStep  # what one step returns
     EXTRA_ARGUMENTS = ()  # constructor arguments a variant adds to ExplicitLSTMCell's
+    held_gates = None  # gates held at constants by `intervention.intervene` (a `GateHold`), or None
 
     def __init__(
         self,
@@ -193,7 +194,7 @@ class ExplicitLSTMCell(keras.layers.Layer, DropoutRNNCell):
     def step(self, x_projection, states, training=False):
         """One time step from `x_projection = W x_t + b`; returns an `LSTMStep`."""
         h_prev, c_prev = states
-        return lstm_step(
+        result = lstm_step(
             x_projection,
             h_prev,
             c_prev,
@@ -202,6 +203,9 @@ class ExplicitLSTMCell(keras.layers.Layer, DropoutRNNCell):
             self.recurrent_activation,
             self.recurrent_masks(h_prev, training),
         )
+        if self.held_gates is not None:  # inside `intervene`
+            result = hold_gates(result, c_prev, self.held_gates, self.activation)
+        return result
 
     def next_states(self, result):
         """The states the next step starts from, taken from a step's result."""

@@ -77,3 +77,18 @@ def recurrent_projection(h_prev, recurrent_kernel, recurrent_masks=None):
         [ops.matmul(h_prev * mask, kernel) for mask, kernel in zip(recurrent_masks, kernels)],
         axis=-1,
     )
+
+
+def hold_gates(step, c_prev, hold, activation=ops.tanh):
+    """An `LSTMStep` whose f_t, i_t and o_t are held where `hold` says (see `intervention.intervene`).
+
+    C_t and h_t are computed again from the held gates, by the same two
+    equations as in `lstm_step`.
+    """
+    forget_gate = hold.held("forget_gate", step.forget_gate)
+    input_gate = hold.held("input_gate", step.input_gate)
+    output_gate = hold.held("output_gate", step.output_gate)
+    c = forget_gate * c_prev + input_gate * step.candidate  # C_t, with the held gates
+    h = output_gate * activation(c)  # h_t, with the held output gate
+    return step._replace(forget_gate=forget_gate, input_gate=input_gate, output_gate=output_gate,
+                         cell_state=c, hidden_state=h)

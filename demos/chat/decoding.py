@@ -6,7 +6,7 @@ allows only characters that continue some word of the training corpus; a
 space, punctuation or the end of the reply is allowed only once the word so
 far is a whole word. Within those limits the model still picks each character.
 `WordTracker` also keeps a reply from looping: a word that would make some
-three-word sequence occur a third time cannot end there (the reply ends
+three-word sequence occur a second time cannot end there (the reply ends
 instead, if the word cannot go on).
 """
 
@@ -18,6 +18,7 @@ import numpy as np
 from demos.chat.normalization import words
 
 WORD_CHARACTER = re.compile(r"[^\W_]")
+REPEATS_ALLOWED = 1  # times a word trigram may occur in one reply
 
 
 class WordLexicon:
@@ -94,9 +95,9 @@ class WordTracker:
 
     def _allowed_row(self, row):
         prefix, words = self.prefixes[row], self.words[row]
-        if not (prefix and len(words) >= 2 and self.trigrams[row][(*words[-2:], prefix)] >= 2):
+        if not (prefix and len(words) >= 2 and self.trigrams[row][(*words[-2:], prefix)] >= REPEATS_ALLOWED):
             return self.lexicon.allowed(prefix)
-        mask = self.lexicon.extending(prefix)  # ending this word here would repeat a trigram a third time
+        mask = self.lexicon.extending(prefix)  # ending this word here would repeat a trigram once too often
         if not mask.any():
             mask = np.zeros_like(mask)
             mask[self.lexicon.vocabulary.END] = True

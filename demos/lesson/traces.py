@@ -1,0 +1,64 @@
+"""Gate traces of the trained demo models on their own data, with the steps that are real (not padding)."""
+
+import dataclasses
+
+import numpy as np
+
+from demos.common import trace_model_layer
+from demos.lesson.models import TRACED_LAYERS
+
+
+@dataclasses.dataclass
+class Traced:
+    """A `trace_gates` dict `(batch, time, units)` and which steps are real `(batch, time)`."""
+
+    trace: dict
+    valid: np.ndarray
+    texts: list | None = None  # chat: the characters each decoder step reads (start symbol first)
+
+
+def speech_trace(demo, count, seed):
+    from demos.speech.data import load_data, pad_frames
+
+    test = load_data(demo.settings).test
+    chosen = np.sort(np.random.default_rng(seed).choice(len(test), min(count, len(test)), replace=False))
+    frames = pad_frames([test.features[k] for k in chosen])
+    valid = np.zeros(frames.shape[:2], dtype=bool)
+    for row, k in enumerate(chosen):
+        valid[row, : len(test.features[k])] = True
+    return Traced(trace_model_layer(demo.model, TRACED_LAYERS["speech"], frames), valid)
+
+
+def chat_trace(demo, count, seed):
+    """The decoder writing training replies (teacher-forced), each after its prompt."""
+    from datasets.dialogs import Vocabulary
+    from demos.chat.features import encode_pairs, pad_ids
+    from demos.chat.prediction import load_writer
+    from demos.chat.training import prepare_data
+
+    vocabulary = load_writer(str(demo.run_dir)).vocabulary
+    pairs = prepare_data(demo.settings).training_pairs
+    chosen = np.sort(np.random.default_rng(seed).choice(len(pairs), min(count, len(pairs)), replace=False))
+    pairs = [pairs[k] for k in chosen]
+    prompts, reply_inputs, _ = encode_pairs(vocabulary, pairs, demo.settings)
+    reply_ids = pad_ids(reply_inputs)
+    trace = trace_model_layer(demo.model, TRACED_LAYERS["chat"], [pad_ids(prompts), reply_ids])
+    texts = [[vocabulary.token(i) for i in row] for row in reply_inputs]
+    return Traced(trace, reply_ids != Vocabulary.PADDING, texts)
+
+
+def stocks_trace(demo, count, seed):
+    from demos.stocks.data import load_prices
+    from demos.stocks.features import split_days, windows
+    from demos.stocks.tasks import TASKS
+
+    settings = demo.settings.resolved()
+    task = TASKS[settings.target](load_prices(settings))
+    split = split_days(len(task.close), settings.window, settings.horizon, settings.test_fraction,
+                       settings.validation_fraction, task.first_day)
+    origins = split.test[np.linspace(0, len(split.test) - 1, min(count, len(split.test))).astype(int)]
+    x = windows(task.features, origins, settings.window)
+    return Traced(trace_model_layer(demo.model, TRACED_LAYERS["stocks"], x), np.ones(x.shape[:2], dtype=bool))
+
+
+TRACERS = {"speech": speech_trace, "chat": chat_trace, "stocks": stocks_trace}

@@ -1,0 +1,140 @@
+"""The lesson on tiny trained demo runs: every section, a self-contained page, numbers that match the layer."""
+
+import json
+import re
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+
+from datasets import fsdd
+from demos.lesson.__main__ import main
+from demos.lesson.page import SECTION_TITLES
+from tests.demos.speech.conftest import write_tone
+
+pytestmark = pytest.mark.slow
+
+CORPUS = """\
+Hi
+Hello, how are you?
+
+Are you a robot?
+I am a program.
+
+Do you read books?
+I read "Hamlet" every year.
+
+What time is it?
+Time to learn.
+
+Where do you live?
+In a computer.
+
+Can you sing?
+Not very well?
+
+Do you like films?
+I liked "Up" a lot.
+
+Can you dance?
+Can you?
+"""
+
+TINY_LESSON = ["--lags", "2,4", "--memory-units", "4", "--train-count", "64", "--test-count", "32",
+               "--memory-epochs", "1", "--gradient-lag", "4", "--chat-sample", "8", "--speech-sample", "8"]
+
+
+def train_tiny_runs(root):
+    """One tiny run of each demo under `root/runs/<app>/` (as `python -m demos.<app> train` writes them)."""
+    from demos.chat.__main__ import main as chat
+    from demos.speech.__main__ import main as speech
+    from demos.stocks.__main__ import main as stocks
+
+    recordings = root / "fsdd"
+    recordings.mkdir()
+    for digit in fsdd.DIGITS:
+        for take in (0, 5, 6, 7):
+            write_tone(recordings / f"{digit}_tone_{take}.wav", digit, take)
+    (root / "corpus.txt").write_text(CORPUS)
+    runs = root / "runs"
+    speech(["train", "--data-dir", str(recordings), "--cache-dir", str(root / "cache"), "--units", "4",
+            "--epochs", "1", "--out", str(runs / "speech" / "tiny")])
+    chat(["train", "--corpus", str(root / "corpus.txt"), "--units", "8", "--embedding-dim", "4", "--epochs", "1",
+          "--batch-size", "4", "--validation-fraction", "0.2", "--out", str(runs / "chat" / "tiny")])
+    stocks(["train", "--offline", "--units", "4", "--epochs", "1", "--window", "10",
+            "--out", str(runs / "stocks" / "tiny")])
+    return runs
+
+
+@pytest.fixture(scope="module")
+def lesson_dir(tmp_path_factory):
+    root = tmp_path_factory.mktemp("lesson")
+    runs = train_tiny_runs(root)
+    out = root / "lesson"
+    main(["--runs", str(runs), "--out", str(out), *TINY_LESSON])
+    return out
+
+
+def test_every_section_is_on_the_page_with_embedded_images(lesson_dir):
+    page = (lesson_dir / "index.html").read_text()
+    for key, title in SECTION_TITLES:
+        assert f'<section id="{key}"><h2>{title}</h2>' in page
+    images = re.findall(r'<img [^>]*src="([^"]*)"', page)
+    assert len(images) >= 3 and all(src.startswith("data:image/png;base64,") for src in images)
+
+
+def test_nothing_is_loaded_from_outside(lesson_dir):
+    page = (lesson_dir / "index.html").read_text()
+    assert "<script" not in page and "<link" not in page and "@import" not in page
+    assert not re.search(r'(src|href)="(https?:)?//', page) and "url(" not in page
+
+
+def test_lesson_json_holds_every_figure(lesson_dir):
+    results = json.loads((lesson_dir / "lesson.json").read_text())
+    assert set(results) >= {"memory", "by_hand", "confusions", "interventions", "units", "models"}
+    assert [row["lag"] for row in results["memory"]["accuracy"]] == [2, 4]
+    assert set(results["memory"]["input_gradients"]) == {"rnn", "lstm"}
+    assert len(results["memory"]["input_gradients"]["lstm"]) == 5  # one norm per step of a k = 4 sequence
+    assert set(results["confusions"]["models"]) == set(results["interventions"]) == {"speech", "chat", "stocks"}
+    for app, scores in results["interventions"].items():
+        assert set(scores["scores"]) == {"none", "forget gate = 0", "forget gate = 1", "input gate = 0",
+                                         "output gate = 1"}, app
+        assert all(np.isfinite(value) for value in scores["scores"].values()), app
+    # Two replies quote a title and two ask back: both labels vary in the traced training replies.
+    assert results["units"]["inside quotes"]["unit"] is not None
+    assert results["units"]["after a question mark"]["unit"] is not None
+
+
+def test_the_step_by_hand_equals_the_layer(lesson_dir):
+    by_hand = json.loads((lesson_dir / "lesson.json").read_text())["by_hand"]
+    assert len(by_hand["units"]) == 3 and len({unit["unit"] for unit in by_hand["units"]}) == 3
+    assert by_hand["max_difference_from_layer"] < 1e-5
+    for unit in by_hand["units"]:
+        assert unit["f"]["z"] == pytest.approx(unit["f"]["Wx"] + unit["f"]["Uh"] + unit["f"]["b"])
+        expected_c = unit["f"]["value"] * unit["C_prev"] + unit["i"]["value"] * unit["c"]["value"]
+        assert unit["C"] == pytest.approx(expected_c)
+        assert unit["h"] == pytest.approx(unit["o"]["value"] * np.tanh(unit["C"]))
+
+
+def test_bad_lags_are_one_line(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["--lags", "50,5", "--out", str(tmp_path / "out")])
+    assert "--lags takes increasing positive integers" in capsys.readouterr().err
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian: apt-get install chromium)")
+def test_the_page_renders_in_headless_chromium(lesson_dir, tmp_path):
+    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
+               f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=5000", "--dump-dom",
+               (lesson_dir / "index.html").as_uri()]
+    shown = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert shown.returncode == 0, shown.stderr[-2000:]
+    for _, title in SECTION_TITLES:
+        assert f"<h2>{title}</h2>" in shown.stdout
+    assert shown.stdout.count("<img") == (lesson_dir / "index.html").read_text().count("<img")
+    console_errors = [line for line in shown.stderr.splitlines() if "CONSOLE" in line and "ERROR" in line.upper()]
+    assert not console_errors, console_errors
