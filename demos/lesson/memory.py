@@ -75,13 +75,18 @@ def input_gradients(model, x, y):
 
 
 def measure(settings, lags):
-    """Test accuracies per lag (RNN, LSTM, LSTM with f_t = 0) and the input gradients at one lag."""
+    """Test accuracies per lag (RNN, LSTM, LSTM with f_t = 0) and, at one lag, the input gradients of
+    the untrained models (what the first steps of training can learn from each input)."""
     gradient_lag = min(lags, key=lambda lag: abs(lag - settings.gradient_lag))
     rows, gradients = [], {}
     for lag in lags:
         x_test, y_test = recall_task(lag, settings.test_count, SYMBOLS, seed=settings.seed + 10_000)
         row = {"lag": lag}
         for kind in MODELS:
+            if lag == gradient_lag:  # what reaches each input at the start of training
+                common.set_seed(settings.seed)
+                fresh = build(kind, settings.memory_units, lag)
+                gradients[kind] = input_gradients(fresh, x_test[:256], y_test[:256]).tolist()
             with common.Stopwatch() as watch:
                 model, epochs = train(kind, lag, settings)
             row[kind] = accuracy(model, x_test, y_test)
@@ -89,8 +94,6 @@ def measure(settings, lags):
             if kind == "lstm":
                 with intervene(model, forget_gate=0.0):
                     row["lstm_forget_gate_0"] = accuracy(model, x_test, y_test)
-            if lag == gradient_lag:
-                gradients[kind] = input_gradients(model, x_test[:256], y_test[:256]).tolist()
             print(f"lesson: recall k={lag}: {kind} test accuracy {row[kind]:.3f} ({epochs} epochs, "
                   f"{watch.seconds:.0f} s)", flush=True)
         rows.append(row)
@@ -122,7 +125,7 @@ def plot_gradients(results):
         steps_back = np.arange(len(norms))[::-1]  # the answer comes after the last step
         axis.plot(steps_back, norms, label=MODELS[kind])
     axis.set(yscale="log", xlabel="steps before the answer", ylabel="|d loss / d x_t| (mean over sequences)",
-             title=f"how much each input still counts, trained models at k = {results['gradient_lag']}")
+             title=f"what reaches each input at the start of training, k = {results['gradient_lag']}")
     axis.invert_xaxis()
     axis.legend(fontsize=8)
     axis.grid(alpha=0.3)

@@ -71,10 +71,16 @@ longest lags (the top README's long-lag table).</p>
 {percent(results['chance'])}. Held at 0, the forget gate erases C_t at every step, and the same trained LSTM falls to
 {percent(last['lstm_forget_gate_0'])}: the memory lives in C_t and the forget gate is what keeps it.</p>
 {png(memory.plot_gradients(results))}
-<p>Why the RNN fails: the gradient that reaches an input k steps back is a product of k factors. In the RNN it
-shrinks with every step (the line falls on a log scale), so training hears almost nothing from the symbol to be
-recalled. In the LSTM the path through C_t multiplies by f_t, near 1 when the gate keeps, so the gradient
-stays.</p>"""
+<p>Why the RNN fails: the gradient that reaches an input k steps back is a product of k factors, one per step.
+Before any training, the gradient reaching the symbol to recall (k = {results['gradient_lag']} steps back) is
+{gradient_ratio(results, 'rnn')} of the one reaching the last input in the plain RNN, and
+{gradient_ratio(results, 'lstm')} in the LSTM, whose path through C_t multiplies by f_t, near 1 when the gate
+keeps. Training can only learn from what reaches it.</p>"""
+
+
+def gradient_ratio(results, kind):
+    norms = results["input_gradients"][kind]
+    return f"{norms[0] / norms[-1]:.2g} times"
 
 
 def by_hand_section(results):

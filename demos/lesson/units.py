@@ -55,7 +55,8 @@ def measure(traced, examples=3):
             results[name] = {"unit": None, "correlation": None, "note": "the label never changes in the traced replies"}
             continue
         unit = int(np.abs(r).argmax())
-        rows = sorted(range(len(texts)), key=lambda row: -label(texts[row]).std())[:examples]
+        varying = [row for row in range(len(texts)) if label(texts[row]).std() > 0]
+        rows = sorted(varying, key=lambda row: -len(texts[row]))[:examples]  # the longest replies where it varies
         results[name] = {
             "unit": unit,
             "correlation": float(r[unit]),
