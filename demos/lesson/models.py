@@ -49,6 +49,7 @@ def demo_model(app, lesson, out_dir):
     from custom_layers import explicit_clone
 
     settings_class = importlib.import_module(f"demos.{app}.settings").Settings
+    importlib.import_module(f"demos.{app}.model")  # registers the demo's own layers and losses, for loading
     run_dir = latest_run(lesson.runs, app)
     if run_dir is not None:
         run = common.load_run(app, settings_class, str(run_dir))

@@ -149,7 +149,7 @@ def test_settings_of_an_older_or_newer_version_still_load(tiny_run, tmp_path, ca
     assert first == second
 
 
-@pytest.mark.parametrize("layer", ["slstm", "chrono"])
+@pytest.mark.parametrize("layer", ["slstm"])  # the variant whose step model carries four states
 def test_a_variant_layer_trains_replies_and_explains(layer, tiny_corpus, tiny_flags, tmp_path, capsys):
     run = tmp_path / layer
     main(["train", "--corpus", str(tiny_corpus), "--out", str(run), "--layer", layer, *tiny_flags])

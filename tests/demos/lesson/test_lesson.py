@@ -4,6 +4,8 @@ import json
 import re
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,6 +16,7 @@ from demos.lesson.page import SECTION_TITLES
 from tests.demos.speech.conftest import write_tone
 
 pytestmark = pytest.mark.slow
+REPOSITORY = Path(__file__).resolve().parents[3]
 
 CORPUS = """\
 Hi
@@ -72,7 +75,10 @@ def lesson_dir(tmp_path_factory):
     root = tmp_path_factory.mktemp("lesson")
     runs = train_tiny_runs(root)
     out = root / "lesson"
-    main(["--runs", str(runs), "--out", str(out), *TINY_LESSON])
+    # A fresh process, as `make lesson` runs: it must load the demos' models without their modules imported first.
+    command = [sys.executable, "-m", "demos.lesson", "--runs", str(runs), "--out", str(out), *TINY_LESSON]
+    finished = subprocess.run(command, cwd=REPOSITORY, capture_output=True, text=True, timeout=600)
+    assert finished.returncode == 0, finished.stderr[-3000:]
     return out
 
 
