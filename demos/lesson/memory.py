@@ -16,6 +16,7 @@ from demos import common
 from demos.callbacks import StopAtAccuracy
 
 SYMBOLS = 8  # symbols of the recall task: guessing scores 1/8
+PATIENCE = 10  # epochs without a better validation loss before a model gives up (long lags start slowly)
 MODELS = {"rnn": "plain RNN (keras.layers.SimpleRNN)", "lstm": "LSTM (ExplicitLSTM, chrono-initialised)"}
 
 
@@ -43,7 +44,7 @@ def train(kind, lag, settings):
     common.set_seed(settings.seed)
     x, y = recall_task(lag, settings.train_count, SYMBOLS, seed=settings.seed)
     model = build(kind, settings.memory_units, lag)
-    stops = [StopAtAccuracy(0.99), keras.callbacks.EarlyStopping(patience=4, restore_best_weights=True)]
+    stops = [StopAtAccuracy(0.99), keras.callbacks.EarlyStopping(patience=PATIENCE, restore_best_weights=True)]
     history = model.fit(x, y, batch_size=64, epochs=settings.memory_epochs, validation_split=0.1, callbacks=stops,
                         verbose=0)
     return model, len(history.epoch)

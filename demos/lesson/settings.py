@@ -12,7 +12,7 @@ class Settings:
     memory_units: int = 32  # section 1: units of the plain RNN and of the LSTM
     train_count: int = 4096  # section 1: training sequences per lag
     test_count: int = 512  # section 1: test sequences per lag (a separate draw)
-    memory_epochs: int = 40  # section 1: most epochs per lag and model (stops once solved on validation)
+    memory_epochs: int = 60  # section 1: most epochs per lag and model (stops once solved on validation)
     gradient_lag: int = 50  # section 1: the lag whose input gradients are drawn
     runs: str = "runs"  # trained demo runs are looked for in <runs>/<app>/ (the latest custom-layer one)
     chat_sample: int = 200  # sections 3 and 5: training replies traced in the chat model
