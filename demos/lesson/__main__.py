@@ -51,10 +51,11 @@ def build_parser():
 
 
 def lesson(args):
-    from demos.lesson.building import build_lesson
+    from demos.lesson.building import build_lesson, check_settings
     from demos.lesson.settings import resolved
 
     settings = resolved(common.settings_from_args(Settings, args))
+    check_settings(settings)  # a bad flag stops before any folder is made
     out_dir = common.new_run_dir("lesson", "quick" if settings.quick else "full", settings.out)
     common.write_json(out_dir / "settings.json", dataclasses.asdict(settings))
     with common.Stopwatch() as watch:

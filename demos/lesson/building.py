@@ -1,19 +1,10 @@
 """Runs every section of the lesson, then writes lesson.json and index.html."""
 
 from demos import common
+from demos.compare.long_lag import parse_lags
 from demos.lesson import by_hand, confusions, interventions, memory, page, units
 from demos.lesson.models import APPS, demo_model
 from demos.lesson.traces import TRACERS
-
-
-def parse_lags(text):
-    try:
-        lags = [int(item) for item in text.split(",") if item.strip()]
-    except ValueError:
-        lags = []
-    if not lags or min(lags) < 1 or lags != sorted(lags):
-        raise common.CLIError(f"--lags takes increasing positive integers, e.g. 5,20,50, got {text!r}")
-    return lags
 
 
 def check_settings(settings):

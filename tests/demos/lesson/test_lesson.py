@@ -127,6 +127,7 @@ def test_bad_lags_are_one_line(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["--lags", "50,5", "--out", str(tmp_path / "out")])
     assert "--lags takes increasing positive integers" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()  # nothing is left behind
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
