@@ -36,6 +36,7 @@ FLAGS = {
     "runs": "folder whose <app>/ subfolders hold the trained demo runs to look into",
     "chat_sample": "training replies traced in the chat model (sections 3 and 5)",
     "speech_sample": "test recordings traced in the speech model (section 3)",
+    "stocks_sample": "test windows traced in the stock model (section 3), spread over the test period",
     "seed": "seed of the tasks, the weights and the samples",
     "out": "folder of index.html and lesson.json; if not given: runs/lesson/<time>",
 }

@@ -9,7 +9,8 @@ from demos.lesson.traces import TRACERS
 
 def check_settings(settings):
     common.check_ranges(settings, at_least_one=("memory_units", "train_count", "test_count", "memory_epochs",
-                                                "gradient_lag", "chat_sample", "speech_sample"))
+                                                "gradient_lag", "chat_sample", "speech_sample",
+                                                "stocks_sample"))
     return parse_lags(settings.lags)
 
 
@@ -21,7 +22,7 @@ def build_lesson(settings, out_dir, demos=None):
     lags = check_settings(settings)
     if demos is None:
         demos = {app: demo_model(app, settings, out_dir) for app in APPS}
-    samples = {"speech": settings.speech_sample, "chat": settings.chat_sample, "stocks": settings.speech_sample}
+    samples = {"speech": settings.speech_sample, "chat": settings.chat_sample, "stocks": settings.stocks_sample}
     traced = {app: TRACERS[app](demo, samples[app], settings.seed) for app, demo in demos.items()}
     print("lesson: 1. long-range memory", flush=True)
     results = {

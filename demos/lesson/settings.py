@@ -17,6 +17,7 @@ class Settings:
     runs: str = "runs"  # trained demo runs are looked for in <runs>/<app>/ (the latest custom-layer one)
     chat_sample: int = 200  # sections 3 and 5: training replies traced in the chat model
     speech_sample: int = 200  # section 3: test recordings traced in the speech model
+    stocks_sample: int = 200  # section 3: test windows traced in the stock model
     seed: int = 0  # seeds the tasks, the weights and the samples
     out: str | None = None  # folder of index.html and lesson.json; None: runs/lesson/<time>
 

@@ -45,7 +45,7 @@ Can you?
 """
 
 TINY_LESSON = ["--lags", "2,4", "--memory-units", "4", "--train-count", "64", "--test-count", "32",
-               "--memory-epochs", "1", "--gradient-lag", "4", "--chat-sample", "8", "--speech-sample", "8"]
+               "--memory-epochs", "1", "--gradient-lag", "4", "--chat-sample", "8", "--speech-sample", "8", "--stocks-sample", "8"]
 
 
 def train_tiny_runs(root):
