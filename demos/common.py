@@ -170,7 +170,7 @@ def flag(name):
     return "--" + name.replace("_", "-")
 
 
-def check_ranges(settings, at_least_one=(), fractions=(), open_fractions=(), positive=()):
+def check_ranges(settings, at_least_one=(), fractions=(), open_fractions=(), positive=(), not_negative=()):
     """Raises `CLIError`, naming the flag and the value, for the first field out of its range.
 
     Args:
@@ -178,9 +178,11 @@ def check_ranges(settings, at_least_one=(), fractions=(), open_fractions=(), pos
         fractions: fields in [0, 1) (dropout-like shares).
         open_fractions: fields strictly between 0 and 1 (split shares).
         positive: fields above 0 (rates).
+        not_negative: fields 0 or more (counts and amounts where 0 means off).
     """
     rules = [(at_least_one, lambda v: v >= 1, "at least 1"), (fractions, lambda v: 0 <= v < 1, "in [0, 1)"),
-             (open_fractions, lambda v: 0 < v < 1, "between 0 and 1"), (positive, lambda v: v > 0, "above 0")]
+             (open_fractions, lambda v: 0 < v < 1, "between 0 and 1"), (positive, lambda v: v > 0, "above 0"),
+             (not_negative, lambda v: v >= 0, "0 or more")]
     for names, valid, wanted in rules:
         for name in names:
             value = getattr(settings, name)

@@ -25,6 +25,8 @@ TRAIN_FLAGS = {
     "movie_conversations.txt), or `cornell` to download it; or a text file: one turn per line, a blank line "
     "between conversations (default: the English chatterbot corpus)",
     "epochs": "passes over the training pairs",
+    "pretrain_epochs": "passes first over every training text (prompts too) as a reply to an empty message: the "
+    "decoder learns the language before the pairs (0: off)",
     "batch_size": "pairs per gradient step",
     "learning_rate": "initial Adam learning rate (cosine decay)",
     "units": "LSTM units of the encoder and of the decoder",
@@ -37,7 +39,7 @@ TRAIN_FLAGS = {
     "max_training_pairs": "train on a seeded sample of this many distinct pairs (0: all)",
     "max_prompt_chars": "messages are cut to this many characters",
     "max_reply_chars": "replies are cut to this many characters",
-    "validation_fraction": "share of conversations held out",
+    "validation_fraction": "share of distinct prompts (normalized) held out with all their replies",
     "match_sample": "training prompts checked for an exact greedy reply (0: all)",
 }
 

@@ -10,6 +10,7 @@ class Settings:
     corpus: str | None = None  # YAML file/folder or plain text file; None: the English chatterbot corpus
     layer: str = "custom"  # "custom" (ExplicitLSTM) or "builtin" (keras.layers.LSTM)
     epochs: int = 50  # passes over the training pairs
+    pretrain_epochs: int = 0  # passes first over every training text (prompts too) as a reply to an empty message
     batch_size: int = 16  # pairs per gradient step
     learning_rate: float = 0.01  # Adam's initial learning rate, decayed to 2% of it along a cosine
     units: int = 256  # LSTM units of the encoder and of the decoder

@@ -2,6 +2,7 @@
 
 import collections
 import time
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -36,6 +37,7 @@ from demos.distribution import check_batch, data_parallel, single_device_copy
 from demos.layers import check_layer
 
 BASELINE_MAX_ORDER = 10
+PERSONA = Path(__file__).parent / "corpus" / "persona.yml"  # the bot's name and tastes, read with the default corpus
 
 Corpus = collections.namedtuple("Corpus", "vocabulary normalizer lexicon training_pairs validation_pairs")
 
@@ -44,18 +46,20 @@ def prepare_data(settings):
     """The corpus split so that no validation prompt occurs in training (after normalizing).
 
     The prompts meant by the typed-prompt set stay in training (that set
-    measures typing, not new questions). The vocabulary, the normalizer's
+    measures typing, not new questions), and so do the persona's (the bot
+    must know its name). The vocabulary, the normalizer's
     words and the lexicon come from the training pairs alone. Prompts are
     normalized; each distinct (prompt, reply) pair is trained on once per
     epoch (the corpus repeats many).
     """
     try:
-        pairs = dialog_pairs(load_conversations(settings.corpus))
+        persona = dialog_pairs(load_conversations(PERSONA)) if settings.corpus is None else []
+        pairs = dialog_pairs(load_conversations(settings.corpus)) + persona
     except CorpusError as error:
         raise common.CLIError(str(error)) from None
-    typed_meant = {basic_form(meant) for _, meant in read_typed_prompts()}
+    always_trained = {basic_form(meant) for _, meant in read_typed_prompts()} | {basic_form(p) for p, _ in persona}
     training, validation = split_by_prompt(pairs, basic_form, settings.validation_fraction, settings.seed,
-                                           keep=typed_meant)
+                                           keep=always_trained)
     if not training or not validation:
         raise common.CLIError(f"the corpus has {len(pairs)} pair(s) with too few distinct prompts to split")
     training = sample_pairs(list(dict.fromkeys(training)), settings.max_training_pairs, settings.seed)
@@ -95,10 +99,8 @@ def check_settings(settings):
         fractions=("dropout", "label_smoothing", "prompt_noise"),
         open_fractions=("validation_fraction",),
         positive=("learning_rate",),
+        not_negative=("match_sample", "max_training_pairs", "weight_decay", "pretrain_epochs"),
     )
-    for name in ("match_sample", "max_training_pairs", "weight_decay"):
-        if getattr(settings, name) < 0:
-            raise common.CLIError(f"--{name.replace('_', '-')} must be 0 or more, got {getattr(settings, name)}")
 
 
 def train(settings, initial_weights=None):
@@ -118,7 +120,9 @@ def train(settings, initial_weights=None):
                                                 devices=devices)
         model = build_model(len(vocabulary), settings)
         initial_weights = common.start_from(model, initial_weights)
-        compile_model(model, settings, steps=settings.epochs * len(batches))
+        language = language_batches(vocabulary, training_pairs, validation_pairs, settings, devices)
+        compile_model(model, settings, steps=settings.epochs * len(batches) + settings.pretrain_epochs * len(language[0]))
+        pretrain_history, pretrain_seconds = fit(model, *language, settings.pretrain_epochs, "pretraining ")
         history, epoch_seconds = fit(model, batches, validation_batches, settings.epochs)
     model = single_device_copy(model, devices)
     writer = ReplyWriter(model, vocabulary, settings.max_prompt_chars, settings.max_reply_chars, corpus.normalizer,
@@ -130,7 +134,8 @@ def train(settings, initial_weights=None):
         "layer": settings.layer,
         "devices": devices,
         "epochs": settings.epochs,
-        "train_seconds": sum(epoch_seconds),
+        "train_seconds": sum(pretrain_seconds) + sum(epoch_seconds),
+        "pretrain_seconds": sum(pretrain_seconds),
         "epoch_seconds": epoch_seconds,
         "training_pairs": len(training_pairs),
         "validation_pairs": len(validation_pairs),
@@ -144,6 +149,7 @@ def train(settings, initial_weights=None):
         "sample_replies": sample_replies(writer, training_pairs, validation_pairs),
         "typed_prompt_misses": typed_misses,
         "history": history,
+        "pretrain_history": pretrain_history,
     }
     vocabulary.save(run_dir / VOCABULARY_FILE)
     save_words(run_dir, corpus.normalizer, corpus.lexicon)
@@ -155,7 +161,22 @@ def train(settings, initial_weights=None):
     return common.TrainResult(metrics, model, initial_weights, tuple(x[:8] for x in sample_inputs), run_dir)
 
 
-def fit(model, batches, validation_batches, epochs):
+def language_batches(vocabulary, training_pairs, validation_pairs, settings, devices):
+    """Training and validation batches for pretraining the decoder as a character language model.
+
+    Every distinct training text, prompts as well as replies, is a reply to
+    an empty message (the encoder then hands the decoder a zero context);
+    validation measures the validation replies the same way.
+    """
+    texts = sorted({text for pair in training_pairs for text in pair})
+    training = pair_batches(encode_pairs(vocabulary, [("", text) for text in texts], settings), settings.batch_size,
+                            seed=settings.seed, devices=devices)
+    validation = evaluation_batches(encode_pairs(vocabulary, [("", reply) for _, reply in validation_pairs], settings),
+                                    settings, devices=devices)
+    return training, validation
+
+
+def fit(model, batches, validation_batches, epochs, stage=""):
     """Trains batch by batch: a progress bar on a terminal, one line per epoch in a log.
 
     Returns the history per epoch, `loss` and `val_loss` (the training
@@ -169,7 +190,7 @@ def fit(model, batches, validation_batches, epochs):
     verbosity = common.progress_verbosity()
     for epoch in range(epochs):
         start = time.perf_counter()
-        print(f"Epoch {epoch + 1}/{epochs}", end="\n" if verbosity == 1 else ": ", flush=True)
+        print(f"{stage}Epoch {epoch + 1}/{epochs}", end="\n" if verbosity == 1 else ": ", flush=True)
         progress = keras.utils.Progbar(len(batches), stateful_metrics=["val_loss", "val_bits_per_char"],
                                        verbose=verbosity)
         losses = []

@@ -10,6 +10,7 @@ from sklearn.model_selection import train_test_split
 from datasets import fsdd
 from demos.batching import LengthBatches, pad
 from demos.common import CLIError
+from demos.speech.augmentation import augmented_features
 from demos.speech.features import FEATURE_KINDS, recording_features
 
 PAD_VALUE = 0.0  # padded frames are all zeros: a log-mel or MFCC frame never is
@@ -69,10 +70,23 @@ def load_data(settings):
         raise CLIError("the split leaves no test or training recordings: check --test-speakers and the data folder")
     fit_indices, validation_indices = cut_validation(everything, train_indices, settings)
     split = "speakers:" + ",".join(test_speakers) if test_speakers else "official"
+    fit = with_copies(everything.subset(fit_indices), fit_indices, kept, settings)
     return SpokenDigits(
-        everything.subset(fit_indices), everything.subset(validation_indices), everything.subset(test_indices),
-        split, badly_named + unreadable,
+        fit, everything.subset(validation_indices), everything.subset(test_indices), split, badly_named + unreadable
     )
+
+
+def with_copies(part, indices, recordings, settings):
+    """`part` followed by the perturbed copies of its recordings (`indices` into `recordings`), if any are asked for."""
+    copies = settings.augment_copies
+    if not copies:
+        return part
+    print(f"perturbed copies: {copies} per recording (made for all {len(recordings)} recordings once, then cached)",
+          flush=True)
+    perturbed = augmented_features(recordings, settings)
+    extra = [perturbed[index * copies + copy] for index in indices for copy in range(copies)]
+    return Part(part.features + extra, np.concatenate([part.digits, np.repeat(part.digits, copies)]),
+                part.speakers + [speaker for speaker in part.speakers for _ in range(copies)])
 
 
 def parse_speakers(text):

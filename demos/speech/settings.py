@@ -21,6 +21,10 @@ class Settings:
     units: int = 64  # LSTM units per direction
     dropout: float = 0.3  # dropout before the classifier
     spec_augment: float = 0.15  # training only: mask up to this share of each utterance's frames and of its features
+    augment_copies: int = 0  # training only: perturbed copies of each training recording added (0: none)
+    speed_range: float = 0.1  # copies: speed (tempo, pitch and formants together) changed by up to this share
+    pitch_range: float = 2.0  # copies: pitch shifted by up to this many semitones, duration kept (0: off)
+    noise_snr: float = 20.0  # copies: white noise at a signal-to-noise ratio from this to 40 dB (0: no noise)
     batch_size: int = 32  # utterances per training step
     learning_rate: float = 2e-3  # Adam's learning rate
     epochs: int = 25  # most epochs; early stopping may end sooner

@@ -83,9 +83,10 @@ def check_settings(settings):
     common.check_ranges(
         settings,
         at_least_one=("epochs", "units", "batch_size", "n_mels", "n_mfcc", "n_fft", "hop_length"),
-        fractions=("dropout", "spec_augment"),
+        fractions=("dropout", "spec_augment", "speed_range"),
         open_fractions=("validation_fraction",),
         positive=("learning_rate",),
+        not_negative=("augment_copies", "pitch_range", "noise_snr"),
     )
 
 

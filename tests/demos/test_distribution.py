@@ -37,6 +37,9 @@ def test_too_late_or_bad_device_counts_are_one_line_errors():
         check_split(33, 2)
 
 
+BACKENDS = ("tensorflow", "jax")
+
+
 def write_data(folder):
     """A small price CSV and 40 tone recordings in the FSDD naming."""
     rng = np.random.default_rng(3)
@@ -59,13 +62,24 @@ def run(script, *arguments, backend="tensorflow"):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-@pytest.fixture(scope="module", params=["tensorflow", "jax"])
-def checks(request, tmp_path_factory):
-    folder = tmp_path_factory.mktemp(f"distributed-{request.param}")
-    (folder / "data").mkdir()
-    write_data(folder / "data")
-    process = run("distributed_checks.py", folder, folder / "data", backend=request.param)
-    _, errors = process.communicate(timeout=240)
+@pytest.fixture(scope="module")
+def started_checks(tmp_path_factory):
+    """Both backends' check processes, started together (most of each is single-threaded start-up and tracing)."""
+    started = {}
+    for backend in BACKENDS:
+        folder = tmp_path_factory.mktemp(f"distributed-{backend}")
+        (folder / "data").mkdir()
+        write_data(folder / "data")
+        started[backend] = run("distributed_checks.py", folder, folder / "data", backend=backend), folder
+    yield started
+    for process, _ in started.values():
+        process.kill()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def checks(request, started_checks):
+    process, folder = started_checks[request.param]
+    _, errors = process.communicate(timeout=300)
     assert process.returncode == 0, errors[-3000:]
     return json.loads((folder / "results.json").read_text()), folder
 

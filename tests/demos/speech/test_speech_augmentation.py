@@ -1,0 +1,66 @@
+import dataclasses
+
+import numpy as np
+import pytest
+
+from datasets import fsdd
+from demos.common import CLIError
+from demos.speech import augmentation
+from demos.speech.data import load_data
+from demos.speech.features import signal_features
+from demos.speech.settings import Settings
+from demos.speech.training import check_settings
+
+
+@pytest.fixture
+def settings(tmp_path, digits_dir):
+    return Settings(data_dir=str(digits_dir), cache_dir=str(tmp_path / "cache"), test_speakers="theo")
+
+
+def perturbed(signal, settings, seed=0, **changes):
+    return augmentation.perturb(signal, dataclasses.replace(settings, **changes), np.random.default_rng(seed))
+
+
+def test_each_perturbation_changes_what_it_should(digits_dir, settings):
+    signal = fsdd.load_audio(digits_dir / "3_theo_5.wav")
+    off = {"speed_range": 0.0, "pitch_range": 0.0, "noise_snr": 0.0}
+    assert np.array_equal(perturbed(signal, settings, **off), signal)
+    lengths = [len(perturbed(signal, settings, seed, **{**off, "speed_range": 0.2})) for seed in range(6)]
+    assert all(0.8 * len(signal) - 2 <= n <= 1.2 * len(signal) + 2 for n in lengths) and len(set(lengths)) > 1
+    shifted = perturbed(signal, settings, **{**off, "pitch_range": 3.0})
+    assert len(shifted) == len(signal) and not np.allclose(shifted, signal, atol=1e-3)
+    noisy = perturbed(signal, settings, **{**off, "noise_snr": 10.0})
+    snr_db = 10 * np.log10(np.mean(signal**2) / np.mean((noisy - signal) ** 2))
+    assert 9.0 < snr_db < 41.0
+
+
+def test_loudness_does_not_change_the_features(digits_dir, settings):
+    """Why volume is not perturbed: the features are measured against the loudest bin."""
+    signal = fsdd.load_audio(digits_dir / "3_theo_5.wav")
+    quiet = signal_features(0.1 * signal, settings)
+    np.testing.assert_allclose(quiet, signal_features(signal, settings), atol=2e-3)
+
+
+def test_copies_join_the_training_part_only(settings, monkeypatch):
+    plain = load_data(settings)
+    with_copies = load_data(dataclasses.replace(settings, augment_copies=2))
+    assert len(with_copies.train) == 3 * len(plain.train)
+    assert len(with_copies.validation) == len(plain.validation) and len(with_copies.test) == len(plain.test)
+    assert "theo" not in with_copies.train.speakers
+    copies = with_copies.train.subset(np.arange(len(plain.train), len(with_copies.train)))
+    assert np.array_equal(copies.digits, np.repeat(plain.train.digits, 2))
+    assert not np.array_equal(copies.features[0], plain.train.features[0])
+
+    def no_perturbing(*args):
+        raise AssertionError("copies were made again")
+
+    monkeypatch.setattr(augmentation, "perturb", no_perturbing)  # the second run reads the cache
+    again = load_data(dataclasses.replace(settings, augment_copies=2))
+    assert all(np.array_equal(a, b) for a, b in zip(again.train.features, with_copies.train.features, strict=True))
+
+
+@pytest.mark.parametrize("flag, value", [("augment_copies", -1), ("speed_range", 1.0), ("pitch_range", -2.0),
+                                         ("noise_snr", -5.0)])
+def test_bad_perturbation_settings_are_refused(settings, flag, value):
+    with pytest.raises(CLIError, match=flag.replace("_", "-")):
+        check_settings(dataclasses.replace(settings, **{flag: value}))
