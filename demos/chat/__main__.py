@@ -2,8 +2,9 @@
 
 Commands:
   train    train an encoder-decoder on dialogue pairs (default: the English chatterbot corpus)
-  reply    print the reply to one message
+  reply    print the reply to one message (greedy; --beam 4: beam search)
   talk     talk with the model (end with `quit`, Ctrl-D or Ctrl-C)
+  evaluate score a run's replies to the hand-written sets, greedy or with --beam
   explain  draw the gates of the encoder over a message and of the decoder over its reply
 
 Examples:
@@ -11,6 +12,7 @@ Examples:
   python -m demos.chat reply "What is AI?"
   python -m demos.chat reply "Tell me a joke" --temperature 0.8 --seed 3
   python -m demos.chat talk
+  python -m demos.chat evaluate --beam 4
   python -m demos.chat explain "Do you like books?" --out gates.png
 """
 
@@ -44,6 +46,9 @@ TRAIN_FLAGS = {
 }
 
 
+DEFAULT_BEAM = 0  # greedy by default: beam search (prediction.beam_reply) matched fewer typed prompts
+
+
 def build_parser():
     parser, commands = common.demo_parser(APP, __doc__)
     train_parser = common.add_command(commands, "train", train, "train a model")
@@ -54,8 +59,19 @@ def build_parser():
     explain_parser = common.add_command(commands, "explain", explain, "draw the gates over a message and its reply")
     explain_parser.add_argument("message", help="what you say")
     common.add_out_argument(explain_parser, "gates-chat.png")
-    for command in (reply_parser, talk_parser, explain_parser):
+    evaluate_parser = common.add_command(
+        commands, "evaluate", evaluate, "score a run's replies to the hand-written sets, with a chosen decoding",
+        description="Typed prompts and new messages (evaluation_sets/), and with --match-sample the exact training "
+        "prompts, replied to with the decoding chosen by --beam (as reply and talk take it); writes "
+        "evaluation-greedy.json or evaluation-beam<N>.json in the run folder.")
+    evaluate_parser.add_argument("--match-sample", type=int, default=0,
+                                 help="also check this many training prompts for an exact reply (0: none)")
+    for command in (reply_parser, talk_parser, explain_parser, evaluate_parser):
         common.add_model_argument(command, APP)
+    for command in (reply_parser, talk_parser, evaluate_parser):
+        command.add_argument("--beam", type=int, default=DEFAULT_BEAM,
+                             help="keep this many likeliest partial replies and write the best whole one (beam "
+                             "search; 0 or 1: greedy, one character at a time); ignored when sampling")
     for command in (reply_parser, talk_parser):
         command.add_argument("--temperature", type=float, default=0.0, help="0: greedy; above 0: sample")
         command.add_argument("--top-k", type=int, default=0, help="sample among the k likeliest characters (0: all)")
@@ -82,9 +98,34 @@ def train(args):
 def load(args):
     from demos.chat.prediction import load_writer
 
-    if getattr(args, "temperature", 0.0) < 0 or getattr(args, "top_k", 0) < 0:
-        raise common.CLIError("--temperature and --top-k must be 0 or more")
-    return load_writer(args.model, getattr(args, "known_words_only", None))
+    for name in ("temperature", "top_k", "beam", "match_sample"):
+        if getattr(args, name, 0) < 0:
+            raise common.CLIError(f"--{name.replace('_', '-')} must be 0 or more, got {getattr(args, name)}")
+    return load_writer(args.model, getattr(args, "known_words_only", None), getattr(args, "beam", 0))
+
+
+def evaluate(args):
+    from demos.chat.evaluation import hand_written_scores, match_rate
+    from demos.chat.training import prepare_data
+
+    writer = load(args)
+    corpus = prepare_data(common.read_settings(writer.run_dir, Settings))
+    print(f"replying to the hand-written sets with {decoding_name(writer.beam_width)} ...", flush=True)
+    scores = {"decoding": decoding_name(writer.beam_width),
+              **hand_written_scores(writer, corpus.training_pairs, corpus.lexicon.words)}
+    if args.match_sample:
+        scores["train_prompt_match_rate"], scores["match_prompts"] = match_rate(
+            writer, corpus.training_pairs, args.match_sample, seed=0)
+    names = ["typed_prompt_match_rate", "novel_reply_known_word_rate", "novel_reply_loop_rate",
+             "train_prompt_match_rate"]
+    print(common.format_table([[name, scores[name]] for name in names if name in scores], ["metric", "value"]))
+    path = writer.run_dir / f"evaluation-{f'beam{writer.beam_width}' if writer.beam_width > 1 else 'greedy'}.json"
+    common.write_json(path, scores)
+    print(f"wrote {path}")
+
+
+def decoding_name(beam_width):
+    return f"beam search, width {beam_width}" if beam_width > 1 else "greedy"
 
 
 def answer(writer, message, temperature=0.0, top_k=0, seed=0):

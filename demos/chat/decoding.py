@@ -103,6 +103,14 @@ class WordTracker:
             mask[self.lexicon.vocabulary.END] = True
         return mask
 
+    def select(self, rows):
+        """A tracker of the replies `rows`, in that order (beam search keeps some replies, some twice)."""
+        chosen = WordTracker(self.lexicon, 0)
+        chosen.prefixes = [self.prefixes[row] for row in rows]
+        chosen.words = [list(self.words[row]) for row in rows]
+        chosen.trigrams = [self.trigrams[row].copy() for row in rows]
+        return chosen
+
     def update(self, chosen):
         """Records the id each reply wrote."""
         for row, index in enumerate(chosen):

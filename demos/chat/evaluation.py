@@ -74,7 +74,7 @@ def match_rate(writer, pairs, sample_size=0, seed=0, batch_size=256):
 
 
 def write_all(writer, messages, batch_size=256):
-    """Greedy replies to `messages`, `batch_size` at a time."""
+    """The writer's unsampled replies to `messages`, `batch_size` at a time."""
     return [reply for start in range(0, len(messages), batch_size)
             for reply in writer.write(messages[start : start + batch_size])]
 
@@ -117,4 +117,15 @@ def novel_reply_scores(writer, messages, corpus_words):
         "novel_reply_loop_rate": sum(is_loop(reply, writer.max_reply_chars) for reply in replies) / len(replies),
         "novel_messages": len(messages),
         "novel_replies": [[message, reply] for message, reply in zip(messages, replies, strict=True)],
+    }
+
+
+def hand_written_scores(writer, training_pairs, corpus_words):
+    """The measures of both hand-written sets: typed prompts (against `training_pairs`) and new messages."""
+    typed_rate, typed_count, typed_misses = typed_prompt_match(writer, read_typed_prompts(), training_pairs)
+    return {
+        "typed_prompt_match_rate": typed_rate,
+        "typed_prompts": typed_count,
+        **novel_reply_scores(writer, read_lines(NOVEL_MESSAGES), corpus_words),
+        "typed_prompt_misses": typed_misses,
     }

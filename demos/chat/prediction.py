@@ -11,6 +11,7 @@ never a re-run of the reply so far. Messages are normalized first
 import json
 
 import numpy as np
+from scipy.special import log_softmax
 
 from datasets.dialogs import Vocabulary
 from demos.chat.decoding import WordLexicon, WordTracker
@@ -28,10 +29,12 @@ NEVER_WRITTEN = [Vocabulary.PADDING, Vocabulary.START, Vocabulary.UNKNOWN]
 
 
 class ReplyWriter:
-    """Greedy or sampled replies of a trained chat model (see `model.build_model`)."""
+    """Greedy, beam-searched or sampled replies of a trained chat model (see `model.build_model`)."""
 
-    def __init__(self, model, vocabulary, max_prompt_chars, max_reply_chars, normalizer, lexicon=None, run_dir=None):
+    def __init__(self, model, vocabulary, max_prompt_chars, max_reply_chars, normalizer, lexicon=None, run_dir=None,
+                 beam_width=0):
         self.model = model
+        self.beam_width = beam_width  # above 1: `beam_reply` writes the replies that are not sampled
         self.run_dir = run_dir  # the run folder the model came from, if any
         self.vocabulary = vocabulary
         self.normalizer = normalizer  # message -> the form the encoder was trained on
@@ -53,8 +56,9 @@ class ReplyWriter:
 
         Args:
             messages: List of strings (any characters; cut to `max_prompt_chars`).
-            temperature: 0 picks the likeliest character; above 0 samples from
-                the softmax of logits / temperature.
+            temperature: 0 picks the likeliest character (or, with
+                `beam_width` above 1, the likeliest reply found by beam
+                search); above 0 samples from the softmax of logits / temperature.
             top_k: When sampling, draw only among the k likeliest characters (0: all).
             seed: Seed of the sampling.
             stop_at_end: False writes `max_reply_chars` steps whatever the
@@ -63,6 +67,8 @@ class ReplyWriter:
         Returns:
             A list of strings.
         """
+        if temperature <= 0 and self.beam_width > 1:
+            return [beam_reply(self, message, self.beam_width, stop_at_end) for message in messages]
         random = np.random.default_rng(seed)
         context = self.context(messages)
         batch = len(messages)
@@ -86,6 +92,52 @@ class ReplyWriter:
         return [self.vocabulary.decode(reply) for reply in replies]
 
 
+def beam_reply(writer, message, width, stop_at_end=True):
+    """The reply with the highest mean log-probability per character among `width` kept at each step.
+
+    Greedy decoding commits to each character in turn; when a message has
+    several corpus replies (a dozen jokes), it can wander from one into
+    another. Beam search keeps the `width` likeliest partial replies; a reply
+    that ends is scored by its log-probability divided by its length (the
+    end symbol included), so long replies are not penalised for their length.
+    `stop_at_end` False treats the end symbol as any character and writes
+    `max_reply_chars` steps (to time the writing).
+    """
+    context = writer.context([message])
+    states = [np.zeros_like(context) for _ in writer.step_model.inputs[2:]]
+    tracker = WordTracker(writer.lexicon, 1) if writer.lexicon is not None else None
+    replies, scores = [[]], np.zeros(1)
+    finished = []  # (score per character, ids)
+    for _ in range(writer.max_reply_chars):
+        previous = np.array([reply[-1] if reply else Vocabulary.START for reply in replies], dtype="int32")
+        logits, *states = writer.step_model.predict_on_batch(
+            [previous[:, None], np.repeat(context, len(replies), axis=0), *states])
+        logits[:, NEVER_WRITTEN] = -np.inf
+        if tracker is not None:
+            logits[~tracker.allowed()] = -np.inf
+        totals = scores[:, None] + log_softmax(logits.astype("float64"), axis=-1)
+        kept = []
+        for flat in np.argsort(totals, axis=None)[::-1][: 2 * width]:
+            row, index = divmod(int(flat), totals.shape[1])
+            if not np.isfinite(totals[row, index]) or len(kept) == width:
+                break
+            if index == Vocabulary.END and stop_at_end:
+                finished.append((totals[row, index] / (len(replies[row]) + 1), replies[row]))
+            else:
+                kept.append((row, index))
+        if not kept or len(finished) >= width:
+            break
+        rows, chosen = [row for row, _ in kept], np.array([index for _, index in kept], dtype="int32")
+        states = [state[rows] for state in states]
+        scores = totals[rows, chosen]
+        replies = [replies[row] + [int(index)] for row, index in kept]
+        if tracker is not None:
+            tracker = tracker.select(rows)
+            tracker.update(chosen)
+    finished = finished or [(scores[0] / len(replies[0]), replies[0])]  # ran to the length limit
+    return writer.vocabulary.decode(max(finished, key=lambda item: item[0])[1])
+
+
 def choose(logits, temperature, top_k, random):
     """The next character of each row: the argmax, or a sample at `temperature` among the top k."""
     if temperature <= 0:
@@ -105,10 +157,11 @@ def save_words(run_dir, normalizer, lexicon):
     (run_dir / WORDS_FILE).write_text(text + "\n", encoding="utf-8")
 
 
-def load_writer(model=None, known_words_only=None):
+def load_writer(model=None, known_words_only=None, beam_width=0):
     """A `ReplyWriter` for the run named by `--model` (the latest if None).
 
-    `known_words_only` None follows the run's `known_words_only` setting.
+    `known_words_only` None follows the run's `known_words_only` setting;
+    `beam_width` above 1 writes unsampled replies by beam search.
     """
     run = load_run(APP, Settings, model)
     paths = [run.run_dir / name for name in (VOCABULARY_FILE, WORDS_FILE)]
@@ -126,4 +179,4 @@ def load_writer(model=None, known_words_only=None):
         known_words_only = settings.known_words_only
     lexicon = WordLexicon(corpus_words, vocabulary) if known_words_only else None
     return ReplyWriter(run.model, vocabulary, settings.max_prompt_chars, settings.max_reply_chars, normalizer,
-                       lexicon, run.run_dir)
+                       lexicon, run.run_dir, beam_width)

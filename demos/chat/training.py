@@ -19,15 +19,7 @@ from demos import common
 from demos.chat.augmentation import add_typing_noise
 from demos.chat.baseline import KneserNey
 from demos.chat.decoding import WordLexicon
-from demos.chat.evaluation import (
-    NOVEL_MESSAGES,
-    bits_per_char,
-    match_rate,
-    novel_reply_scores,
-    read_lines,
-    read_typed_prompts,
-    typed_prompt_match,
-)
+from demos.chat.evaluation import bits_per_char, hand_written_scores, match_rate, read_typed_prompts
 from demos.chat.features import encode_pairs, encode_prompt, evaluation_batches, pair_batches
 from demos.chat.model import build_model, compile_model
 from demos.chat.normalization import PromptNormalizer, basic_form
@@ -128,7 +120,6 @@ def train(settings, initial_weights=None):
     writer = ReplyWriter(model, vocabulary, settings.max_prompt_chars, settings.max_reply_chars, corpus.normalizer,
                          corpus.lexicon if settings.known_words_only else None)
     match_rate_value, match_prompts = match_rate(writer, training_pairs, settings.match_sample, settings.seed)
-    typed_rate, typed_count, typed_misses = typed_prompt_match(writer, read_typed_prompts(), training_pairs)
     metrics = {
         "app": APP,
         "layer": settings.layer,
@@ -143,11 +134,8 @@ def train(settings, initial_weights=None):
         **validation_scores(model, vocabulary, training_pairs, validation_pairs, settings),
         "train_prompt_match_rate": match_rate_value,
         "match_prompts": match_prompts,
-        "typed_prompt_match_rate": typed_rate,
-        "typed_prompts": typed_count,
-        **novel_reply_scores(writer, read_lines(NOVEL_MESSAGES), corpus.lexicon.words),
+        **hand_written_scores(writer, training_pairs, corpus.lexicon.words),
         "sample_replies": sample_replies(writer, training_pairs, validation_pairs),
-        "typed_prompt_misses": typed_misses,
         "history": history,
         "pretrain_history": pretrain_history,
     }

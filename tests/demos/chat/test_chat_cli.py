@@ -48,6 +48,20 @@ def test_reply_to_any_message(tiny_run, capsys):
     assert "unknown to the model" in capsys.readouterr().err
 
 
+def test_evaluate_scores_the_hand_written_sets_with_the_chosen_decoding(tiny_run, capsys):
+    metrics = json.loads((tiny_run / "metrics.json").read_text())
+    main(["evaluate", "--model", str(tiny_run), "--beam", "0"])
+    greedy = json.loads((tiny_run / "evaluation-greedy.json").read_text())
+    assert greedy["decoding"] == "greedy" and "typed_prompt_match_rate" in capsys.readouterr().out
+    for name in ("typed_prompt_match_rate", "typed_prompts", "novel_reply_known_word_rate", "novel_reply_loop_rate",
+                 "novel_replies"):
+        assert greedy[name] == metrics[name], name  # the training run measured the same, greedily
+    main(["evaluate", "--model", str(tiny_run), "--beam", "3", "--match-sample", "4"])
+    beam = json.loads((tiny_run / "evaluation-beam3.json").read_text())
+    assert beam["decoding"] == "beam search, width 3" and beam["match_prompts"] == 4
+    assert beam["typed_prompts"] == greedy["typed_prompts"] and len(beam["novel_replies"]) == metrics["novel_messages"]
+
+
 def test_same_seed_same_sampled_reply(tiny_run, capsys):
     replies = []
     for seed in (7, 7):
@@ -113,6 +127,7 @@ def test_explain_traces_and_draws_what_the_model_computes(tiny_run):
         (["train", "--layer", "gru"], "--layer must be"),
         (["reply", "Hi", "--model", "{missing}"], "no model at"),
         (["reply", "Hi", "--model", "{run}", "--temperature", "-1"], "--temperature"),
+        (["talk", "--model", "{run}", "--beam", "-2"], "--beam must be 0 or more, got -2"),
         (["explain", " ", "--model", "{run}"], "at least one character"),
         (["explain", "Hi", "--model", "{run}", "--out", "{missing}/gates.png"], "does not exist"),
         (["reply", "Hi", "--model", "{corrupt}"], "settings.json is not readable JSON"),

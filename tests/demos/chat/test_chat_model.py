@@ -11,7 +11,8 @@ from demos.chat.evaluation import bits_per_char, is_loop, match_rate, novel_repl
 from demos.chat.features import encode_pairs, encode_reply, pair_batches
 from demos.chat.model import build_model
 from demos.chat.normalization import PromptNormalizer
-from demos.chat.prediction import NEVER_WRITTEN, ReplyWriter
+from demos.chat.decoding import WordLexicon
+from demos.chat.prediction import NEVER_WRITTEN, ReplyWriter, beam_reply
 from demos.chat.settings import Settings
 
 PAIRS = [("Hello", "Hi there!"), ("How are you?", "Fine."), ("What is AI?", "A field of computer science.")] * 3
@@ -82,6 +83,34 @@ def test_reply_stops_at_the_end_symbol_unless_told_not_to():
     writer = ReplyWriter(model, VOCABULARY, 64, 20, NORMALIZER)
     steps = counting_steps(writer)
     assert writer.write(["Hello"]) == [""] and len(steps) == 1
+    steps.clear()
+    writer.write(["Hello"], stop_at_end=False)
+    assert len(steps) == 20
+
+
+@pytest.mark.parametrize("known_words_only", [False, True])
+def test_a_beam_of_one_is_greedy(known_words_only):
+    settings = Settings(units=12, embedding_dim=6, max_reply_chars=25)
+    lexicon = WordLexicon.from_texts([text for pair in PAIRS for text in pair], VOCABULARY) if known_words_only else None
+    writer = ReplyWriter(build_model(len(VOCABULARY), settings), VOCABULARY, 64, 25, NORMALIZER, lexicon)
+    messages = ["Hello", "How are you?", "What is AI?"]
+    assert [beam_reply(writer, message, 1) for message in messages] == writer.write(messages)
+    writer.beam_width = 3
+    assert writer.write(messages) == [beam_reply(writer, message, 3) for message in messages]
+    assert writer.write(messages, temperature=1.0, seed=2) != writer.write(messages)  # sampling ignores the beam
+
+
+def test_a_beam_stops_when_every_kept_reply_has_ended_unless_told_not_to():
+    settings = Settings(units=8, embedding_dim=4, max_reply_chars=20)
+    model = build_model(len(VOCABULARY), settings)
+    output = model.get_layer("next_character")
+    kernel, bias = output.get_weights()
+    bias[Vocabulary.END] = 100.0
+    output.set_weights([kernel, bias])
+    writer = ReplyWriter(model, VOCABULARY, 64, 20, NORMALIZER, beam_width=3)
+    steps = counting_steps(writer)
+    # Step 1: the empty reply ends, two one-character replies are kept; step 2: both end.
+    assert writer.write(["Hello"]) == [""] and len(steps) == 2
     steps.clear()
     writer.write(["Hello"], stop_at_end=False)
     assert len(steps) == 20
