@@ -29,7 +29,7 @@ from demos.distribution import check_batch, data_parallel, single_device_copy
 from demos.layers import check_layer
 
 BASELINE_MAX_ORDER = 10
-PERSONA = Path(__file__).parent / "corpus" / "persona.yml"  # the bot's name and tastes, read with the default corpus
+PERSONA = Path(__file__).parent / "corpus" / "persona.yml"  # the bot's name and tastes, trained with the default corpus
 
 Corpus = collections.namedtuple("Corpus", "vocabulary normalizer lexicon training_pairs validation_pairs")
 
@@ -38,23 +38,24 @@ def prepare_data(settings):
     """The corpus split so that no validation prompt occurs in training (after normalizing).
 
     The prompts meant by the typed-prompt set stay in training (that set
-    measures typing, not new questions), and so do the persona's (the bot
-    must know its name). The vocabulary, the normalizer's
-    words and the lexicon come from the training pairs alone. Prompts are
+    measures typing, not new questions); with the default corpus, the
+    persona's pairs (prompts of their own) join the training pairs after the
+    split. The vocabulary, the normalizer's words and the lexicon come from
+    the training pairs alone. Prompts are
     normalized; each distinct (prompt, reply) pair is trained on once per
     epoch (the corpus repeats many).
     """
     try:
+        pairs = dialog_pairs(load_conversations(settings.corpus))
         persona = dialog_pairs(load_conversations(PERSONA)) if settings.corpus is None else []
-        pairs = dialog_pairs(load_conversations(settings.corpus)) + persona
     except CorpusError as error:
         raise common.CLIError(str(error)) from None
-    always_trained = {basic_form(meant) for _, meant in read_typed_prompts()} | {basic_form(p) for p, _ in persona}
+    typed_meant = {basic_form(meant) for _, meant in read_typed_prompts()}
     training, validation = split_by_prompt(pairs, basic_form, settings.validation_fraction, settings.seed,
-                                           keep=always_trained)
+                                           keep=typed_meant)
     if not training or not validation:
         raise common.CLIError(f"the corpus has {len(pairs)} pair(s) with too few distinct prompts to split")
-    training = sample_pairs(list(dict.fromkeys(training)), settings.max_training_pairs, settings.seed)
+    training = sample_pairs(list(dict.fromkeys(training + persona)), settings.max_training_pairs, settings.seed)
     normalizer = PromptNormalizer.from_prompts(prompt for prompt, _ in training)
     training_pairs = list(dict.fromkeys((normalizer(prompt), reply) for prompt, reply in training))
     vocabulary = Vocabulary.from_texts(text for pair in training_pairs for text in pair)

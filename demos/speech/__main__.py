@@ -34,9 +34,11 @@ TRAIN_FLAGS = {
     "spec_augment": "training only: mask a random run of up to this share of frames and a band of up to this "
     "share of features in each utterance (0: off)",
     "augment_copies": "training only: add this many perturbed copies of each training recording (speed, pitch, "
-    "noise; computed once, cached); 0: none",
+    "microphone, noise; computed once, cached); 0: none",
     "speed_range": "copies: change the speed (tempo, pitch and formants together) by up to this share",
     "pitch_range": "copies: shift the pitch by up to this many semitones, keeping the duration (0: off)",
+    "eq_db": "copies: pass them through another microphone: a random spectral tilt and a peak or dip of up to "
+    "this many dB (0: off)",
     "noise_snr": "copies: add white noise at a signal-to-noise ratio from this to 40 dB (0: no noise)",
     "cache_dir": "folder of cached features",
     "units": "LSTM units per direction",

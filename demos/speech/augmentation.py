@@ -1,8 +1,9 @@
-"""Perturbed copies of the training recordings: other speeds, pitches and noise levels.
+"""Perturbed copies of the training recordings: other speeds, pitches, microphones and noise levels.
 
 A speaker never heard differs from the training voices in pitch, vocal-tract
-length (formants) and speaking rate; perturbing the training audio along those
-axes widens what the model hears. Loudness is not perturbed: the features are
+length (formants) and speaking rate, and in FSDD each voice also comes through
+its own microphone and room; perturbing the training audio along those axes
+widens what the model hears. Loudness is not perturbed: the features are
 measured against each utterance's loudest bin, so a gain changes nothing.
 """
 
@@ -12,11 +13,12 @@ from pathlib import Path
 
 import librosa
 import numpy as np
+import scipy.signal
 
 from datasets import fsdd
 from demos.speech.features import cache_key, read_cache, signal_features, write_cache
 
-AUGMENTATION_FIELDS = ("augment_copies", "speed_range", "pitch_range", "noise_snr")
+AUGMENTATION_FIELDS = ("augment_copies", "speed_range", "pitch_range", "eq_db", "noise_snr")
 PITCH_WINDOW = 512  # STFT window of the pitch shift, in samples (64 ms at 8 kHz: 6x faster than librosa's 2048)
 
 
@@ -27,6 +29,8 @@ def perturb(signal, settings, random):
         played at 8 kHz: tempo, pitch and formants move together (Kaldi's
         speed perturbation);
     pitch: shifted by up to `pitch_range` semitones, duration kept;
+    microphone: a random tilt of the spectrum and a peak or dip at a random
+        frequency, each of up to `eq_db` dB (`colour`);
     noise: white noise at a signal-to-noise ratio drawn from [noise_snr, 40] dB.
     """
     if settings.speed_range:
@@ -35,11 +39,31 @@ def perturb(signal, settings, random):
     if settings.pitch_range:
         steps = random.uniform(-settings.pitch_range, settings.pitch_range)
         signal = librosa.effects.pitch_shift(signal, sr=fsdd.SAMPLE_RATE, n_steps=steps, n_fft=PITCH_WINDOW)
+    if settings.eq_db:
+        signal = colour(signal, settings.eq_db, random)
     if settings.noise_snr:
         snr_db = random.uniform(settings.noise_snr, max(settings.noise_snr, 40.0))
         noise_power = np.mean(signal**2) / 10 ** (snr_db / 10)
         signal = signal + random.normal(0.0, np.sqrt(noise_power), signal.shape).astype(signal.dtype)
     return signal
+
+
+def colour(signal, eq_db, random):
+    """`signal` through another microphone: a first-order tilt, then a peaking filter (RBJ's audio EQ cookbook).
+
+    The tilt `1 - a z^-1` changes the level at 4 kHz against 0 Hz by up to
+    `eq_db` dB either way; the peak or dip, of up to `eq_db` dB, sits between
+    200 and 3,500 Hz with a Q between 0.7 and 2.
+    """
+    ratio = 10 ** (eq_db / 20)
+    a = random.uniform(-1, 1) * (ratio - 1) / (ratio + 1)  # (1 + a) / (1 - a): Nyquist against DC gain
+    signal = scipy.signal.lfilter([1.0, -a], [1.0], signal)
+    amplitude = 10 ** (random.uniform(-eq_db, eq_db) / 40)
+    w0 = 2 * np.pi * random.uniform(200.0, 3500.0) / fsdd.SAMPLE_RATE
+    alpha = np.sin(w0) / (2 * random.uniform(0.7, 2.0))
+    numerator = [1 + alpha * amplitude, -2 * np.cos(w0), 1 - alpha * amplitude]
+    denominator = [1 + alpha / amplitude, -2 * np.cos(w0), 1 - alpha / amplitude]
+    return scipy.signal.lfilter(numerator, denominator, signal).astype("float32")
 
 
 def augmented_features(recordings, settings):

@@ -24,6 +24,7 @@ class Settings:
     augment_copies: int = 0  # training only: perturbed copies of each training recording added (0: none)
     speed_range: float = 0.1  # copies: speed (tempo, pitch and formants together) changed by up to this share
     pitch_range: float = 2.0  # copies: pitch shifted by up to this many semitones, duration kept (0: off)
+    eq_db: float = 0.0  # copies: a random spectral tilt and peak or dip of up to this many dB (another microphone)
     noise_snr: float = 20.0  # copies: white noise at a signal-to-noise ratio from this to 40 dB (0: no noise)
     batch_size: int = 32  # utterances per training step
     learning_rate: float = 2e-3  # Adam's learning rate

@@ -86,7 +86,7 @@ def check_settings(settings):
         fractions=("dropout", "spec_augment", "speed_range"),
         open_fractions=("validation_fraction",),
         positive=("learning_rate",),
-        not_negative=("augment_copies", "pitch_range", "noise_snr"),
+        not_negative=("augment_copies", "pitch_range", "eq_db", "noise_snr"),
     )
 
 

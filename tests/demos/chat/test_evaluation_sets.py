@@ -26,6 +26,8 @@ def test_typed_prompts_mean_corpus_prompts_and_are_typed_differently():
     assert sum(typed != meant for typed, meant in rows) == len(rows)
 
 
-def test_the_persona_answers_what_the_corpus_does_not():
+def test_the_persona_answers_what_the_corpus_does_not_and_only_that():
     persona = {basic_form(prompt) for prompt, _ in dialog_pairs(load_conversations(PERSONA))}
     assert {basic_form("What is your name?"), basic_form("Do you like music?")} <= persona
+    corpus_prompts = {basic_form(prompt) for prompt, _ in dialog_pairs(load_conversations())}
+    assert persona.isdisjoint(corpus_prompts)  # added after the split, it can hold no validation prompt

@@ -23,7 +23,7 @@ def perturbed(signal, settings, seed=0, **changes):
 
 def test_each_perturbation_changes_what_it_should(digits_dir, settings):
     signal = fsdd.load_audio(digits_dir / "3_theo_5.wav")
-    off = {"speed_range": 0.0, "pitch_range": 0.0, "noise_snr": 0.0}
+    off = {"speed_range": 0.0, "pitch_range": 0.0, "eq_db": 0.0, "noise_snr": 0.0}
     assert np.array_equal(perturbed(signal, settings, **off), signal)
     lengths = [len(perturbed(signal, settings, seed, **{**off, "speed_range": 0.2})) for seed in range(6)]
     assert all(0.8 * len(signal) - 2 <= n <= 1.2 * len(signal) + 2 for n in lengths) and len(set(lengths)) > 1
@@ -32,6 +32,23 @@ def test_each_perturbation_changes_what_it_should(digits_dir, settings):
     noisy = perturbed(signal, settings, **{**off, "noise_snr": 10.0})
     snr_db = 10 * np.log10(np.mean(signal**2) / np.mean((noisy - signal) ** 2))
     assert 9.0 < snr_db < 41.0
+
+
+def band_levels_db(signal):
+    """Power in dB of the bands 0-1 kHz and 3-4 kHz of an 8 kHz signal."""
+    power = np.abs(np.fft.rfft(signal)) ** 2
+    frequencies = np.fft.rfftfreq(len(signal), 1 / fsdd.SAMPLE_RATE)
+    return [10 * np.log10(power[(frequencies >= low) & (frequencies < low + 1000)].mean()) for low in (0, 3000)]
+
+
+def test_another_microphone_colours_the_spectrum_within_its_bounds():
+    noise = np.random.default_rng(0).normal(size=fsdd.SAMPLE_RATE * 4).astype("float32")
+    np.testing.assert_allclose(augmentation.colour(noise, 0.0, np.random.default_rng(1)), noise, atol=1e-6)
+    before = np.subtract(*band_levels_db(noise))
+    tilts = [np.subtract(*band_levels_db(augmentation.colour(noise, 6.0, np.random.default_rng(seed)))) - before
+             for seed in range(8)]
+    assert max(abs(tilt) for tilt in tilts) < 2 * 6.0 + 1.0  # tilt and peak, each at most 6 dB
+    assert max(tilts) - min(tilts) > 3.0  # the microphones differ
 
 
 def test_loudness_does_not_change_the_features(digits_dir, settings):
