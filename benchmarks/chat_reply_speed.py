@@ -9,6 +9,7 @@ Without `--model`, a fresh model of the default chat settings is timed
 
     python -m benchmarks.chat_reply_speed
     python -m benchmarks.chat_reply_speed --model runs/chat/<run> --repeats 20
+    python -m benchmarks.chat_reply_speed --model runs/chat/<run> --beam 4
 """
 
 import argparse
@@ -26,6 +27,7 @@ def parse_args(argv=None):
     parser.add_argument("--repeats", type=int, default=15, help="timed replies (median taken)")
     parser.add_argument("--warmup", type=int, default=3, help="untimed replies first")
     parser.add_argument("--message", default="What is your favorite book?", help="the message replied to")
+    parser.add_argument("--beam", type=int, default=0, help="beam width (0: greedy, the default of reply and talk)")
     return parser.parse_args(argv)
 
 
@@ -47,6 +49,7 @@ def reply_writer(args):
         writer = ReplyWriter(build_model(len(vocabulary), settings), vocabulary, settings.max_prompt_chars, 0,
                              PromptNormalizer.from_prompts(turns), lexicon)
     writer.max_reply_chars = args.chars
+    writer.beam_width = args.beam
     return writer
 
 
@@ -63,7 +66,8 @@ def main(argv=None):
         reply = writer.write([args.message], stop_at_end=False)[0]
         if repeat >= args.warmup:
             seconds.append(time.perf_counter() - start)
-    print(f"layer: {type(writer.model.get_layer('decoder')).__name__}, reply of {args.chars} steps "
+    decoding = f"beam of {args.beam}" if args.beam > 1 else "greedy"
+    print(f"layer: {type(writer.model.get_layer('decoder')).__name__}, {decoding}, reply of {args.chars} steps "
           f"({len(reply)} characters shown), {args.repeats} repeats")
     print(f"median {1000 * statistics.median(seconds):.1f} ms, min {1000 * min(seconds):.1f} ms, "
           f"max {1000 * max(seconds):.1f} ms")

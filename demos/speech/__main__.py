@@ -42,6 +42,7 @@ TRAIN_FLAGS = {
     "noise_snr": "copies: add white noise at a signal-to-noise ratio from this to 40 dB (0: no noise)",
     "cache_dir": "folder of cached features",
     "units": "LSTM units per direction",
+    "lstm_layers": "bidirectional LSTM layers, stacked (the first is the one explain draws)",
     "dropout": "dropout before the classifier",
     "batch_size": "utterances per training step",
     "learning_rate": "Adam's learning rate",

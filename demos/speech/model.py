@@ -1,4 +1,4 @@
-"""The classifier: masked, normalized feature frames -> two bidirectional LSTMs -> 10 digits."""
+"""The classifier: masked, normalized feature frames -> stacked bidirectional LSTMs (two by default) -> 10 digits."""
 
 import keras
 
@@ -12,7 +12,7 @@ def build_model(settings, lstm, mean, variance):
     """A compiled model from padded frames `(batch, time, features)` to digit probabilities.
 
     Args:
-        settings: The demo `Settings` (units, dropout, learning rate, seed).
+        settings: The demo `Settings` (units, lstm_layers, dropout, learning rate, seed).
         lstm: The LSTM layer class, `ExplicitLSTM` or `keras.layers.LSTM`.
         mean, variance: Per-feature statistics of the training frames; the
             model normalizes its inputs with them, so it takes raw features.
@@ -20,8 +20,9 @@ def build_model(settings, lstm, mean, variance):
     inputs = keras.Input((None, len(mean)), name="frames")
     x = keras.layers.Masking(mask_value=PAD_VALUE)(inputs)
     x = keras.layers.Normalization(mean=mean, variance=variance, name="normalized")(x)
-    x = keras.layers.Bidirectional(lstm(settings.units, return_sequences=True), name=FIRST_LSTM)(x)
-    x = keras.layers.Bidirectional(lstm(settings.units), name="lstm_2")(x)
+    for depth in range(1, settings.lstm_layers + 1):  # every layer but the last hands on its whole sequence
+        last = depth == settings.lstm_layers
+        x = keras.layers.Bidirectional(lstm(settings.units, return_sequences=not last), name=f"lstm_{depth}")(x)
     x = keras.layers.Dropout(settings.dropout, seed=settings.seed)(x)
     outputs = keras.layers.Dense(len(fsdd.DIGITS), activation="softmax", name="digit")(x)
     model = keras.Model(inputs, outputs, name="spoken_digits")

@@ -19,6 +19,7 @@ class Settings:
     cache_dir: str = ".cache/speech"  # where computed features are kept between runs
     layer: str = "custom"  # "custom" (ExplicitLSTM) or "builtin" (keras.layers.LSTM)
     units: int = 64  # LSTM units per direction
+    lstm_layers: int = 2  # bidirectional LSTM layers, stacked
     dropout: float = 0.3  # dropout before the classifier
     spec_augment: float = 0.15  # training only: mask up to this share of each utterance's frames and of its features
     augment_copies: int = 0  # training only: perturbed copies of each training recording added (0: none)

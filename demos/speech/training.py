@@ -82,7 +82,7 @@ def check_settings(settings):
         raise common.CLIError(f"--normalize must be one of {', '.join(NORMALIZATIONS)}, got {settings.normalize!r}")
     common.check_ranges(
         settings,
-        at_least_one=("epochs", "units", "batch_size", "n_mels", "n_mfcc", "n_fft", "hop_length"),
+        at_least_one=("epochs", "units", "lstm_layers", "batch_size", "n_mels", "n_mfcc", "n_fft", "hop_length"),
         fractions=("dropout", "spec_augment", "speed_range"),
         open_fractions=("validation_fraction",),
         positive=("learning_rate",),
