@@ -30,7 +30,8 @@ TRAIN_FLAGS = {
     "hop_length": "samples between frames at 8 kHz",
     "trim_db": "cut leading and trailing audio this many dB below the peak",
     "normalize": "global: scale features by the training frames' statistics; utterance: also remove each "
-    "utterance's own mean and spread first (CMVN)",
+    "utterance's own mean and spread first (CMVN); speaker: remove each speaker's, over all their recordings (a "
+    "held-out speaker's too, without labels; predict uses the file's own)",
     "spec_augment": "training only: mask a random run of up to this share of frames and a band of up to this "
     "share of features in each utterance (0: off)",
     "augment_copies": "training only: add this many perturbed copies of each training recording (speed, pitch, "

@@ -11,7 +11,7 @@ from datasets import fsdd
 from demos.batching import LengthBatches, pad
 from demos.common import CLIError
 from demos.speech.augmentation import augmented_features
-from demos.speech.features import FEATURE_KINDS, recording_features
+from demos.speech.features import FEATURE_KINDS, pooled_statistics, recording_features, standardized
 
 PAD_VALUE = 0.0  # padded frames are all zeros: a log-mel or MFCC frame never is
 
@@ -70,10 +70,11 @@ def load_data(settings):
         raise CLIError("the split leaves no test or training recordings: check --test-speakers and the data folder")
     fit_indices, validation_indices = cut_validation(everything, train_indices, settings)
     split = "speakers:" + ",".join(test_speakers) if test_speakers else "official"
-    fit = with_copies(everything.subset(fit_indices), fit_indices, kept, settings)
-    return SpokenDigits(
-        fit, everything.subset(validation_indices), everything.subset(test_indices), split, badly_named + unreadable
-    )
+    parts = [with_copies(everything.subset(fit_indices), fit_indices, kept, settings),
+             everything.subset(validation_indices), everything.subset(test_indices)]
+    if settings.normalize == "speaker":
+        parts = normalized_by_speaker(parts, everything)
+    return SpokenDigits(*parts, split, badly_named + unreadable)
 
 
 def with_copies(part, indices, recordings, settings):
@@ -87,6 +88,21 @@ def with_copies(part, indices, recordings, settings):
     extra = [perturbed[index * copies + copy] for index in indices for copy in range(copies)]
     return Part(part.features + extra, np.concatenate([part.digits, np.repeat(part.digits, copies)]),
                 part.speakers + [speaker for speaker in part.speakers for _ in range(copies)])
+
+
+def normalized_by_speaker(parts, everything):
+    """The parts with each utterance standardized by its speaker's statistics (CMVN per speaker).
+
+    A speaker's statistics pool every frame of their recordings in
+    `everything` (perturbed copies excluded): a held-out speaker's come from
+    their own recordings, without their labels, as a recogniser adapts to a
+    new voice before it answers.
+    """
+    statistics = {speaker: pooled_statistics([item for item, owner in zip(everything.features, everything.speakers)
+                                              if owner == speaker])
+                  for speaker in set(everything.speakers)}
+    return [Part([standardized(item, statistics[speaker]) for item, speaker in zip(part.features, part.speakers)],
+                 part.digits, part.speakers) for part in parts]
 
 
 def parse_speakers(text):

@@ -37,8 +37,20 @@ def signal_features(signal, settings):
         deltas = [librosa.feature.delta(mfcc, order=order, mode="nearest") for order in (1, 2)]
         frames = np.concatenate([mfcc, *deltas]).T
     if settings.normalize == "utterance":  # CMVN: each feature's mean and spread over the utterance removed
-        frames = (frames - frames.mean(axis=0)) / (frames.std(axis=0) + 1e-5)
+        frames = standardized(frames, pooled_statistics([frames]))
     return frames.astype("float32")
+
+
+def pooled_statistics(frame_arrays):
+    """Mean and spread of each feature over all frames of `frame_arrays` (the spread kept above 0)."""
+    frames = np.concatenate(frame_arrays)
+    return frames.mean(axis=0), frames.std(axis=0) + 1e-5
+
+
+def standardized(frames, statistics):
+    """`frames` with each feature's mean removed and its spread scaled to 1, by `(mean, spread)`."""
+    mean, spread = statistics
+    return ((frames - mean) / spread).astype("float32")
 
 
 def file_features(path, settings):

@@ -6,7 +6,7 @@ import numpy as np
 
 from datasets import fsdd
 from demos.common import CLIError, load_run
-from demos.speech.features import file_features, signal_features
+from demos.speech.features import file_features, pooled_statistics, signal_features, standardized
 from demos.speech.settings import APP, Settings
 
 SILENCE_DB = 25  # audio quieter than this many dB below the loudest part is silence between digits
@@ -25,9 +25,18 @@ def audio_features(path, settings):
     if not Path(path).is_file():
         raise CLIError(f"no file {path}")
     try:
-        return file_features(path, settings)[np.newaxis]
+        return as_one_speaker([file_features(path, settings)], settings)[0][np.newaxis]
     except ValueError as error:
         raise CLIError(str(error)) from None
+
+
+def as_one_speaker(frame_arrays, settings):
+    """With `--normalize speaker`, the frames of one file standardized by their pooled statistics:
+    the file is all we hear of its speaker. Otherwise unchanged."""
+    if settings.normalize != "speaker":
+        return frame_arrays
+    statistics = pooled_statistics(frame_arrays)
+    return [standardized(frames, statistics) for frames in frame_arrays]
 
 
 def check_top(top):
@@ -63,7 +72,8 @@ def predict_digits(run, path):
     """Each digit said in the recording at `path`: `[(start s, end s, digit, probability)]`, in time order.
 
     The recording is read at any sample rate and channel count, split on
-    silence, and each stretch is classified on its own.
+    silence, and each stretch is classified on its own (with `--normalize
+    speaker`, after standardizing all stretches by their pooled statistics).
     """
     if not Path(path).is_file():
         raise CLIError(f"no file {path}")
@@ -71,12 +81,13 @@ def predict_digits(run, path):
         signal = fsdd.load_audio(path)
     except ValueError as error:
         raise CLIError(str(error)) from None
+    spans = split_digits(signal)
+    if not spans:
+        raise CLIError(f"{path}: no stretch of sound long enough to be a digit")
+    digits = as_one_speaker([signal_features(signal[start:end], run.settings) for start, end in spans], run.settings)
     answers = []
-    for start, end in split_digits(signal):
-        frames = signal_features(signal[start:end], run.settings)[np.newaxis]
-        probabilities = run.model.predict(frames, verbose=0)[0]
+    for (start, end), frames in zip(spans, digits, strict=True):
+        probabilities = run.model.predict(frames[np.newaxis], verbose=0)[0]
         digit = int(probabilities.argmax())
         answers.append((start / fsdd.SAMPLE_RATE, end / fsdd.SAMPLE_RATE, digit, float(probabilities[digit])))
-    if not answers:
-        raise CLIError(f"{path}: no stretch of sound long enough to be a digit")
     return answers

@@ -15,7 +15,7 @@ class Settings:
     n_fft: int = 256  # analysis window in samples at 8 kHz (32 ms)
     hop_length: int = 128  # samples between frames at 8 kHz (16 ms)
     trim_db: float = 40.0  # leading and trailing audio this many dB below the peak is cut off
-    normalize: str = "global"  # "global": the training frames' statistics; "utterance": each utterance's own too (CMVN)
+    normalize: str = "global"  # "global": the training frames' statistics; also each "utterance"'s or "speaker"'s own (CMVN)
     cache_dir: str = ".cache/speech"  # where computed features are kept between runs
     layer: str = "custom"  # "custom" (ExplicitLSTM) or "builtin" (keras.layers.LSTM)
     units: int = 64  # LSTM units per direction
@@ -39,4 +39,4 @@ class Settings:
 
 
 FEATURE_FIELDS = ("features", "n_mels", "n_mfcc", "n_fft", "hop_length", "trim_db", "normalize")
-NORMALIZATIONS = ("global", "utterance")
+NORMALIZATIONS = ("global", "utterance", "speaker")

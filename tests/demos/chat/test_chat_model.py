@@ -7,11 +7,11 @@ import pytest
 
 from datasets.dialogs import Vocabulary
 from demos.chat.baseline import KneserNey
+from demos.chat.decoding import WordLexicon
 from demos.chat.evaluation import bits_per_char, is_loop, match_rate, novel_reply_scores, typed_prompt_match
 from demos.chat.features import encode_pairs, encode_reply, pair_batches
 from demos.chat.model import build_model
 from demos.chat.normalization import PromptNormalizer
-from demos.chat.decoding import WordLexicon
 from demos.chat.prediction import NEVER_WRITTEN, ReplyWriter, beam_reply
 from demos.chat.settings import Settings
 

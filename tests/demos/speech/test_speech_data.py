@@ -97,3 +97,26 @@ def test_the_model_stacks_as_many_lstm_layers_as_asked(depth):
     stacked = [layer for layer in model.layers if isinstance(layer, keras.layers.Bidirectional)]
     assert [layer.name for layer in stacked] == [f"lstm_{k}" for k in range(1, depth + 1)]
     assert model.predict(np.ones((2, 7, 5), "float32"), verbose=0).shape == (2, 10)
+
+
+def test_speaker_normalization_standardizes_each_speaker_by_their_own_recordings(settings):
+    data = load_data(dataclasses.replace(settings, normalize="speaker", test_speakers="theo"))
+    plain = load_data(dataclasses.replace(settings, test_speakers="theo"))
+    for speaker in ("jackson", "theo"):
+        frames = np.concatenate([item for part in (data.train, data.validation, data.test)
+                                 for item, owner in zip(part.features, part.speakers) if owner == speaker])
+        np.testing.assert_allclose(frames.mean(axis=0), 0.0, atol=1e-4)
+        np.testing.assert_allclose(frames.std(axis=0), 1.0, atol=1e-3)
+    # One affine map per speaker and feature: the held-out speaker's frames keep their shape.
+    first, raw = data.test.features[0], plain.test.features[0]
+    scale = (first[1] - first[0]) / (raw[1] - raw[0])
+    np.testing.assert_allclose(first, (raw - raw[0]) * scale + first[0], atol=1e-3)
+
+
+def test_a_file_normalized_as_its_own_speaker(digits_dir, settings):
+    from demos.speech.prediction import as_one_speaker
+
+    frames = [features.file_features(digits_dir / name, settings) for name in ("3_theo_5.wav", "4_theo_5.wav")]
+    assert as_one_speaker(frames, settings) is frames  # global: unchanged
+    pooled = np.concatenate(as_one_speaker(frames, dataclasses.replace(settings, normalize="speaker")))
+    np.testing.assert_allclose(pooled.mean(axis=0), 0.0, atol=1e-4)
