@@ -40,14 +40,15 @@ def prepare_data(settings):
     The prompts meant by the typed-prompt set stay in training (that set
     measures typing, not new questions); with the default corpus, the
     persona's pairs (prompts of their own) join the training pairs after the
-    split. The vocabulary, the normalizer's words and the lexicon come from
+    split, unless a sample of them is asked for (`max_training_pairs`). The vocabulary, the normalizer's words and the lexicon come from
     the training pairs alone. Prompts are
     normalized; each distinct (prompt, reply) pair is trained on once per
     epoch (the corpus repeats many).
     """
     try:
         pairs = dialog_pairs(load_conversations(settings.corpus))
-        persona = dialog_pairs(load_conversations(PERSONA)) if settings.corpus is None else []
+        with_persona = settings.corpus is None and not settings.max_training_pairs  # a sample is the corpus's alone
+        persona = dialog_pairs(load_conversations(PERSONA)) if with_persona else []
     except CorpusError as error:
         raise common.CLIError(str(error)) from None
     typed_meant = {basic_form(meant) for _, meant in read_typed_prompts()}
@@ -55,7 +56,7 @@ def prepare_data(settings):
                                            keep=typed_meant)
     if not training or not validation:
         raise common.CLIError(f"the corpus has {len(pairs)} pair(s) with too few distinct prompts to split")
-    training = sample_pairs(list(dict.fromkeys(training + persona)), settings.max_training_pairs, settings.seed)
+    training = sample_pairs(list(dict.fromkeys(training)), settings.max_training_pairs, settings.seed) + persona
     normalizer = PromptNormalizer.from_prompts(prompt for prompt, _ in training)
     training_pairs = list(dict.fromkeys((normalizer(prompt), reply) for prompt, reply in training))
     vocabulary = Vocabulary.from_texts(text for pair in training_pairs for text in pair)
