@@ -10,6 +10,8 @@ ifneq ($(wildcard $(SHARED_FSDD)),)
 export FSDD_DIR ?= $(SHARED_FSDD)
 endif
 export TF_CPP_MIN_LOG_LEVEL ?= 2
+# pytest-xdist: two workers, each test file on one worker (its module fixtures built once); PARALLEL= runs serially.
+PARALLEL ?= -n 2 --dist loadfile
 
 .PHONY: setup demo lesson test test-fast bench lint clean
 
@@ -28,12 +30,12 @@ demo: setup  ## the main job: both layers on every demo, side by side
 lesson: setup  ## what each gate does, measured on the trained demo models: runs/lesson/<time>/index.html
 	$(BIN)/python -m demos.lesson
 
-test: setup  ## the whole suite: TensorFlow backend, then the layer again on JAX
-	$(BIN)/python -m pytest
-	KERAS_BACKEND=jax $(BIN)/python -m pytest tests/custom_layers
+test: setup  ## the whole suite: TensorFlow backend, then the layer again on JAX; a test file per worker
+	$(BIN)/python -m pytest $(PARALLEL)
+	KERAS_BACKEND=jax $(BIN)/python -m pytest $(PARALLEL) tests/custom_layers
 
 test-fast: setup  ## skip tests marked slow
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest $(PARALLEL) -m "not slow"
 
 bench: setup  ## speed of ExplicitLSTM against keras.layers.LSTM, both backends
 	$(BIN)/python -m benchmarks.lstm_speed --backend tensorflow
