@@ -13,7 +13,7 @@ import numpy as np
 from datasets import fsdd
 from demos import common
 from demos.speech.settings import APP
-from demos.speech.training import plot_confusion, train
+from demos.speech.training import check_settings, plot_confusion, train
 
 
 def speakers(settings):
@@ -30,6 +30,7 @@ def speakers(settings):
 
 def leave_one_speaker_out(settings):
     """Runs every fold; writes `loso.json` and `confusion.png` into the run folder; returns the summary."""
+    check_settings(settings)  # before any folder is made
     names = speakers(settings)
     run_dir = common.new_run_dir(APP, f"loso-{settings.layer}", settings.out)
     common.write_settings(run_dir, settings)

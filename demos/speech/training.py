@@ -12,6 +12,7 @@ from demos.callbacks import EpochTimes
 from demos.distribution import check_batch, data_parallel, single_device_copy
 from demos.layers import check_layer, lstm_class
 from demos.speech.data import batches, frame_statistics, load_data, pad_frames
+from demos.speech.features import FEATURE_KINDS
 from demos.speech.model import build_model
 from demos.speech.settings import APP, NORMALIZATIONS
 
@@ -78,6 +79,8 @@ def train(settings, initial_weights=None):
 def check_settings(settings):
     """Numbers out of range are the user's mistake: one line each."""
     check_layer(settings.layer)
+    if settings.features not in FEATURE_KINDS:
+        raise common.CLIError(f"--features must be one of {', '.join(FEATURE_KINDS)}, got {settings.features!r}")
     if settings.normalize not in NORMALIZATIONS:
         raise common.CLIError(f"--normalize must be one of {', '.join(NORMALIZATIONS)}, got {settings.normalize!r}")
     common.check_ranges(

@@ -156,12 +156,15 @@ def test_train_returns_the_contract_with_the_same_numbers(workdir, digits_dir, m
         (["--dropout", "-0.5"], "--dropout must be in [0, 1), got -0.5"),
         (["--features", "wavelets"], "--features must be one of"),
         (["--data-dir", "no/such/folder"], "no/such/folder (data folder) is not a folder"),
+        (["--augment-copies", "-1"], "--augment-copies must be 0 or more, got -1"),
+        (["--normalize", "room"], "--normalize must be one of global, utterance, speaker, got 'room'"),
     ],
 )
-def test_train_errors_are_one_line(digits_dir, tmp_path, monkeypatch, capsys, arguments, message):
+@pytest.mark.parametrize("command", ["train", "loso"])
+def test_train_errors_are_one_line(digits_dir, tmp_path, monkeypatch, capsys, command, arguments, message):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit) as exit_info:
-        main(["train", "--data-dir", str(digits_dir), *arguments])
+        main([command, "--data-dir", str(digits_dir), *arguments])
     error = capsys.readouterr().err.strip()
     assert exit_info.value.code == 2 and error.startswith("error: ") and message in error and "\n" not in error
     assert not (tmp_path / "runs").exists()
