@@ -134,7 +134,7 @@ def beam_reply(writer, message, width, stop_at_end=True):
         if tracker is not None:
             tracker = tracker.select(rows)
             tracker.update(chosen)
-    finished = finished or [(scores[0] / len(replies[0]), replies[0])]  # ran to the length limit
+    finished = finished or [(scores[0] / max(1, len(replies[0])), replies[0])]  # ran to the limit, or nothing fit
     return writer.vocabulary.decode(max(finished, key=lambda item: item[0])[1])
 
 

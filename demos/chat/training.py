@@ -115,8 +115,10 @@ def train(settings, initial_weights=None):
         model = build_model(len(vocabulary), settings)
         initial_weights = common.start_from(model, initial_weights)
         language = language_batches(vocabulary, training_pairs, validation_pairs, settings, devices)
-        compile_model(model, settings, steps=settings.epochs * len(batches) + settings.pretrain_epochs * len(language[0]))
-        pretrain_history, pretrain_seconds = fit(model, *language, settings.pretrain_epochs, "pretraining ")
+        pretrain_steps = settings.pretrain_epochs * len(language[0]) if language else 0
+        compile_model(model, settings, steps=settings.epochs * len(batches) + pretrain_steps)
+        pretrain_history, pretrain_seconds = (
+            fit(model, *language, settings.pretrain_epochs, "pretraining ") if language else ({}, []))
         history, epoch_seconds = fit(model, batches, validation_batches, settings.epochs)
     model = single_device_copy(model, devices)
     writer = ReplyWriter(model, vocabulary, settings.max_prompt_chars, settings.max_reply_chars, corpus.normalizer,
@@ -156,8 +158,11 @@ def language_batches(vocabulary, training_pairs, validation_pairs, settings, dev
 
     Every distinct training text, prompts as well as replies, is a reply to
     an empty message (the encoder then hands the decoder a zero context);
-    validation measures the validation replies the same way.
+    validation measures the validation replies the same way. None without
+    pretraining (`pretrain_epochs` 0).
     """
+    if not settings.pretrain_epochs:
+        return None
     texts = sorted({text for pair in training_pairs for text in pair})
     training = pair_batches(encode_pairs(vocabulary, [("", text) for text in texts], settings), settings.batch_size,
                             seed=settings.seed, devices=devices)
