@@ -50,8 +50,17 @@ def bits_per_char(model, batches):
     return bits / count
 
 
+def is_corpus_reply(written, replies, max_chars):
+    """True if `written` is one of `replies`, each cut to its first `max_chars` characters.
+
+    A reply is trained and written up to `max_chars` characters (`features.encode_reply`):
+    the first `max_chars` characters of a longer corpus reply are all of it a model can write.
+    """
+    return any(written == reply[:max_chars] for reply in replies)
+
+
 def match_rate(writer, pairs, sample_size=0, seed=0, batch_size=256):
-    """Share of prompts whose greedy reply is exactly one of their corpus replies.
+    """Share of prompts whose greedy reply is exactly one of their corpus replies (`is_corpus_reply`).
 
     Args:
         writer: A `prediction.ReplyWriter`.
@@ -69,7 +78,8 @@ def match_rate(writer, pairs, sample_size=0, seed=0, batch_size=256):
         chosen = np.random.default_rng(seed).choice(len(prompts), sample_size, replace=False)
         prompts = [prompts[i] for i in sorted(chosen)]
     written = write_all(writer, prompts, batch_size)
-    hits = sum(reply in replies[prompt] for prompt, reply in zip(prompts, written, strict=True))
+    hits = sum(is_corpus_reply(reply, replies[prompt], writer.max_reply_chars)
+               for prompt, reply in zip(prompts, written, strict=True))
     return hits / len(prompts), len(prompts)
 
 
@@ -80,7 +90,7 @@ def write_all(writer, messages, batch_size=256):
 
 
 def typed_prompt_match(writer, typed_rows, training_pairs):
-    """Share of typed messages whose greedy reply is a corpus reply to the prompt they mean.
+    """Share of typed messages whose greedy reply is a corpus reply to the prompt they mean (`is_corpus_reply`).
 
     Args:
         writer: A `prediction.ReplyWriter`.
@@ -97,7 +107,7 @@ def typed_prompt_match(writer, typed_rows, training_pairs):
         return None, 0, []
     written = write_all(writer, [typed for typed, _ in rows])
     misses = [[typed, reply, meant] for (typed, meant), reply in zip(rows, written, strict=True)
-              if reply not in replies[meant]]
+              if not is_corpus_reply(reply, replies[meant], writer.max_reply_chars)]
     return (len(rows) - len(misses)) / len(rows), len(rows), misses
 
 

@@ -152,6 +152,12 @@ def test_match_rate_counts_any_corpus_reply_of_a_prompt():
     assert match_rate(writer, pairs) == (2 / 3, 3)
 
 
+def test_a_reply_longer_than_the_limit_matches_by_all_the_writer_can_write():
+    long = "0123456789" * 5  # 50 characters; the writer writes at most 30
+    pairs = [("a", long), ("b", long), ("c", long), ("d", "short")]
+    writer = ScriptedWriter({"a": long[:30], "b": long[:29], "c": long, "d": "short"})
+    assert match_rate(writer, pairs) == (2 / 4, 4)
+    assert typed_prompt_match(writer, [("a", "a"), ("b", "b")], pairs)[:2] == (1 / 2, 2)
 
 class RecordingWriter(ScriptedWriter):
     """A `ScriptedWriter` that remembers the messages it was asked to reply to."""
