@@ -18,7 +18,7 @@ class Settings:
     dropout: float = 0.0  # fraction of the decoder's inputs and outputs dropped in training
     label_smoothing: float = 0.0  # share of each target's probability spread over all characters
     prompt_noise: float = 0.3  # share of training prompts given one or two typing slips each time they are read
-    weight_decay: float = 0.0  # AdamW's decoupled weight decay
+    weight_decay: float = 0.1  # AdamW's decoupled weight decay (shrinks every weight a little each step)
     known_words_only: bool = True  # replies use only words of the training corpus (decoding.WordLexicon)
     max_training_pairs: int = 0  # train on a seeded sample of this many distinct pairs (0: all of them)
     max_prompt_chars: int = 64  # longer messages are cut to their first characters
