@@ -10,7 +10,7 @@ from demos.chat.baseline import KneserNey
 from demos.chat.decoding import WordLexicon
 from demos.chat.evaluation import bits_per_char, is_loop, match_rate, novel_reply_scores, typed_prompt_match
 from demos.chat.features import encode_pairs, encode_reply, pair_batches
-from demos.chat.model import build_model
+from demos.chat.model import build_model, compile_model
 from demos.chat.normalization import PromptNormalizer
 from demos.chat.prediction import NEVER_WRITTEN, ReplyWriter, beam_reply
 from demos.chat.settings import Settings
@@ -40,6 +40,17 @@ def test_batches_are_padded_per_batch_and_seeded():
     assert np.array_equal(weights, targets != 0)
     again = pair_batches(encoded, batch_size=4, seed=1)
     assert all(np.array_equal(batches[i][1], again[i][1]) for i in range(3))
+
+
+def test_weight_decay_shrinks_a_weight_that_gets_no_gradient():
+    settings = Settings(units=8, embedding_dim=4, learning_rate=0.01, weight_decay=0.1)
+    model = build_model(len(VOCABULARY), settings)
+    compile_model(model, settings, steps=10)
+    batch = pair_batches(encode_pairs(VOCABULARY, PAIRS, settings), batch_size=9)[0]
+    embeddings = model.get_layer("embedding").embeddings
+    unused = np.array(embeddings[Vocabulary.UNKNOWN])  # no character of the batch is unknown: no gradient
+    model.train_on_batch(*batch)
+    np.testing.assert_allclose(np.array(embeddings[Vocabulary.UNKNOWN]), unused * (1 - 0.01 * 0.1), rtol=1e-6)
 
 
 @pytest.mark.parametrize("layer", ["custom", "builtin"])
