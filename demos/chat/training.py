@@ -40,10 +40,10 @@ def prepare_data(settings):
     The prompts meant by the typed-prompt set stay in training (that set
     measures typing, not new questions); with the default corpus, the
     persona's pairs (prompts of their own) join the training pairs after the
-    split, unless a sample of them is asked for (`max_training_pairs`). The vocabulary, the normalizer's words and the lexicon come from
-    the training pairs alone. Prompts are
-    normalized; each distinct (prompt, reply) pair is trained on once per
-    epoch (the corpus repeats many).
+    split, unless a sample of them is asked for (`max_training_pairs`). The
+    vocabulary, the normalizer's words and the lexicon come from the training
+    pairs alone. Prompts are normalized; each distinct (prompt, reply) pair is
+    trained on once per epoch (the corpus repeats many).
     """
     try:
         pairs = dialog_pairs(load_conversations(settings.corpus))
