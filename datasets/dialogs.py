@@ -244,3 +244,121 @@ class Vocabulary:
     @classmethod
     def load(cls, path):
         return cls(json.loads(Path(path).read_text(encoding="utf-8"))["characters"])
+
+
+# DailyDialog (Li et al., IJCNLP 2017): 13,118 everyday dialogues in an official split; CC BY-NC-SA 4.0.
+DAILYDIALOG = "dailydialog"
+DAILYDIALOG_URL = "http://yanran.li/files/ijcnlp_dailydialog.zip"
+DAILYDIALOG_ENV = "DAILYDIALOG_DIR"
+DAILYDIALOG_SPLITS = ("train", "validation", "test")
+TURN_SEPARATOR = "__eou__"
+
+# The release's tokenization undone: spaces before punctuation, split contractions, glued sentences.
+_CLEANING = (
+    (re.compile(r"[\u2018\u2019\u02bc`\uff07]"), "'"),
+    (re.compile(r"[\u201c\u201d]"), '"'),
+    (re.compile(r"\u3002"), "."),
+    (re.compile(r"\uff0c"), ","),
+    (re.compile(r"\s+'\s*(s|t|re|ve|ll|d|m)\b", re.IGNORECASE), r"'\1"),
+    (re.compile(r"(\w)'\s+(s|t|re|ve|ll|d|m)\b", re.IGNORECASE), r"\1'\2"),
+    (re.compile(r"\s+([,.?!;:%)\]])"), r"\1"),
+    (re.compile(r"([(\[$])\s+"), r"\1"),
+    (re.compile(r"([a-z])([.?!])([A-Z])"), r"\1\2 \3"),
+    (re.compile(r"([,;])(?=[A-Za-z])"), r"\1 "),
+    (re.compile(r"\s+"), " "),
+)
+
+
+def clean_turn(text):
+    """A DailyDialog turn as people write it: "Say , Jim ?" -> "Say, Jim?"; "right.But" -> "right. But"."""
+    for pattern, replacement in _CLEANING:
+        text = pattern.sub(replacement, text)
+    return text.strip()
+
+
+def read_dailydialog(folder):
+    """`{split: conversations}` of a DailyDialog folder (`<split>/dialogues_<split>.txt`), turns cleaned."""
+    folder = Path(folder)
+    splits = {}
+    for split in DAILYDIALOG_SPLITS:
+        file = folder / split / f"dialogues_{split}.txt"
+        if not file.is_file():
+            raise CorpusError(f"{folder}: no {split}/dialogues_{split}.txt (not a DailyDialog folder)")
+        conversations = []
+        for line in _read_text(file).splitlines():
+            turns = [clean_turn(turn) for turn in line.split(TURN_SEPARATOR)]
+            turns = [turn for turn in turns if turn]
+            if len(turns) > 1:
+                conversations.append(turns)
+        splits[split] = conversations
+    return splits
+
+
+def find_dailydialog(download=True):
+    """The DailyDialog folder: `$DAILYDIALOG_DIR`, the Keras cache, or (if `download`) the official archive.
+
+    Returns None when none is there and the archive cannot be downloaded.
+    """
+    import os
+
+    given = os.environ.get(DAILYDIALOG_ENV)
+    if given:
+        if not (Path(given) / "train").is_dir():
+            raise CorpusError(f"{given} (${DAILYDIALOG_ENV}) holds no train/ folder of DailyDialog")
+        return Path(given)
+    cached = _cached_dailydialog()
+    if cached is None and download:
+        try:
+            cached = download_dailydialog()
+        except CorpusError:
+            return None
+    return cached
+
+
+def _cached_dailydialog():
+    folder = cache_dir(DAILYDIALOG)
+    found = sorted(folder.rglob("dialogues_train.txt")) if folder.is_dir() else []
+    return found[0].parent.parent if found else None
+
+
+def download_dailydialog(origin=DAILYDIALOG_URL):
+    """Downloads the official archive into the Keras cache and unpacks its nested split archives."""
+    import zipfile
+
+    import keras
+
+    keras_home().mkdir(parents=True, exist_ok=True)
+    try:
+        keras.utils.get_file(DAILYDIALOG, origin, extract=True, cache_dir=keras_home())
+    except Exception as error:  # get_file reports network failures as a bare Exception
+        raise CorpusError(f"cannot download DailyDialog ({error}); set ${DAILYDIALOG_ENV} to its folder") from None
+    for archive in sorted(cache_dir(DAILYDIALOG).rglob("*.zip")):
+        if archive.stem in DAILYDIALOG_SPLITS and not (archive.parent / archive.stem).is_dir():
+            with zipfile.ZipFile(archive) as inner:
+                inner.extractall(archive.parent)
+    found = _cached_dailydialog()
+    if found is None:
+        raise CorpusError("the DailyDialog archive holds no train/dialogues_train.txt")
+    return found
+
+
+def pair_key(prompt, reply):
+    """A (prompt, reply) pair compared as words alone: lower case, punctuation and spacing ignored."""
+    return tuple(" ".join(re.findall(r"[a-z0-9]+", text.lower().replace("'", ""))) for text in (prompt, reply))
+
+
+def unseen_replies(conversations, training_pairs):
+    """For each conversation, which turns are replies to score: those whose (prompt, reply) never occurs in training.
+
+    Returns:
+        (flags, removed): flags[k][t] is True when turn t (t >= 1) of
+        conversation k is a held-out reply; removed counts the pairs left out
+        because training holds them (compared by `pair_key`).
+    """
+    seen = {pair_key(prompt, reply) for prompt, reply in training_pairs}
+    flags, removed = [], 0
+    for turns in conversations:
+        row = [False] + [pair_key(turns[t - 1], turns[t]) not in seen for t in range(1, len(turns))]
+        removed += len(turns) - 1 - sum(row)
+        flags.append(row)
+    return flags, removed
