@@ -9,6 +9,11 @@ SHARED_FSDD := $(abspath ../shared/datasets/fsdd/recordings)
 ifneq ($(wildcard $(SHARED_FSDD)),)
 export FSDD_DIR ?= $(SHARED_FSDD)
 endif
+# The shared DailyDialog copy beside the checkout, when present (the chat demo's default corpus).
+SHARED_DAILYDIALOG := $(abspath ../shared/datasets/dailydialog)
+ifneq ($(wildcard $(SHARED_DAILYDIALOG)),)
+export DAILYDIALOG_DIR ?= $(SHARED_DAILYDIALOG)
+endif
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 # pytest-xdist: two workers, each test file on one worker (its module fixtures built once); PARALLEL= runs serially.
 PARALLEL ?= -n 2 --dist loadfile

@@ -1,7 +1,7 @@
 """Latency of a 100-character chat reply, written one character at a time.
 
-The decoder's cell is stepped 100 times, carrying its state `[h, c]` (the
-end symbol does not stop it here), after the encoder has read a message once;
+The LSTM reads the message once, then is stepped 100 times, carrying its
+state `[h, c]` (the end symbol does not stop it here);
 as by default, only the corpus's words may be written (`decoding.WordLexicon`).
 The reply is written warm several times; the median time is printed in ms.
 Without `--model`, a fresh model of the default chat settings is timed
@@ -35,7 +35,6 @@ def reply_writer(args):
     from datasets.dialogs import Vocabulary, load_conversations
     from demos.chat.decoding import WordLexicon
     from demos.chat.model import build_model
-    from demos.chat.normalization import PromptNormalizer
     from demos.chat.prediction import ReplyWriter, load_writer
     from demos.chat.settings import Settings
 
@@ -46,8 +45,8 @@ def reply_writer(args):
         turns = [turn for conversation in load_conversations() for turn in conversation]
         vocabulary = Vocabulary.from_texts(turns)
         lexicon = WordLexicon.from_texts(turns, vocabulary) if settings.known_words_only else None
-        writer = ReplyWriter(build_model(len(vocabulary), settings), vocabulary, settings.max_prompt_chars, 0,
-                             PromptNormalizer.from_prompts(turns), lexicon)
+        writer = ReplyWriter(build_model(len(vocabulary), settings), vocabulary, 0, settings.max_context_chars,
+                             lexicon)
     writer.max_reply_chars = args.chars
     writer.beam_width = args.beam
     return writer

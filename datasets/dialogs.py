@@ -16,7 +16,6 @@ Without a path, the English part of the `chatterbot-corpus` package is used
 """
 
 import json
-import random
 import re
 from pathlib import Path
 
@@ -171,34 +170,9 @@ def download_cornell(origin=CORNELL_URL):
     return found[0].parent
 
 
-def split_by_prompt(pairs, key, validation_fraction=0.1, seed=0, keep=frozenset()):
-    """Splits pairs into (training, validation) so that no validation prompt occurs in training.
-
-    Pairs are grouped by `key(prompt)` (a normalized form); a seeded share
-    `validation_fraction` of the groups, never those whose key is in `keep`,
-    goes to validation whole.
-    """
-    keys = list(dict.fromkeys(key(prompt) for prompt, _ in pairs))
-    candidates = [k for k in keys if k not in keep]
-    random.Random(seed).shuffle(candidates)
-    size = min(len(candidates), max(1, round(validation_fraction * len(keys)))) if len(keys) > 1 else 0
-    held_out = set(candidates[:size])
-    validation = [pair for pair in pairs if key(pair[0]) in held_out]
-    training = [pair for pair in pairs if key(pair[0]) not in held_out]
-    return training, validation
-
-
 def dialog_pairs(conversations):
     """Every (turn k, turn k+1) of every conversation as a (prompt, reply) pair."""
     return [(turns[k], turns[k + 1]) for turns in conversations for k in range(len(turns) - 1)]
-
-
-def replies_by_prompt(pairs):
-    """Mapping prompt -> list of its corpus replies, in corpus order."""
-    replies = {}
-    for prompt, reply in pairs:
-        replies.setdefault(prompt, []).append(reply)
-    return replies
 
 
 class Vocabulary:
@@ -261,6 +235,7 @@ _CLEANING = (
     (re.compile(r"\uff0c"), ","),
     (re.compile(r"\s+'\s*(s|t|re|ve|ll|d|m)\b", re.IGNORECASE), r"'\1"),
     (re.compile(r"(\w)'\s+(s|t|re|ve|ll|d|m)\b", re.IGNORECASE), r"\1'\2"),
+    (re.compile(r"\b([oO])\s*'\s*clock\b"), r"\1'clock"),
     (re.compile(r"\s+([,.?!;:%)\]])"), r"\1"),
     (re.compile(r"([(\[$])\s+"), r"\1"),
     (re.compile(r"([a-z])([.?!])([A-Z])"), r"\1\2 \3"),

@@ -29,3 +29,24 @@ def jax_compilation_cache(tmp_path_factory):
         jax.config.update("jax_compilation_cache_dir", str(tmp_path_factory.mktemp("jax_compilation_cache")))
         jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
         jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
+
+
+DAILYDIALOG_SAMPLE = {
+    "train": [["Say , Jim , how about a beer ?", "Good.Let ' s go now ."], ["Hi !", "Hello .", "Bye ."]],
+    "validation": [["Hi !", "Hello ."], ["Where to ?", "The station , please ."]],
+    "test": [["Hi!", "Hello!", "See you ."]],
+}
+
+
+@pytest.fixture
+def dailydialog_files():
+    """`write(folder)`: a small DailyDialog folder in the release's layout (`<split>/dialogues_<split>.txt`)."""
+
+    def write(folder):
+        for split, conversations in DAILYDIALOG_SAMPLE.items():
+            (folder / split).mkdir(parents=True, exist_ok=True)
+            lines = [" __eou__ ".join(turns) + " __eou__" for turns in conversations]
+            (folder / split / f"dialogues_{split}.txt").write_text("\n".join(lines) + "\n")
+        return folder
+
+    return write

@@ -1,10 +1,9 @@
-"""Typing noise on training prompts: the encoder learns that a slip does not change a message.
+"""Typing noise on training prompts: the model learns that a slip does not change a message.
 
 Each noisy prompt gets one or two random edits, drawn from: a letter dropped,
 doubled, swapped with the next or replaced by a neighbour on the keyboard; a
 word dropped, or a known word added; a word split in two or two words joined.
-The edits are made on the normalized prompt (`normalization.basic_form`),
-the form the encoder reads.
+The edits are made on the prompt's casual form (`normalization.basic_form`).
 """
 
 KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")

@@ -1,7 +1,7 @@
-"""The baseline: an interpolated Kneser-Ney character n-gram model of the replies.
+"""The baseline: an interpolated Kneser-Ney character n-gram model of the conversations.
 
-It predicts each reply character (and the end of the reply) from the
-previous `order - 1` characters of the same reply, with the absolute discount
+It predicts each character (and the end of each turn) from the previous
+`order - 1` characters of the conversation, across turns, with the absolute discount
 and continuation counts of Kneser and Ney (Chen and Goodman, 1998, eq. 8-9),
 interpolated down to a uniform distribution over the vocabulary.
 """
@@ -15,7 +15,7 @@ class KneserNey:
 
     Args:
         sequences: Training sequences of ids, each the start symbol followed by
-            the characters to predict (`features.encode_reply` input + last target).
+            the ids to predict (`features.encode_conversation`).
         vocabulary_size: Number of possible ids (for the uniform floor).
         max_order: Longest n-gram (context of `max_order - 1` ids).
         discount: Absolute discount D, 0 < D < 1.
@@ -54,18 +54,40 @@ class KneserNey:
             probability = (discounted + self.discount * len(following) * probability) / total
         return probability
 
-    def bits_per_char(self, sequences, order):
-        """Mean -log2 P of every id after the start symbol of each sequence."""
+    def bits_per_char(self, sequences, order, weights=None):
+        """Mean -log2 P of the ids after the start symbol of each sequence.
+
+        `weights`, if given, holds one 0/1 weight per predicted id of each
+        sequence: only ids of weight 1 are scored (the held-out replies).
+        """
         bits, count = 0.0, 0
-        for sequence in sequences:
+        for k, sequence in enumerate(sequences):
             padded = self._pad(sequence)
             for t in range(self.max_order - 1, len(padded)):
-                bits -= math.log2(self.probability(padded[:t], padded[t], order))
-                count += 1
-        return bits / count
+                if weights is None or weights[k][t - self.max_order + 1]:
+                    bits -= math.log2(self.probability(padded[:t], padded[t], order))
+                    count += 1
+        return bits / count if count else float("nan")
 
-    def best_order(self, sequences):
-        """The order with the lowest bits per character on `sequences`, and that value."""
-        scores = {order: self.bits_per_char(sequences, order) for order in range(1, self.max_order + 1)}
+    def best_order(self, sequences, weights=None):
+        """The order with the lowest bits per character on `sequences` (scored by `weights`), and that value."""
+        scores = {order: self.bits_per_char(sequences, order, weights) for order in range(1, self.max_order + 1)}
         order = min(scores, key=scores.get)
         return order, scores[order]
+
+
+class TfidfRanker:
+    """Response selection by TF-IDF, as Lowe et al. (2015) ran it on the Ubuntu corpus.
+
+    Word TF-IDF vectors fitted on training text; a candidate's score is the
+    cosine between its vector and the context's.
+    """
+
+    def __init__(self, texts):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.vectorizer = TfidfVectorizer().fit(texts)
+
+    def scores(self, context, candidates):
+        vectors = self.vectorizer.transform([context, *candidates])  # rows are L2-normalized
+        return (vectors[1:] @ vectors[0].T).toarray()[:, 0]

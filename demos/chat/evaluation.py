@@ -1,114 +1,134 @@
-"""Measures of a chat model: bits per reply character, exact replies, replies to new messages.
+"""Measures of a chat model, all on text it never trained on.
 
-Two hand-written sets live in `evaluation_sets/` and are never trained on:
-`typed_prompts.tsv` (messages as people type them, each with the corpus
-prompt it means) and `novel_messages.txt` (messages found in no corpus file).
+- bits per character of the held-out replies given the conversation so far,
+  against an interpolated Kneser-Ney character n-gram over the same stream;
+- recall@1 of 10: the true reply ranked among 9 replies of other test
+  dialogues by the model's likelihood per character (Lowe et al., 2015),
+  against TF-IDF on the same candidates and chance;
+- replies to hand-written everyday messages: known words, loops, distinct-1
+  and distinct-2 (Li et al., 2016), word perplexity under a Kneser-Ney word
+  trigram of the training replies (beside the human test replies');
+- the chatterbot corpus's prompts and their typed variants: exact replies.
 """
 
 import collections
 import math
-from pathlib import Path
 
 import numpy as np
 from scipy.special import log_softmax
 
-from datasets.dialogs import Vocabulary, replies_by_prompt
-from demos.chat.normalization import words
+from datasets.dialogs import Vocabulary, dialog_pairs
+from demos.chat.baseline import KneserNey, TfidfRanker
+from demos.chat.evaluation_sets import EVERYDAY_MESSAGES, read_lines, read_typed_prompts
+from demos.chat.features import encode_conversation, evaluation_batches, pad_ids, scored_targets
+from demos.chat.normalization import basic_form, words
+from demos.chat.prediction import ReplyWriter
 
-EVALUATION_SETS = Path(__file__).parent / "evaluation_sets"
-TYPED_PROMPTS = EVALUATION_SETS / "typed_prompts.tsv"
-NOVEL_MESSAGES = EVALUATION_SETS / "novel_messages.txt"
-
-
-def read_lines(path):
-    """The lines of a hand-written set, without comments (`#`) and blank lines."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    return [line for line in lines if line.strip() and not line.startswith("#")]
-
-
-def read_typed_prompts(path=TYPED_PROMPTS):
-    """(typed message, meant corpus prompt) rows of a tab-separated file."""
-    return [tuple(line.split("\t")) for line in read_lines(path)]
+BASELINE_MAX_ORDER = 10
+CANDIDATES = 10  # recall@1 of 10
+BOOTSTRAP_SAMPLES = 2000
+SHOWN_EVERYDAY = 20  # everyday messages shown with the retrieval bot's replies (README)
 
 
 def bits_per_char(model, batches):
-    """Mean -log2 P(next reply character) over the reply characters and end symbols of `batches`.
-
-    The model is called directly: a few evaluation batches need no compiled predict function.
-    """
-    import keras
-
-    bits, count = 0.0, 0
-    for index in range(len(batches)):
-        inputs, targets, _ = batches[index]
-        logits = keras.ops.convert_to_numpy(model(inputs, training=False))
-        log_probabilities = log_softmax(np.asarray(logits, dtype="float64"), axis=-1)
-        picked = np.take_along_axis(log_probabilities, targets[..., None], axis=-1)[..., 0]
-        known = targets != Vocabulary.PADDING
-        bits -= picked[known].sum() / math.log(2)
-        count += known.sum()
-    return bits / count
+    """Mean -log2 P(next character) over the characters of weight 1 of `batches` (`features.evaluation_batches`)."""
+    bits, count = 0.0, 0.0
+    for inputs, targets, weights in batches:
+        logits = np.asarray(model(inputs, training=False), dtype="float64")
+        picked = np.take_along_axis(log_softmax(logits, axis=-1), targets[..., None], axis=-1)[..., 0]
+        bits -= (picked * weights).sum() / math.log(2)
+        count += weights.sum()
+    return bits / max(count, 1.0)
 
 
-def is_corpus_reply(written, replies, max_chars):
-    """True if `written` is one of `replies`, each cut to its first `max_chars` characters.
-
-    A reply is trained and written up to `max_chars` characters (`features.encode_reply`):
-    the first `max_chars` characters of a longer corpus reply are all of it a model can write.
-    """
-    return any(written == reply[:max_chars] for reply in replies)
-
-
-def match_rate(writer, pairs, sample_size=0, seed=0, batch_size=256):
-    """Share of prompts whose greedy reply is exactly one of their corpus replies (`is_corpus_reply`).
-
-    Args:
-        writer: A `prediction.ReplyWriter`.
-        pairs: (prompt, reply) pairs; a prompt may have several replies.
-        sample_size: Check a seeded random sample of this many distinct
-            prompts; 0 (or more than there are): all of them.
-        seed: Seed of the sample.
-
-    Returns:
-        (rate, number of prompts checked).
-    """
-    replies = replies_by_prompt(pairs)
-    prompts = list(replies)
-    if 0 < sample_size < len(prompts):
-        chosen = np.random.default_rng(seed).choice(len(prompts), sample_size, replace=False)
-        prompts = [prompts[i] for i in sorted(chosen)]
-    written = write_all(writer, prompts, batch_size)
-    hits = sum(is_corpus_reply(reply, replies[prompt], writer.max_reply_chars)
-               for prompt, reply in zip(prompts, written, strict=True))
-    return hits / len(prompts), len(prompts)
+def evaluate_run(model, corpus, settings, run_dir=None, writer=None):
+    """Every measure of a trained model, as the keys of `metrics.json` (replies by `writer`: greedy by default)."""
+    writer = writer or ReplyWriter(model, corpus.vocabulary, settings.max_reply_chars, settings.max_context_chars,
+                                   corpus.lexicon if settings.known_words_only else None, run_dir)
+    print("measuring: held-out bits per character and the Kneser-Ney baseline ...", flush=True)
+    scores = held_out_scores(model, corpus)
+    print("measuring: recall@1 of 10 against TF-IDF ...", flush=True)
+    scores.update(recall_scores(writer, corpus, settings))
+    print("measuring: replies to the hand-written sets ...", flush=True)
+    scores.update(everyday_scores(writer, corpus))
+    scores.update(chatterbot_scores(writer, corpus, settings))
+    return scores
 
 
-def write_all(writer, messages, batch_size=256):
-    """The writer's unsampled replies to `messages`, `batch_size` at a time."""
-    return [reply for start in range(0, len(messages), batch_size)
-            for reply in writer.write(messages[start : start + batch_size])]
+def held_out_scores(model, corpus):
+    """Bits per reply character of the model and of the n-gram baseline, on validation and test."""
+    vocabulary = corpus.vocabulary
+    baseline = KneserNey([encode_conversation(vocabulary, turns) for turns in corpus.all_training], len(vocabulary),
+                         max_order=BASELINE_MAX_ORDER)
+    streams = {}
+    for name, held in (("val", corpus.validation), ("test", corpus.test)):
+        streams[name] = ([encode_conversation(vocabulary, turns) for turns in held.conversations],
+                         [scored_targets(vocabulary, turns, flags)[2]
+                          for turns, flags in zip(held.conversations, held.scored, strict=True)])
+    order, baseline_val = baseline.best_order(*streams["val"])
+    return {
+        "val_bits_per_char": bits_per_char(model, evaluation_batches(vocabulary, corpus.validation)),
+        "test_bits_per_char": bits_per_char(model, evaluation_batches(vocabulary, corpus.test)),
+        "baseline_val_bits_per_char": baseline_val,
+        "baseline_test_bits_per_char": baseline.bits_per_char(streams["test"][0], order, streams["test"][1]),
+        "baseline": f"interpolated Kneser-Ney character {order}-gram over the conversation (order best on validation)",
+        "baseline_order": order,
+        "validation_replies": len(corpus.validation.pairs),
+        "test_replies": len(corpus.test.pairs),
+        "validation_replies_removed": corpus.validation.removed,
+        "test_replies_removed": corpus.test.removed,
+    }
 
 
-def typed_prompt_match(writer, typed_rows, training_pairs):
-    """Share of typed messages whose greedy reply is a corpus reply to the prompt they mean (`is_corpus_reply`).
+def recall_tasks(held, sample, seed):
+    """(context turns, candidates with the true reply first) for a seeded sample of the scored test replies."""
+    random = np.random.default_rng(seed)
+    places = [(k, t) for k, flags in enumerate(held.scored) for t, flag in enumerate(flags) if flag]
+    if 0 < sample < len(places):
+        places = [places[i] for i in sorted(random.choice(len(places), sample, replace=False))]
+    tasks = []
+    for k, t in places:
+        others = [j for j in random.choice(len(held.conversations), 3 * CANDIDATES, replace=True) if j != k]
+        distractors = [held.conversations[j][int(random.integers(1, len(held.conversations[j])))]
+                       for j in others[: CANDIDATES - 1]]
+        tasks.append((held.conversations[k][:t], [held.conversations[k][t], *distractors]))
+    return tasks
 
-    Args:
-        writer: A `prediction.ReplyWriter`.
-        typed_rows: (typed message, meant prompt) rows (`read_typed_prompts`).
-        training_pairs: (normalized prompt, reply) pairs; rows whose meant
-            prompt is not among them are left out.
 
-    Returns:
-        (rate or None, rows checked, [[typed, reply, meant], ...] of the misses).
-    """
-    replies = replies_by_prompt(training_pairs)
-    rows = [(typed, writer.normalizer(meant)) for typed, meant in typed_rows if writer.normalizer(meant) in replies]
-    if not rows:
-        return None, 0, []
-    written = write_all(writer, [typed for typed, _ in rows])
-    misses = [[typed, reply, meant] for (typed, meant), reply in zip(rows, written, strict=True)
-              if not is_corpus_reply(reply, replies[meant], writer.max_reply_chars)]
-    return (len(rows) - len(misses)) / len(rows), len(rows), misses
+def reply_scores(writer, contexts, candidates, batch_size=32):
+    """Mean log-probability per character (end included) of each candidate reply after its context."""
+    scores = []
+    for start in range(0, len(contexts), batch_size):
+        chunk, options = contexts[start : start + batch_size], candidates[start : start + batch_size]
+        first, states = writer.read(chunk)
+        first = log_softmax(np.asarray(first, "float64"), axis=-1)
+        ids = [[*writer.vocabulary.encode(reply), Vocabulary.END] for row in options for reply in row]
+        repeated = [np.repeat(np.asarray(state), len(options[0]), axis=0) for state in states]
+        logits, *_ = writer.step_model.predict_on_batch([pad_ids([row[:-1] for row in ids]), *repeated])
+        log_probabilities = log_softmax(np.asarray(logits, "float64"), axis=-1)
+        for row, reply in enumerate(ids):
+            after = log_probabilities[row, np.arange(len(reply) - 1), reply[1:]].sum()
+            scores.append((first[row // len(options[0]), reply[0]] + after) / len(reply))
+    return np.array(scores).reshape(len(contexts), -1)
+
+
+def recall_scores(writer, corpus, settings):
+    """recall@1 of 10 of the model and of TF-IDF on the same candidates, and the bootstrap margin."""
+    tasks = recall_tasks(corpus.test, settings.recall_sample, settings.seed)
+    contexts, candidates = [context for context, _ in tasks], [options for _, options in tasks]
+    model_hits = reply_scores(writer, contexts, candidates).argmax(axis=1) == 0
+    ranker = TfidfRanker([turn for turns in corpus.all_training for turn in turns])
+    tfidf_hits = np.array([ranker.scores(" ".join(context), options).argmax() == 0 for context, options in tasks])
+    margins = np.random.default_rng(settings.seed).choice(
+        model_hits.astype(float) - tfidf_hits, (BOOTSTRAP_SAMPLES, len(tasks))).mean(axis=1)
+    return {
+        "recall_at_1_of_10": float(model_hits.mean()),
+        "tfidf_recall_at_1_of_10": float(tfidf_hits.mean()),
+        "chance_recall_at_1_of_10": 1 / CANDIDATES,
+        "recall_margin_ci_low": float(np.percentile(margins, 2.5)),
+        "recall_margin_ci_high": float(np.percentile(margins, 97.5)),
+        "recall_tasks": len(tasks),
+    }
 
 
 def is_loop(reply, max_chars):
@@ -118,24 +138,96 @@ def is_loop(reply, max_chars):
     return len(reply) >= max_chars or any(count >= 3 for count in trigrams.values())
 
 
-def novel_reply_scores(writer, messages, corpus_words):
-    """Known-word rate and loop rate of the greedy replies to new messages, and the replies."""
+def distinct(replies, n):
+    """Distinct word n-grams over all n-grams of the replies (Li et al., 2016)."""
+    grams = [tuple(tokens[k : k + n]) for tokens in map(words, replies) for k in range(len(tokens) - n + 1)]
+    return len(set(grams)) / max(1, len(grams))
+
+
+class WordTrigram:
+    """An interpolated Kneser-Ney word trigram of training replies; `perplexity(texts)` per word (end included)."""
+
+    def __init__(self, texts):
+        self.index = {word: k + 3 for k, word in enumerate(sorted({w for text in texts for w in words(text)}))}
+        self.model = KneserNey([self.encode(text) for text in texts], len(self.index) + 3, max_order=3)
+
+    def encode(self, text):
+        return [Vocabulary.START, *(self.index.get(word, Vocabulary.UNKNOWN) for word in words(text)), Vocabulary.END]
+
+    def perplexity(self, texts):
+        return 2 ** self.model.bits_per_char([self.encode(text) for text in texts], 3)
+
+
+def everyday_scores(writer, corpus):
+    """The replies to the hand-written everyday messages, measured; the first few beside a retrieval bot's."""
+    messages = read_lines(EVERYDAY_MESSAGES)
     replies = write_all(writer, messages)
+    corpus_words = corpus.lexicon.words
     reply_words = [word for reply in replies for word in words(reply)]
+    trigram = WordTrigram([turns[t] for turns in corpus.all_training for t in range(1, len(turns))])
+    retrieval = RetrievalBot(dialog_pairs(corpus.all_training))
+    shown = messages[:SHOWN_EVERYDAY]
     return {
-        "novel_reply_known_word_rate": sum(word in corpus_words for word in reply_words) / max(1, len(reply_words)),
-        "novel_reply_loop_rate": sum(is_loop(reply, writer.max_reply_chars) for reply in replies) / len(replies),
-        "novel_messages": len(messages),
-        "novel_replies": [[message, reply] for message, reply in zip(messages, replies, strict=True)],
+        "everyday_messages": len(messages),
+        "everyday_known_word_rate": sum(word in corpus_words for word in reply_words) / max(1, len(reply_words)),
+        "everyday_loop_rate": sum(is_loop(reply, writer.max_reply_chars) for reply in replies) / len(replies),
+        "everyday_distinct_1": distinct(replies, 1),
+        "everyday_distinct_2": distinct(replies, 2),
+        "everyday_word_perplexity": trigram.perplexity([reply for reply in replies if reply]),
+        "test_human_word_perplexity": trigram.perplexity([reply for _, reply in corpus.test.pairs]),
+        "everyday_replies": [[message, reply] for message, reply in zip(messages, replies, strict=True)],
+        "everyday_beside_retrieval": [[message, reply, answer] for message, reply, answer in
+                                      zip(shown, replies, retrieval.replies(shown), strict=False)],
     }
 
 
-def hand_written_scores(writer, training_pairs, corpus_words):
-    """The measures of both hand-written sets: typed prompts (against `training_pairs`) and new messages."""
-    typed_rate, typed_count, typed_misses = typed_prompt_match(writer, read_typed_prompts(), training_pairs)
+def write_all(writer, conversations, batch_size=128):
+    """The writer's unsampled replies, `batch_size` conversations at a time."""
+    return [reply for start in range(0, len(conversations), batch_size)
+            for reply in writer.write(conversations[start : start + batch_size])]
+
+
+def is_corpus_reply(written, replies, max_chars):
+    """True if `written` is one of `replies`, each cut to its first `max_chars` characters."""
+    return any(written == reply[:max_chars] for reply in replies)
+
+
+def chatterbot_scores(writer, corpus, settings):
+    """Exact replies to the chatterbot prompts (`train_prompt_match_rate`) and to their typed variants."""
+    replies = collections.defaultdict(list)
+    for prompt, reply in corpus.chatterbot_pairs:
+        replies[prompt].append(reply)
+    prompts = list(replies)
+    if 0 < settings.match_sample < len(prompts):
+        chosen = np.random.default_rng(settings.seed).choice(len(prompts), settings.match_sample, replace=False)
+        prompts = [prompts[k] for k in sorted(chosen)]
+    written = write_all(writer, prompts)
+    hits = [is_corpus_reply(reply, replies[prompt], writer.max_reply_chars) for prompt, reply in zip(prompts, written)]
+    by_form = {basic_form(prompt): prompt for prompt in replies}
+    rows = [(typed, by_form[basic_form(meant)]) for typed, meant in read_typed_prompts() if basic_form(meant) in by_form]
+    typed_written = write_all(writer, [typed for typed, _ in rows])
+    misses = [[typed, reply, meant] for (typed, meant), reply in zip(rows, typed_written, strict=True)
+              if not is_corpus_reply(reply, replies[meant], writer.max_reply_chars)]
     return {
-        "typed_prompt_match_rate": typed_rate,
-        "typed_prompts": typed_count,
-        **novel_reply_scores(writer, read_lines(NOVEL_MESSAGES), corpus_words),
-        "typed_prompt_misses": typed_misses,
+        "train_prompt_match_rate": sum(hits) / max(1, len(hits)),
+        "match_prompts": len(hits),
+        "typed_prompt_match_rate": (len(rows) - len(misses)) / len(rows) if rows else None,
+        "typed_prompts": len(rows),
+        "typed_prompt_misses": misses,
+        "sample_replies": [[prompt, reply] for prompt, reply in zip(prompts[:3], written[:3])],
     }
+
+
+class RetrievalBot:
+    """The nearest training prompt's reply, by TF-IDF over character 2-4-grams: the bar a generator must clear."""
+
+    def __init__(self, pairs):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.pairs = list(dict.fromkeys(pairs))
+        self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), lowercase=True)
+        self.prompts = self.vectorizer.fit_transform([prompt for prompt, _ in self.pairs])
+
+    def replies(self, messages):
+        nearest = (self.vectorizer.transform(messages) @ self.prompts.T).toarray().argmax(axis=1)
+        return [self.pairs[k][1] for k in nearest]

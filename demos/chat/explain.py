@@ -1,44 +1,37 @@
-"""Which characters the gates react to: the encoder over the message, the decoder over the reply."""
+"""Which characters the gates react to: the LSTM over a conversation and over the reply it wrote."""
 
 import numpy as np
 
 from custom_layers import plot_gate_trace
-from datasets.dialogs import Vocabulary
-from demos.chat.features import encode_prompt
+from demos.chat.features import encode_conversation
 from demos.common import trace_model_layer
 
 
-def trace_conversation(writer, message, reply):
-    """Gate traces of the encoder on `message` then of the decoder writing `reply`, joined in time.
+def trace_conversation(writer, turns, reply):
+    """The gate trace of the LSTM reading `turns` and then writing `reply`.
 
-    Both layers are fed by the model's own layers (embedding, context), so
-    the trace is what the model computes when it reads the message and
-    writes the reply. The message is traced as the encoder reads it:
-    normalized (`writer.normalizer`), as in training.
+    The layer is fed by the model's own embedding, so the trace is what the
+    model computes as it reads and writes.
 
     Returns:
-        (trace, tick_labels, message_steps): the `trace_gates` dict with the
-        message steps first, one label per step, and the number of message steps.
+        (trace, tick_labels, message_steps): the `trace_gates` dict, one label
+        per step, and the number of steps before the reply.
     """
-    read = writer.normalizer(message)
-    message_ids = np.array([encode_prompt(writer.vocabulary, read, writer.max_prompt_chars)], dtype="int32")
-    reply_ids = np.array([[Vocabulary.START] + writer.vocabulary.encode(reply)], dtype="int32")
-    encoder_trace = trace_model_layer(writer.model, "encoder", [message_ids, reply_ids])
-    decoder_trace = trace_model_layer(writer.model, "decoder", [message_ids, reply_ids])
-    trace = {name: np.concatenate([encoder_trace[name], decoder_trace[name]], axis=1) for name in encoder_trace}
-    tick_labels = [writer.vocabulary.token(i) for i in np.concatenate([message_ids[0], reply_ids[0]])]
-    return trace, tick_labels, message_ids.shape[1]
+    context = writer.context_ids(turns)
+    ids = np.array([context + writer.vocabulary.encode(reply)], dtype="int32")
+    trace = trace_model_layer(writer.model, "decoder", ids)
+    return trace, [writer.vocabulary.token(i) for i in ids[0]], len(context)
 
 
 def plot_conversation(trace, tick_labels, message_steps, path, title):
-    """Draws the joined trace with a top row marking the message and the reply."""
+    """Draws the trace with a top row marking the conversation read and the reply written."""
     steps = len(tick_labels)
 
     def header(axis):
         axis.axvspan(-0.5, message_steps - 0.5, color="tab:blue", alpha=0.2)
         axis.axvspan(message_steps - 0.5, steps - 0.5, color="tab:orange", alpha=0.2)
-        axis.text(message_steps / 2 - 0.5, 0.5, "message: encoder", ha="center", va="center")
-        axis.text((message_steps + steps) / 2 - 0.5, 0.5, "reply: decoder", ha="center", va="center")
+        axis.text(message_steps / 2 - 0.5, 0.5, "conversation: read", ha="center", va="center")
+        axis.text((message_steps + steps) / 2 - 0.5, 0.5, "reply: written", ha="center", va="center")
         axis.set_ylim(0, 1)
         axis.set_yticks([])
 

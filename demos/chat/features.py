@@ -1,31 +1,26 @@
-"""From (prompt, reply) texts to padded batches of character ids."""
+"""From conversations to character ids: one stream for training, whole conversations for measuring.
+
+A conversation is read as one sequence: the start symbol, then each turn
+followed by the end symbol, so every character is both context and target
+and each reply is conditioned on every earlier turn.
+"""
+
+import math
 
 import numpy as np
 
 from datasets.dialogs import Vocabulary
-from demos.batching import LengthBatches, pad
+from demos.batching import pad
+from demos.chat.augmentation import add_typing_noise
+from demos.chat.normalization import basic_form
 
 
-def encode_prompt(vocabulary, prompt, max_chars):
-    """The ids of a prompt's first `max_chars` characters."""
-    return vocabulary.encode(prompt[:max_chars])
-
-
-def encode_reply(vocabulary, reply, max_chars):
-    """Decoder input (start + reply) and target (reply + end), cut to `max_chars + 1` steps.
-
-    A reply longer than `max_chars` is cut before its end symbol.
-    """
-    tokens = [Vocabulary.START] + vocabulary.encode(reply[: max_chars + 1]) + [Vocabulary.END]
-    tokens = tokens[: max_chars + 2]
-    return tokens[:-1], tokens[1:]
-
-
-def encode_pairs(vocabulary, pairs, settings):
-    """Lists of prompt ids, decoder input ids and target ids, one entry per pair."""
-    prompts = [encode_prompt(vocabulary, prompt, settings.max_prompt_chars) for prompt, _ in pairs]
-    replies = [encode_reply(vocabulary, reply, settings.max_reply_chars) for _, reply in pairs]
-    return prompts, [inputs for inputs, _ in replies], [targets for _, targets in replies]
+def encode_conversation(vocabulary, turns):
+    """`[START] turn_0 [END] turn_1 [END] ...` as a list of ids."""
+    ids = [Vocabulary.START]
+    for turn in turns:
+        ids += vocabulary.encode(turn) + [Vocabulary.END]
+    return ids
 
 
 def pad_ids(sequences, length=None):
@@ -33,36 +28,75 @@ def pad_ids(sequences, length=None):
     return pad(sequences, value=Vocabulary.PADDING, dtype="int32", length=length)
 
 
-def pair_batches(encoded, batch_size, seed=None, lengths=(None, None), devices=1, noisy_prompts=None):
-    """Batches of `((prompt, reply_input), reply_target, weight)` of pairs with similar reply lengths.
+def casual_prompts(turns, random, prompt_words, rate):
+    """The turns of a two-party corpus conversation, each prompt (not the last turn) typed casually with `rate`.
 
-    The weight is 1 for reply characters and 0 for padding. With `seed`,
-    every epoch draws random runs of 16 batches' worth of pairs and groups
-    each run by reply length (in steps of 16 characters), then by message
-    length. `lengths` = (prompt, reply) pads every batch to those lengths:
-    one shape, so an evaluation traces its graph once. `noisy_prompts(rows,
-    random)`, when given, replaces the prompts of a batch's rows (typing noise
-    in training), drawn from the seed and the rows.
+    A casual prompt is lower case without punctuation, with one or two
+    typing slips (`augmentation.add_typing_noise`).
     """
-    prompts, inputs, targets = encoded
-    prompt_length, reply_length = lengths
-
-    def make_batch(rows):
-        batch_targets = pad_ids([targets[k] for k in rows], reply_length)
-        weights = (batch_targets != Vocabulary.PADDING).astype("float32")
-        if noisy_prompts is None:
-            batch_prompts = pad_ids([prompts[k] for k in rows], prompt_length)
-        else:
-            batch_prompts = pad_ids(noisy_prompts(rows, np.random.default_rng([seed or 0, *map(int, rows)])),
-                                    prompt_length)
-        return (batch_prompts, pad_ids([inputs[k] for k in rows], reply_length)), batch_targets, weights
-
-    keys = [len(reply) // 16 * 10_000 + len(prompt) for prompt, reply in zip(prompts, inputs, strict=True)]
-    return LengthBatches(keys, batch_size, make_batch, seed=seed, jitter=0, window=16 * batch_size,
-                         lengths=[len(reply) for reply in inputs], devices=devices)
+    return [add_typing_noise(basic_form(turn), random, prompt_words, 1.0) if k < len(turns) - 1
+            and random.random() < rate else turn for k, turn in enumerate(turns)]
 
 
-def evaluation_batches(encoded, settings, batch_size=256, devices=1):
-    """`pair_batches` for measuring: fixed order, every batch padded to the longest message and reply."""
-    return pair_batches(encoded, batch_size, lengths=(settings.max_prompt_chars, settings.max_reply_chars + 1),
-                        devices=devices)
+class StreamBatches:
+    """An epoch of training text as `batch_size` parallel streams cut into steps of `length` characters.
+
+    Each epoch shuffles the conversations (the `repeated` ones `repeats`
+    times, with casual prompts), joins them into one stream and deals it out
+    to `batch_size` rows; step s of row b continues step s-1 of row b, so a
+    stateful LSTM carries its memory across steps. Batches are
+    `(inputs, targets)`, targets the inputs shifted by one character.
+    """
+
+    def __init__(self, vocabulary, conversations, repeated, settings):
+        self.vocabulary = vocabulary
+        self.encoded = [np.array(encode_conversation(vocabulary, turns), dtype="int32") for turns in conversations]
+        self.repeated = repeated
+        self.prompt_words = sorted({word for turns in repeated for turn in turns for word in basic_form(turn).split()})
+        self.settings = settings
+        self.set_epoch(0)
+
+    def set_epoch(self, epoch):
+        settings = self.settings
+        random = np.random.default_rng([settings.seed, epoch])
+        pieces = list(self.encoded)
+        for _ in range(settings.small_corpus_repeats if self.repeated else 0):
+            pieces += [np.array(encode_conversation(self.vocabulary, casual_prompts(
+                turns, random, self.prompt_words, settings.prompt_noise)), dtype="int32") for turns in self.repeated]
+        stream = np.concatenate([pieces[k] for k in random.permutation(len(pieces))])
+        per_row = (len(stream) - 1) // settings.batch_size
+        self.steps = per_row // settings.sequence_length
+        used = self.steps * settings.sequence_length
+        rows = np.arange(settings.batch_size)[:, None] * per_row + np.arange(used + 1)[None, :]
+        self.rows = stream[rows]
+
+    def __len__(self):
+        return self.steps
+
+    def __getitem__(self, step):
+        start = step * self.settings.sequence_length
+        window = self.rows[:, start : start + self.settings.sequence_length + 1]
+        return window[:, :-1], window[:, 1:]
+
+
+def scored_targets(vocabulary, turns, scored):
+    """(inputs, targets, weights) of one conversation: weight 1 on the characters and end of each scored reply."""
+    ids = encode_conversation(vocabulary, turns)
+    weights = []
+    for turn, flag in zip(turns, scored, strict=True):
+        weights += [float(flag)] * (len(vocabulary.encode(turn)) + 1)
+    return ids[:-1], ids[1:], weights
+
+
+def evaluation_batches(vocabulary, held_out, batch_size=32):
+    """Batches `(inputs, targets, weights)` of whole held-out conversations, shortest first."""
+    rows = [scored_targets(vocabulary, turns, flags)
+            for turns, flags in zip(held_out.conversations, held_out.scored, strict=True) if any(flags)]
+    rows.sort(key=lambda row: len(row[0]))
+    batches = []
+    for start in range(0, len(rows), batch_size):
+        chunk = rows[start : start + batch_size]
+        length = 16 * math.ceil(max(len(row[0]) for row in chunk) / 16)
+        batches.append((pad_ids([row[0] for row in chunk], length), pad_ids([row[1] for row in chunk], length),
+                        pad([row[2] for row in chunk], length=length)))
+    return batches

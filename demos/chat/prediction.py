@@ -1,11 +1,10 @@
-"""Writing replies one character at a time, carrying the decoder's LSTM state.
+"""Writing replies one character at a time, carrying the LSTM's state.
 
-The message is read once by the encoder; then each step feeds one character
-and the states `[h, c]` of the previous step to a one-step copy of the decoder
-(`model.build_step_model`), so a reply costs one LSTM step per character,
-never a re-run of the reply so far. Messages are normalized first
-(`normalization.PromptNormalizer`), as the training prompts were; with a
-`decoding.WordLexicon`, replies use only the training corpus's words.
+The conversation so far (the earlier turns and the new message, each ended
+by the end symbol) is read once; then each step feeds the last character and
+the states of the previous step to the same LSTM (`model.build_step_model`),
+so a reply costs one LSTM step per character. With a `decoding.WordLexicon`,
+replies use only the training corpus's words.
 """
 
 import json
@@ -15,14 +14,13 @@ from scipy.special import log_softmax
 
 from datasets.dialogs import Vocabulary
 from demos.chat.decoding import WordLexicon, WordTracker
-from demos.chat.features import encode_prompt, pad_ids
-from demos.chat.model import build_encoder_model, build_step_model
-from demos.chat.normalization import PromptNormalizer
+from demos.chat.features import encode_conversation, pad_ids
+from demos.chat.model import build_step_model
 from demos.chat.settings import APP, Settings
 from demos.common import CLIError, load_run
 
 VOCABULARY_FILE = "vocabulary.json"
-WORDS_FILE = "words.json"  # the training prompts' words (for normalizing) and the corpus's words (for writing)
+WORDS_FILE = "words.json"  # the training corpus's words (replies may use only these)
 
 # Padding, start and unknown are never part of a reply.
 NEVER_WRITTEN = [Vocabulary.PADDING, Vocabulary.START, Vocabulary.UNKNOWN]
@@ -31,31 +29,40 @@ NEVER_WRITTEN = [Vocabulary.PADDING, Vocabulary.START, Vocabulary.UNKNOWN]
 class ReplyWriter:
     """Greedy, beam-searched or sampled replies of a trained chat model (see `model.build_model`)."""
 
-    def __init__(self, model, vocabulary, max_prompt_chars, max_reply_chars, normalizer, lexicon=None, run_dir=None,
+    def __init__(self, model, vocabulary, max_reply_chars, max_context_chars, lexicon=None, run_dir=None,
                  beam_width=0):
         self.model = model
-        self.beam_width = beam_width  # above 1: `beam_reply` writes the replies that are not sampled
-        self.run_dir = run_dir  # the run folder the model came from, if any
         self.vocabulary = vocabulary
-        self.normalizer = normalizer  # message -> the form the encoder was trained on
-        self.lexicon = lexicon  # None: any spelling; a WordLexicon: known words only
-        self.max_prompt_chars = max_prompt_chars
         self.max_reply_chars = max_reply_chars
-        self.encoder_model = build_encoder_model(model)
+        self.max_context_chars = max_context_chars
+        self.lexicon = lexicon  # None: any spelling; a WordLexicon: known words only
+        self.run_dir = run_dir  # the run folder the model came from, if any
+        self.beam_width = beam_width  # above 1: `beam_reply` writes the replies that are not sampled
         self.step_model = build_step_model(model)
+        self.units = model.get_layer("decoder").units
 
-    def context(self, messages):
-        """The encoder's last hidden state for each message: `(batch, units)`."""
-        # Every message padded to the same length: one shape, one graph (the padding is masked).
-        prompts = pad_ids([encode_prompt(self.vocabulary, self.normalizer(message), self.max_prompt_chars)
-                           for message in messages], self.max_prompt_chars)
-        return self.encoder_model.predict_on_batch(prompts)
+    def context_ids(self, turns):
+        """The ids of a conversation so far, cut to its last `max_context_chars` characters."""
+        ids = encode_conversation(self.vocabulary, turns)
+        return ids if len(ids) <= self.max_context_chars else ids[-self.max_context_chars :]
 
-    def write(self, messages, temperature=0.0, top_k=0, seed=None, stop_at_end=True):
-        """One reply per message.
+    def read(self, conversations):
+        """(log-probabilities of each reply's first character, states) after reading each conversation so far."""
+        ids = [self.context_ids(turns) for turns in conversations]
+        zeros = [np.zeros((len(ids), self.units), "float32") for _ in self.step_model.inputs[1:]]
+        logits, *states = self.step_model.predict_on_batch([pad_ids(ids), *zeros])
+        last = np.array([len(row) - 1 for row in ids])
+        return logits[np.arange(len(ids)), last], states
+
+    def step(self, previous, states):
+        logits, *states = self.step_model.predict_on_batch([previous[:, None], *states])
+        return logits[:, 0], states
+
+    def write(self, conversations, temperature=0.0, top_k=0, seed=None, stop_at_end=True):
+        """One reply per conversation (a list of turns, the last one the message to answer).
 
         Args:
-            messages: List of strings (any characters; cut to `max_prompt_chars`).
+            conversations: Lists of strings; a string alone is a one-message conversation.
             temperature: 0 picks the likeliest character (or, with
                 `beam_width` above 1, the likeliest reply found by beam
                 search); above 0 samples from the softmax of logits / temperature.
@@ -67,18 +74,19 @@ class ReplyWriter:
         Returns:
             A list of strings.
         """
+        conversations = [[turns] if isinstance(turns, str) else list(turns) for turns in conversations]
         if temperature <= 0 and self.beam_width > 1:
-            return [beam_reply(self, message, self.beam_width, stop_at_end) for message in messages]
+            return [beam_reply(self, turns, self.beam_width, stop_at_end) for turns in conversations]
         random = np.random.default_rng(seed)
-        context = self.context(messages)
-        batch = len(messages)
-        states = [np.zeros_like(context) for _ in self.step_model.inputs[2:]]
-        previous = np.full((batch,), Vocabulary.START, dtype="int32")
+        logits, states = self.read(conversations)
+        batch = len(conversations)
         replies = np.zeros((batch, self.max_reply_chars), dtype="int32")
         done = np.zeros(batch, dtype=bool)
         tracker = WordTracker(self.lexicon, batch) if self.lexicon is not None else None
         for step in range(self.max_reply_chars):
-            logits, *states = self.step_model.predict_on_batch([previous[:, None], context, *states])
+            if step:
+                logits, states = self.step(previous, states)
+            logits = np.array(logits)
             logits[:, NEVER_WRITTEN] = -np.inf
             if tracker is not None:
                 logits[~tracker.allowed()] = -np.inf
@@ -92,26 +100,23 @@ class ReplyWriter:
         return [self.vocabulary.decode(reply) for reply in replies]
 
 
-def beam_reply(writer, message, width, stop_at_end=True):
+def beam_reply(writer, turns, width, stop_at_end=True):
     """The reply with the highest mean log-probability per character among `width` kept at each step.
 
-    Greedy decoding commits to each character in turn; when a message has
-    several corpus replies (a dozen jokes), it can wander from one into
-    another. Beam search keeps the `width` likeliest partial replies; a reply
-    that ends is scored by its log-probability divided by its length (the
-    end symbol included), so long replies are not penalised for their length.
-    `stop_at_end` False treats the end symbol as any character and writes
-    `max_reply_chars` steps (to time the writing).
+    A reply that ends is scored by its log-probability divided by its length
+    (the end symbol included), so long replies are not penalised for their
+    length. `stop_at_end` False treats the end symbol as any character and
+    writes `max_reply_chars` steps (to time the writing).
     """
-    context = writer.context([message])
-    states = [np.zeros_like(context) for _ in writer.step_model.inputs[2:]]
+    logits, states = writer.read([turns])
     tracker = WordTracker(writer.lexicon, 1) if writer.lexicon is not None else None
     replies, scores = [[]], np.zeros(1)
     finished = []  # (score per character, ids)
-    for _ in range(writer.max_reply_chars):
-        previous = np.array([reply[-1] if reply else Vocabulary.START for reply in replies], dtype="int32")
-        logits, *states = writer.step_model.predict_on_batch(
-            [previous[:, None], np.repeat(context, len(replies), axis=0), *states])
+    for step in range(writer.max_reply_chars):
+        if step:
+            previous = np.array([reply[-1] for reply in replies], dtype="int32")
+            logits, states = writer.step(previous, states)
+        logits = np.array(logits)
         logits[:, NEVER_WRITTEN] = -np.inf
         if tracker is not None:
             logits[~tracker.allowed()] = -np.inf
@@ -128,7 +133,7 @@ def beam_reply(writer, message, width, stop_at_end=True):
         if not kept or len(finished) >= width:
             break
         rows, chosen = [row for row, _ in kept], np.array([index for _, index in kept], dtype="int32")
-        states = [state[rows] for state in states]
+        states = [np.asarray(state)[rows] for state in states]
         scores = totals[rows, chosen]
         replies = [replies[row] + [int(index)] for row, index in kept]
         if tracker is not None:
@@ -151,9 +156,9 @@ def choose(logits, temperature, top_k, random):
     return np.array([random.choice(len(row), p=row) for row in probabilities], dtype="int32")
 
 
-def save_words(run_dir, normalizer, lexicon):
-    """Writes what `load_writer` needs besides the model: the prompts' and the corpus's words."""
-    text = json.dumps({"prompt_words": dict(normalizer.known), "corpus_words": sorted(lexicon.words)}, ensure_ascii=False)
+def save_words(run_dir, lexicon):
+    """Writes what `load_writer` needs besides the model and the vocabulary: the corpus's words."""
+    text = json.dumps({"corpus_words": sorted(lexicon.words)}, ensure_ascii=False)
     (run_dir / WORDS_FILE).write_text(text + "\n", encoding="utf-8")
 
 
@@ -170,13 +175,12 @@ def load_writer(model=None, known_words_only=None, beam_width=0):
             raise CLIError(f"{path} is missing: pass a run folder written by `python -m demos.chat train`")
     vocabulary = Vocabulary.load(paths[0])
     try:
-        words = json.loads(paths[1].read_text(encoding="utf-8"))
-        normalizer, corpus_words = PromptNormalizer(words["prompt_words"]), words["corpus_words"]
+        corpus_words = json.loads(paths[1].read_text(encoding="utf-8"))["corpus_words"]
     except (ValueError, KeyError, TypeError):
         raise CLIError(f"{paths[1]} is not a words file written by `python -m demos.chat train`") from None
     settings = run.settings
     if known_words_only is None:
         known_words_only = settings.known_words_only
     lexicon = WordLexicon(corpus_words, vocabulary) if known_words_only else None
-    return ReplyWriter(run.model, vocabulary, settings.max_prompt_chars, settings.max_reply_chars, normalizer,
-                       lexicon, run.run_dir, beam_width)
+    return ReplyWriter(run.model, vocabulary, settings.max_reply_chars, settings.max_context_chars, lexicon,
+                       run.run_dir, beam_width)

@@ -7,25 +7,33 @@ APP = "chat"
 
 @dataclasses.dataclass
 class Settings:
-    corpus: str | None = None  # YAML file/folder or plain text file; None: the English chatterbot corpus
-    layer: str = "custom"  # "custom" (ExplicitLSTM) or "builtin" (keras.layers.LSTM)
-    epochs: int = 50  # passes over the training pairs
-    pretrain_epochs: int = 0  # passes first over every training text (prompts too) as a reply to an empty message
-    batch_size: int = 16  # pairs per gradient step
-    learning_rate: float = 0.01  # Adam's initial learning rate, decayed to 2% of it along a cosine
-    units: int = 256  # LSTM units of the encoder and of the decoder
+    # None: DailyDialog (when found) + the chatterbot corpus + the persona; "dailydialog": DailyDialog alone;
+    # "cornell", a YAML file or folder, a DailyDialog or Cornell folder, or a plain text file.
+    corpus: str | None = None
+    layer: str = "custom"  # one of demos.layers.LAYER_NAMES ("custom": ExplicitLSTM)
+    epochs: int = 6  # passes over the training conversations
+    batch_size: int = 64  # parallel streams of conversation text per gradient step
+    sequence_length: int = 128  # characters per stream and step (the state carries on to the next step)
+    learning_rate: float = 0.004  # Adam's initial learning rate, decayed to 5% of it along a cosine
+    units: int = 384  # LSTM units
     embedding_dim: int = 48  # size of each character's learned vector
-    dropout: float = 0.0  # fraction of the decoder's inputs and outputs dropped in training
-    label_smoothing: float = 0.0  # share of each target's probability spread over all characters
-    prompt_noise: float = 0.3  # share of training prompts given one or two typing slips each time they are read
-    weight_decay: float = 0.1  # AdamW's decoupled weight decay (shrinks every weight a little each step)
+    dropout: float = 0.0  # fraction of the LSTM's inputs and outputs dropped in training
+    weight_decay: float = 0.0  # AdamW's decoupled weight decay
+    small_corpus_repeats: int = 4  # times the chatterbot corpus and the persona are read per epoch beside DailyDialog
+    prompt_noise: float = 0.3  # share of chatterbot prompts read in a casual form with typing slips
     known_words_only: bool = True  # replies use only words of the training corpus (decoding.WordLexicon)
-    max_training_pairs: int = 0  # train on a seeded sample of this many distinct pairs (0: all of them)
-    max_prompt_chars: int = 64  # longer messages are cut to their first characters
-    max_reply_chars: int = 120  # longer replies are cut (and never end) in training
-    validation_fraction: float = 0.1  # share of distinct normalized prompts held out, with all their pairs
-    match_sample: int = 0  # training prompts checked for an exact greedy reply (0: all of them)
+    max_training_pairs: int = 0  # train on a seeded sample of this many conversations of two turns (0: all)
+    max_reply_chars: int = 120  # a reply ends after this many characters
+    max_context_chars: int = 1000  # the conversation so far is read up to this many characters back
+    validation_fraction: float = 0.1  # corpora without an official split: share of conversations held out
+    match_sample: int = 0  # chatterbot prompts checked for an exact greedy reply (0: all of them)
+    recall_sample: int = 2000  # test replies ranked among 10 (0: all of them)
     distribute: bool = False  # train data-parallel over every local device (the global batch is split)
     cpu_devices: int = 0  # split the CPU into this many virtual devices first (0: leave it whole)
-    seed: int = 0  # seeds the split, the weights, batching and sampling
+    seed: int = 0  # seeds the split, the weights, the data order and sampling
     out: str | None = None  # run folder; None: a new folder under runs/chat/
+
+
+# A small run for the quick comparison and the lesson: 60 chatterbot pairs learnt by heart in a minute or two.
+QUICK_SETTINGS = {"max_training_pairs": 60, "epochs": 60, "units": 128, "batch_size": 8, "sequence_length": 32,
+                  "learning_rate": 0.01, "prompt_noise": 0.0, "match_sample": 0, "recall_sample": 200}

@@ -8,6 +8,7 @@ import numpy as np
 
 from custom_layers import explicit_clone
 from datasets import fsdd
+from demos.chat.settings import QUICK_SETTINGS as CHAT_QUICK_SETTINGS
 from demos.common import CLIError
 
 APPS = ("speech", "chat", "stocks")
@@ -18,8 +19,7 @@ COMMON_OVERRIDES = {"speech": {"dropout": 0.0}, "chat": {"dropout": 0.0}, "stock
 # `--quick`, on top: fewer epochs; a smaller chat model that learns 60 pairs by heart (it then replies to them).
 QUICK_OVERRIDES = {
     "speech": {"epochs": 2},
-    "chat": {"max_training_pairs": 60, "epochs": 50, "units": 128, "batch_size": 8, "learning_rate": 0.02,
-             "prompt_noise": 0.0, "match_sample": 0},
+    "chat": CHAT_QUICK_SETTINGS,
     "stocks": {"epochs": 4},
 }
 

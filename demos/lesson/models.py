@@ -79,14 +79,13 @@ def speech_scorer(settings, run_dir):
 
 
 def chat_scorer(settings, run_dir):
+    from demos.chat.data import prepare_data
     from demos.chat.evaluation import bits_per_char
-    from demos.chat.features import encode_pairs, evaluation_batches
+    from demos.chat.features import evaluation_batches
     from demos.chat.prediction import load_writer
-    from demos.chat.training import prepare_data
 
     vocabulary = load_writer(str(run_dir)).vocabulary
-    validation = evaluation_batches(encode_pairs(vocabulary, prepare_data(settings).validation_pairs, settings),
-                                    settings)
+    validation = evaluation_batches(vocabulary, prepare_data(settings).validation)
     return "validation bits per character", lambda model: bits_per_char(model, validation), False
 
 

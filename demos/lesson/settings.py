@@ -2,6 +2,8 @@
 
 import dataclasses
 
+from demos.chat.settings import QUICK_SETTINGS as CHAT_QUICK_SETTINGS
+
 APP = "lesson"
 
 
@@ -29,8 +31,7 @@ QUICK_OVERRIDES = {"lags": "5,20,50,100", "train_count": 2048, "memory_epochs": 
 # A demo model the lesson trains when <runs>/<app>/ has none: its settings, full and quick.
 DEMO_OVERRIDES = {
     "speech": ({}, {"epochs": 4}),
-    "chat": ({}, {"max_training_pairs": 60, "epochs": 40, "units": 128, "batch_size": 8, "learning_rate": 0.02,
-                  "prompt_noise": 0.0}),
+    "chat": ({}, CHAT_QUICK_SETTINGS),
     "stocks": ({"offline": True}, {"offline": True, "epochs": 8}),
 }
 

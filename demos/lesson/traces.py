@@ -30,21 +30,20 @@ def speech_trace(demo, count, seed):
 
 
 def chat_trace(demo, count, seed):
-    """The decoder writing training replies (teacher-forced), each after its prompt."""
+    """The LSTM reading training exchanges of the chatterbot corpus: a prompt, then its reply."""
     from datasets.dialogs import Vocabulary
-    from demos.chat.features import encode_pairs, pad_ids
+    from demos.chat.data import prepare_data
+    from demos.chat.features import encode_conversation, pad_ids
     from demos.chat.prediction import load_writer
-    from demos.chat.training import prepare_data
 
     vocabulary = load_writer(str(demo.run_dir)).vocabulary
-    pairs = prepare_data(demo.settings).training_pairs
+    pairs = prepare_data(demo.settings, announce=lambda line: None).chatterbot_pairs
     chosen = np.sort(np.random.default_rng(seed).choice(len(pairs), min(count, len(pairs)), replace=False))
-    pairs = [pairs[k] for k in chosen]
-    prompts, reply_inputs, _ = encode_pairs(vocabulary, pairs, demo.settings)
-    reply_ids = pad_ids(reply_inputs)
-    trace = trace_model_layer(demo.model, TRACED_LAYERS["chat"], [pad_ids(prompts), reply_ids])
-    texts = [[vocabulary.token(i) for i in row] for row in reply_inputs]
-    return Traced(trace, reply_ids != Vocabulary.PADDING, texts)
+    rows = [encode_conversation(vocabulary, pairs[k]) for k in chosen]
+    ids = pad_ids(rows)
+    trace = trace_model_layer(demo.model, TRACED_LAYERS["chat"], ids)
+    texts = [[vocabulary.token(i) for i in row] for row in rows]
+    return Traced(trace, ids != Vocabulary.PADDING, texts)
 
 
 def stocks_trace(demo, count, seed):

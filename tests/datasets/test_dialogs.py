@@ -10,8 +10,6 @@ from datasets.dialogs import (
     Vocabulary,
     dialog_pairs,
     load_conversations,
-    replies_by_prompt,
-    split_by_prompt,
 )
 
 YAML_CORPUS = """\
@@ -106,19 +104,6 @@ def test_default_corpus_is_the_english_chatterbot_corpus():
     assert all(len(turns) >= 2 and all(turns) for turns in conversations)
 
 
-def test_split_by_prompt_holds_out_whole_prompts_seeded_and_keeps_what_it_is_told():
-    pairs = [(f"Prompt {i % 40}{'?' * (i % 2)}", f"reply {i}") for i in range(120)]
-    key = lambda prompt: prompt.lower().rstrip("?")  # noqa: E731
-    keep = {"prompt 0", "prompt 1", "prompt 2"}
-    training, validation = split_by_prompt(pairs, key, 0.25, seed=3, keep=keep)
-    assert sorted(training + validation) == sorted(pairs)
-    held_out = {key(prompt) for prompt, _ in validation}
-    assert len(held_out) == 10 and not held_out & {key(prompt) for prompt, _ in training}
-    assert not held_out & keep
-    assert split_by_prompt(pairs, key, 0.25, seed=3, keep=keep) == (training, validation)
-    assert split_by_prompt(pairs, key, 0.25, seed=4, keep=keep) != (training, validation)
-
-
 CORNELL_LINES = [
     "L1 +++$+++ u0 +++$+++ m0 +++$+++ BIANCA +++$+++ Can we make this quick?",
     "L2 +++$+++ u2 +++$+++ m0 +++$+++ CAMERON +++$+++ Well, I thought we'd start with pronunciation.",
@@ -181,11 +166,6 @@ def test_a_failed_download_is_one_clear_error(tmp_path, monkeypatch):
         dialogs.download_cornell((tmp_path / "missing.zip").as_uri())
 
 
-def test_replies_by_prompt_keeps_every_reply():
-    pairs = [("Hi", "Hello"), ("Bye", "Ciao"), ("Hi", "Hey")]
-    assert replies_by_prompt(pairs) == {"Hi": ["Hello", "Hey"], "Bye": ["Ciao"]}
-
-
 def test_vocabulary_maps_unknown_characters_to_one_symbol(tmp_path):
     vocabulary = Vocabulary.from_texts(["hello", "world!"])
     assert len(vocabulary) == len(Vocabulary.SYMBOLS) + len(set("helloworld!"))
@@ -196,3 +176,75 @@ def test_vocabulary_maps_unknown_characters_to_one_symbol(tmp_path):
     assert vocabulary.decode([Vocabulary.START, *vocabulary.encode("owl"), Vocabulary.END, 0]) == "owl"
     vocabulary.save(tmp_path / "vocabulary.json")
     assert Vocabulary.load(tmp_path / "vocabulary.json").encode("hi \U0001f600!") == ids
+
+
+
+@pytest.mark.parametrize("released, written", [
+    ("Say , Jim , how about going for a few beers after dinner ?", "Say, Jim, how about going for a few beers after dinner?"),
+    ("I guess you are right.But what shall we do ?", "I guess you are right. But what shall we do?"),
+    ("Good.Let ' s go now .", "Good. Let's go now."),
+    ("It\u2019s 5 o ' clock , isn ' t it ?", "It's 5 o'clock, isn't it?"),
+    ("He is an acrobat \u3002", "He is an acrobat."),
+    ("It costs $ 100 ( tax included ) .", "It costs $100 (tax included)."),
+    ("The U.S. is big .", "The U.S. is big."),
+])
+def test_dailydialog_turns_read_as_normal_text(released, written):
+    assert dialogs.clean_turn(released) == written
+
+
+def test_dailydialog_folder_gives_each_split_cleaned(dailydialog_files, tmp_path):
+    splits = dialogs.read_dailydialog(dailydialog_files(tmp_path))
+    assert splits["train"][0] == ["Say, Jim, how about a beer?", "Good. Let's go now."]
+    assert [len(splits[name]) for name in dialogs.DAILYDIALOG_SPLITS] == [2, 2, 1]
+    (tmp_path / "test" / "dialogues_test.txt").unlink()
+    with pytest.raises(CorpusError, match="dialogues_test.txt"):
+        dialogs.read_dailydialog(tmp_path)
+
+
+def test_held_out_replies_seen_in_training_are_not_scored(dailydialog_files, tmp_path):
+    splits = dialogs.read_dailydialog(dailydialog_files(tmp_path))
+    training = dialog_pairs(splits["train"])
+    flags, removed = dialogs.unseen_replies(splits["test"], training)
+    # "Hi!" -> "Hello!" is ("Hi !", "Hello .") of training once punctuation is set aside; "Hello!" -> "See you." is new.
+    assert flags == [[False, False, True]] and removed == 1
+    flags, removed = dialogs.unseen_replies(splits["validation"], training)
+    assert flags == [[False, False], [False, True]] and removed == 1
+
+
+def test_dailydialog_is_found_through_the_environment_or_the_cache(dailydialog_files, tmp_path, monkeypatch):
+    dailydialog_files(tmp_path / "mine")
+    monkeypatch.setenv("DAILYDIALOG_DIR", str(tmp_path / "mine"))
+    assert dialogs.find_dailydialog() == tmp_path / "mine"
+    monkeypatch.setenv("DAILYDIALOG_DIR", str(tmp_path / "nothing"))
+    with pytest.raises(CorpusError, match="DAILYDIALOG_DIR"):
+        dialogs.find_dailydialog()
+    monkeypatch.delenv("DAILYDIALOG_DIR")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    assert dialogs.find_dailydialog(download=False) is None
+    dailydialog_files(tmp_path / "keras" / "datasets" / "dailydialog" / "ijcnlp_dailydialog")
+    assert dialogs.find_dailydialog(download=False) == tmp_path / "keras" / "datasets" / "dailydialog" / "ijcnlp_dailydialog"
+
+
+def test_the_official_archive_is_downloaded_with_its_split_archives_unpacked(dailydialog_files, tmp_path, monkeypatch):
+    source = dailydialog_files(tmp_path / "source")
+    archive = tmp_path / "ijcnlp_dailydialog.zip"
+    with zipfile.ZipFile(archive, "w") as outer:
+        for split in dialogs.DAILYDIALOG_SPLITS:  # the release nests one archive per split
+            inner_path = tmp_path / f"{split}.zip"
+            with zipfile.ZipFile(inner_path, "w") as inner:
+                inner.write(source / split / f"dialogues_{split}.txt", f"{split}/dialogues_{split}.txt")
+            outer.write(inner_path, f"ijcnlp_dailydialog/{split}.zip")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    folder = dialogs.download_dailydialog(archive.as_uri())
+    assert folder.is_relative_to(tmp_path / "keras")
+    assert dialogs.read_dailydialog(folder)["test"] == [["Hi!", "Hello!", "See you."]]
+    assert dialogs.find_dailydialog(download=False) == folder
+
+
+def test_a_failed_dailydialog_download_is_one_clear_error_and_find_gives_none(tmp_path, monkeypatch):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    monkeypatch.delenv("DAILYDIALOG_DIR", raising=False)
+    with pytest.raises(CorpusError, match="cannot download DailyDialog"):
+        dialogs.download_dailydialog((tmp_path / "missing.zip").as_uri())
+    monkeypatch.setattr(dialogs, "DAILYDIALOG_URL", (tmp_path / "missing.zip").as_uri())
+    assert dialogs.find_dailydialog() is None

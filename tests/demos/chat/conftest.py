@@ -29,8 +29,8 @@ See you later
 Bye!
 """
 
-TINY_FLAGS = ["--epochs", "2", "--units", "16", "--embedding-dim", "8", "--batch-size", "4",
-              "--match-sample", "0", "--max-reply-chars", "40", "--validation-fraction", "0.25"]
+TINY_FLAGS = ["--epochs", "2", "--units", "16", "--embedding-dim", "8", "--batch-size", "4", "--sequence-length", "16",
+              "--match-sample", "0", "--recall-sample", "0", "--max-reply-chars", "40", "--validation-fraction", "0.25"]
 
 
 @pytest.fixture(scope="session")

@@ -1,141 +1,188 @@
-"""Features, the step-by-step reply writer, the n-gram baseline and the measures."""
+"""Conversation features, the stateful streams, the reply writer and the n-gram baseline."""
 
 import math
 
 import numpy as np
 import pytest
+from scipy.special import log_softmax
 
 from datasets.dialogs import Vocabulary
 from demos.chat.baseline import KneserNey
-from demos.chat.decoding import WordLexicon
-from demos.chat.evaluation import bits_per_char, is_loop, match_rate, novel_reply_scores, typed_prompt_match
-from demos.chat.features import encode_pairs, encode_reply, pair_batches
-from demos.chat.model import build_model, compile_model
-from demos.chat.normalization import PromptNormalizer
+from demos.chat.data import HeldOut
+from demos.chat.evaluation import bits_per_char, reply_scores
+from demos.chat.features import StreamBatches, encode_conversation, evaluation_batches, scored_targets
+from demos.chat.model import build_model, compile_model, copy_weights
 from demos.chat.prediction import NEVER_WRITTEN, ReplyWriter, beam_reply
 from demos.chat.settings import Settings
 
-PAIRS = [("Hello", "Hi there!"), ("How are you?", "Fine."), ("What is AI?", "A field of computer science.")] * 3
-VOCABULARY = Vocabulary.from_texts(text for pair in PAIRS for text in pair)
-NORMALIZER = PromptNormalizer.from_prompts(prompt for prompt, _ in PAIRS)
+CONVERSATIONS = [["Hello", "Hi there!", "How are you?"], ["What is AI?", "A field of computer science."],
+                 ["Good night", "Sleep well."]]
+VOCABULARY = Vocabulary.from_texts(turn for turns in CONVERSATIONS for turn in turns)
+SMALL = dict(units=8, embedding_dim=4)
 
 
-def test_encode_reply_adds_start_and_end_and_cuts_long_replies():
-    ids = VOCABULARY.encode("Hi there!")
-    inputs, targets = encode_reply(VOCABULARY, "Hi there!", max_chars=20)
-    assert inputs == [Vocabulary.START, *ids] and targets == [*ids, Vocabulary.END]
-    inputs, targets = encode_reply(VOCABULARY, "Hi there!", max_chars=4)
-    assert inputs == [Vocabulary.START, *ids[:4]] and targets == ids[:5]  # cut: no end symbol
+def test_a_conversation_is_start_then_each_turn_and_its_end():
+    vocabulary = Vocabulary("abc")  # ids: a=4, b=5, c=6
+    assert encode_conversation(vocabulary, ["ab", "c", "ba"]) == [1, 4, 5, 2, 6, 2, 5, 4, 2]
 
 
-def test_batches_are_padded_per_batch_and_seeded():
-    settings = Settings(max_reply_chars=40)
-    encoded = encode_pairs(VOCABULARY, PAIRS, settings)
-    batches = pair_batches(encoded, batch_size=4, seed=1)
-    assert len(batches) == 3
-    (prompts, inputs), targets, weights = batches[0]
-    assert prompts.dtype == np.int32 and inputs.shape == targets.shape
-    assert sum(batches[i][0][0].shape[0] for i in range(len(batches))) == len(PAIRS)
-    assert np.all((targets == 0) == (inputs == 0))  # padding in the same places
-    assert np.array_equal(weights, targets != 0)
-    again = pair_batches(encoded, batch_size=4, seed=1)
-    assert all(np.array_equal(batches[i][1], again[i][1]) for i in range(3))
+def test_only_the_characters_and_end_of_scored_replies_are_weighted():
+    vocabulary = Vocabulary("abc")
+    inputs, targets, weights = scored_targets(vocabulary, ["ab", "c", "ba"], [False, True, False])
+    assert inputs == [1, 4, 5, 2, 6, 2, 5, 4] and targets == [4, 5, 2, 6, 2, 5, 4, 2]
+    assert weights == [0, 0, 0, 1, 1, 0, 0, 0]  # the "c" and the end after it
 
 
-def test_weight_decay_shrinks_a_weight_that_gets_no_gradient():
-    settings = Settings(units=8, embedding_dim=4, learning_rate=0.01, weight_decay=0.1)
-    model = build_model(len(VOCABULARY), settings)
-    compile_model(model, settings, steps=10)
-    batch = pair_batches(encode_pairs(VOCABULARY, PAIRS, settings), batch_size=9)[0]
-    embeddings = model.get_layer("embedding").embeddings
-    unused = np.array(embeddings[Vocabulary.UNKNOWN])  # no character of the batch is unknown: no gradient
-    model.train_on_batch(*batch)
-    np.testing.assert_allclose(np.array(embeddings[Vocabulary.UNKNOWN]), unused * (1 - 0.01 * 0.1), rtol=1e-6)
+def streams(seed=0, batch_size=2, sequence_length=5, repeats=0, noise=0.0):
+    settings = Settings(batch_size=batch_size, sequence_length=sequence_length, small_corpus_repeats=repeats,
+                        prompt_noise=noise, seed=seed)
+    return StreamBatches(VOCABULARY, CONVERSATIONS[:2], CONVERSATIONS[2:], settings)
+
+
+def test_each_step_of_a_stream_continues_the_last_and_targets_are_the_next_characters():
+    batches = streams()
+    for step in range(len(batches) - 1):
+        inputs, targets = batches[step]
+        following, _ = batches[step + 1]
+        assert np.array_equal(inputs[:, 1:], targets[:, :-1])
+        assert np.array_equal(following[:, 0], targets[:, -1])
+
+
+def test_an_epoch_deals_out_every_conversation_and_the_repeated_ones_as_often_as_asked():
+    total = sum(len(encode_conversation(VOCABULARY, turns)) for turns in CONVERSATIONS[:2])
+    repeated = len(encode_conversation(VOCABULARY, CONVERSATIONS[2]))
+    batches = streams(batch_size=1, sequence_length=1, repeats=3)
+    text = [batches[step][0][0, 0] for step in range(len(batches))] + [batches[len(batches) - 1][1][0, 0]]
+    assert len(text) == total + 3 * repeated  # one row of one-character steps: the whole stream
+    assert text.count(Vocabulary.START) == 2 + 3
+
+
+def test_the_data_order_follows_the_seed_and_the_epoch():
+    first, again, other = streams(seed=1), streams(seed=1), streams(seed=2)
+    assert np.array_equal(first[0][0], again[0][0])
+    orders = set()
+    for batches in (first, other):
+        for epoch in range(4):
+            batches.set_epoch(epoch)
+            orders.add(batches.rows.tobytes())
+    assert len(orders) > 1
+
+
+def test_casual_prompts_are_lower_case_without_punctuation_and_replies_stay_as_written():
+    settings = Settings(batch_size=1, sequence_length=1, small_corpus_repeats=1, prompt_noise=0.999, seed=3)
+    batches = StreamBatches(VOCABULARY, [], [["Hello Sam!", "Hi there!"]], settings)
+    text = VOCABULARY.decode([batches[step][0][0, 0] for step in range(len(batches))] + [batches[len(batches) - 1][1][0, 0]])
+    assert text.endswith("Hi there!") and text != "Hello Sam!Hi there!"
+    assert text[: -len("Hi there!")] == text[: -len("Hi there!")].lower()
+    assert "!" not in text[: -len("Hi there!")]
 
 
 @pytest.mark.parametrize("layer", ["custom", "builtin"])
-def test_step_by_step_reply_is_the_full_models_greedy_choice(layer):
-    settings = Settings(layer=layer, units=12, embedding_dim=6, max_reply_chars=15)
-    model = build_model(len(VOCABULARY), settings)
-    writer = ReplyWriter(model, VOCABULARY, settings.max_prompt_chars, settings.max_reply_chars, NORMALIZER)
-    reply = writer.write(["How are you?"])[0]
-    ids = VOCABULARY.encode(reply)
-    logits = model.predict_on_batch(  # the encoder reads the normalized message
-        (np.array([VOCABULARY.encode("how are you")]), np.array([[Vocabulary.START, *ids]], dtype="int32"))
-    )
-    logits[..., NEVER_WRITTEN] = -np.inf
-    chosen = logits[0].argmax(axis=-1)
-    assert list(chosen[: len(ids)]) == ids  # each character: the argmax given the whole prefix
-    assert len(ids) == settings.max_reply_chars or chosen[len(ids)] == Vocabulary.END
+def test_the_stateful_streams_compute_what_the_whole_sequence_does(layer):
+    settings = Settings(layer=layer, batch_size=2, sequence_length=6, **SMALL)
+    trained = build_model(len(VOCABULARY), settings, batch_size=2)
+    whole = copy_weights(trained, build_model(len(VOCABULARY), settings))
+    batches = streams(sequence_length=6)
+    stepped = np.concatenate([np.asarray(trained.predict_on_batch(batches[s][0])) for s in range(len(batches))], axis=1)
+    inputs = np.concatenate([batches[s][0] for s in range(len(batches))], axis=1)
+    np.testing.assert_allclose(stepped, np.asarray(whole(inputs)), atol=1e-5)
+
+
+def test_weight_decay_shrinks_a_weight_that_gets_no_gradient():
+    settings = Settings(learning_rate=0.01, weight_decay=0.1, batch_size=2, sequence_length=6, **SMALL)
+    model = build_model(len(VOCABULARY), settings, batch_size=2)
+    compile_model(model, settings, steps=10)
+    embeddings = model.get_layer("embedding").embeddings
+    unused = np.array(embeddings[Vocabulary.UNKNOWN])  # no character of the stream is unknown: no gradient
+    model.train_on_batch(*streams(sequence_length=6)[0])
+    np.testing.assert_allclose(np.array(embeddings[Vocabulary.UNKNOWN]), unused * (1 - 0.01 * 0.1), rtol=1e-6)
+
+
+def writer_of(layer="custom", max_reply_chars=12, lexicon=None):
+    model = build_model(len(VOCABULARY), Settings(layer=layer, **SMALL))
+    return ReplyWriter(model, VOCABULARY, max_reply_chars, max_context_chars=200, lexicon=lexicon)
+
+
+@pytest.mark.parametrize("layer", ["custom", "builtin"])
+def test_a_reply_written_step_by_step_is_the_whole_models_greedy_choice(layer):
+    writer = writer_of(layer)
+    turns = ["Hello", "Hi there!", "How are you?"]
+    ids, written = encode_conversation(VOCABULARY, turns), []
+    while len(written) < writer.max_reply_chars:  # the whole model re-run on everything so far, at each step
+        logits = np.array(writer.model(np.array([ids + written])))[0, -1]
+        logits[NEVER_WRITTEN] = -np.inf
+        written.append(int(logits.argmax()))
+        if written[-1] == Vocabulary.END:
+            break
+    assert writer.write([turns])[0] == VOCABULARY.decode(written)
+
+
+def test_conversations_of_different_lengths_read_in_one_batch_as_alone():
+    writer = writer_of()
+    conversations = [["Hello"], ["What is AI?", "A field of computer science.", "Good night"]]
+    together, states = writer.read(conversations)
+    for row, turns in enumerate(conversations):
+        alone, alone_states = writer.read([turns])
+        np.testing.assert_allclose(together[row], alone[0], atol=1e-5)
+        np.testing.assert_allclose(np.asarray(states[1])[row], np.asarray(alone_states[1])[0], atol=1e-5)
+
+
+def test_earlier_turns_change_the_reply_distribution():
+    writer = writer_of()
+    alone, _ = writer.read([["Good night"]])
+    after, _ = writer.read([["What is AI?", "A field of computer science.", "Good night"]])
+    assert not np.allclose(alone, after)
+
+
+def test_only_the_last_context_characters_are_read():
+    writer = writer_of()
+    writer.max_context_chars = 10
+    ids = writer.context_ids(["What is AI?", "A field of computer science."])
+    assert len(ids) == 10 and ids[-1] == Vocabulary.END
+
+
+def test_candidate_scores_are_the_mean_log_probability_of_each_reply_and_its_end():
+    writer = writer_of()
+    context, candidates = ["Hello"], ["Hi there!", "Good night"]
+    scores = reply_scores(writer, [context], [candidates])
+    for column, candidate in enumerate(candidates):
+        ids = encode_conversation(VOCABULARY, [*context, candidate])
+        log_probabilities = log_softmax(np.asarray(writer.model(np.array([ids[:-1]])), "float64")[0], axis=-1)
+        start = len(encode_conversation(VOCABULARY, context)) - 1
+        picked = [log_probabilities[t, ids[t + 1]] for t in range(start, len(ids) - 1)]
+        assert scores[0, column] == pytest.approx(np.mean(picked), abs=1e-4)
 
 
 def test_sampling_follows_the_seed():
-    settings = Settings(units=8, embedding_dim=4, max_reply_chars=20)
-    writer = ReplyWriter(build_model(len(VOCABULARY), settings), VOCABULARY, 64, 20, NORMALIZER)
-    first = writer.write(["Hello", "What is AI?"], temperature=2.0, top_k=5, seed=3)
-    assert writer.write(["Hello", "What is AI?"], temperature=2.0, top_k=5, seed=3) == first
+    writer = writer_of()
+    first = writer.write(["Hello"], temperature=1.5, seed=7)
+    assert writer.write(["Hello"], temperature=1.5, seed=7) == first
+    assert len({writer.write(["Hello"], temperature=1.5, seed=s)[0] for s in range(6)}) > 1
 
 
-def counting_steps(writer):
-    """Counts the decoder steps `writer` runs."""
-    steps = []
-    step_once = writer.step_model.predict_on_batch
-    writer.step_model.predict_on_batch = lambda inputs: steps.append(1) or step_once(inputs)
-    return steps
+def test_a_beam_of_one_is_greedy():
+    writer = writer_of()
+    assert beam_reply(writer, ["Hello"], 1) == writer.write(["Hello"])[0]
 
 
-def test_reply_stops_at_the_end_symbol_unless_told_not_to():
-    settings = Settings(units=8, embedding_dim=4, max_reply_chars=20)
-    model = build_model(len(VOCABULARY), settings)
-    output = model.get_layer("next_character")
-    kernel, bias = output.get_weights()
-    bias[Vocabulary.END] = 100.0  # the model always says: the reply ends here
-    output.set_weights([kernel, bias])
-    writer = ReplyWriter(model, VOCABULARY, 64, 20, NORMALIZER)
-    steps = counting_steps(writer)
-    assert writer.write(["Hello"]) == [""] and len(steps) == 1
-    steps.clear()
-    writer.write(["Hello"], stop_at_end=False)
-    assert len(steps) == 20
+def test_a_beam_that_runs_to_the_limit_writes_exactly_the_limit():
+    writer = writer_of(max_reply_chars=9)
+    assert len(beam_reply(writer, ["Hello"], 3, stop_at_end=False)) == 9
 
 
-@pytest.mark.parametrize("known_words_only", [False, True])
-def test_a_beam_of_one_is_greedy(known_words_only):
-    settings = Settings(units=12, embedding_dim=6, max_reply_chars=25)
-    lexicon = WordLexicon.from_texts([text for pair in PAIRS for text in pair], VOCABULARY) if known_words_only else None
-    writer = ReplyWriter(build_model(len(VOCABULARY), settings), VOCABULARY, 64, 25, NORMALIZER, lexicon)
-    messages = ["Hello", "How are you?", "What is AI?"]
-    assert [beam_reply(writer, message, 1) for message in messages] == writer.write(messages)
-    writer.beam_width = 3
-    assert writer.write(messages) == [beam_reply(writer, message, 3) for message in messages]
-    assert writer.write(messages, temperature=1.0, seed=2) != writer.write(messages)  # sampling ignores the beam
-
-
-def test_a_beam_stops_when_every_kept_reply_has_ended_unless_told_not_to():
-    settings = Settings(units=8, embedding_dim=4, max_reply_chars=20)
-    model = build_model(len(VOCABULARY), settings)
-    output = model.get_layer("next_character")
-    kernel, bias = output.get_weights()
-    bias[Vocabulary.END] = 100.0
-    output.set_weights([kernel, bias])
-    writer = ReplyWriter(model, VOCABULARY, 64, 20, NORMALIZER, beam_width=3)
-    steps = counting_steps(writer)
-    # Step 1: the empty reply ends, two one-character replies are kept; step 2: both end.
-    assert writer.write(["Hello"]) == [""] and len(steps) == 2
-    steps.clear()
-    writer.write(["Hello"], stop_at_end=False)
-    assert len(steps) == 20
-
-
-def test_bits_per_char_of_an_untrained_model_is_near_uniform():
-    settings = Settings(units=8, embedding_dim=4)
-    model = build_model(len(VOCABULARY), settings)
-    bits = bits_per_char(model, pair_batches(encode_pairs(VOCABULARY, PAIRS, settings), 4))
-    assert abs(bits - math.log2(len(VOCABULARY))) < 0.5
+def test_bits_per_char_of_an_untrained_model_is_near_uniform_and_counts_only_weighted_characters():
+    model = build_model(len(VOCABULARY), Settings(**SMALL))
+    held = HeldOut(CONVERSATIONS, [[False] + [True] * (len(turns) - 1) for turns in CONVERSATIONS], 0)
+    assert abs(bits_per_char(model, evaluation_batches(VOCABULARY, held)) - math.log2(len(VOCABULARY))) < 0.5
+    inputs, targets, weights = scored_targets(VOCABULARY, CONVERSATIONS[1], [False, True])
+    log_probabilities = log_softmax(np.asarray(model(np.array([inputs])), "float64")[0], axis=-1)
+    expected = -np.mean([log_probabilities[t, targets[t]] for t in range(len(targets)) if weights[t]]) / math.log(2)
+    one = HeldOut(CONVERSATIONS[1:2], [[False, True]], 0)
+    assert bits_per_char(model, evaluation_batches(VOCABULARY, one)) == pytest.approx(expected, rel=1e-5)
 
 
 def test_kneser_ney_is_a_distribution_and_learns_repeated_text():
-    sequences = [[Vocabulary.START, *VOCABULARY.encode(reply), Vocabulary.END] for _, reply in PAIRS]
+    sequences = [encode_conversation(VOCABULARY, turns) for turns in CONVERSATIONS] * 3
     model = KneserNey(sequences, len(VOCABULARY), max_order=5)
     context = sequences[0][:4]
     for order in (1, 3, 5):
@@ -144,90 +191,9 @@ def test_kneser_ney_is_a_distribution_and_learns_repeated_text():
     assert order > 2 and bits < model.bits_per_char(sequences, 1) / 3
 
 
-class ScriptedWriter:
-    """Stands in for `ReplyWriter`: replies from a fixed table, keyed by the message as typed."""
-
-    max_reply_chars = 30
-
-    def __init__(self, replies):
-        self.replies = replies
-        self.normalizer = NORMALIZER
-
-    def write(self, messages):
-        return [self.replies.get(message, "") for message in messages]
-
-
-def test_match_rate_counts_any_corpus_reply_of_a_prompt():
-    pairs = [("a", "x"), ("a", "y"), ("b", "z"), ("c", "w")]
-    writer = ScriptedWriter({"a": "y", "b": "z", "c": "nope"})
-    assert match_rate(writer, pairs) == (2 / 3, 3)
-
-
-def test_a_reply_longer_than_the_limit_matches_by_all_the_writer_can_write():
-    long = "0123456789" * 5  # 50 characters; the writer writes at most 30
-    pairs = [("a", long), ("b", long), ("c", long), ("d", "short")]
-    writer = ScriptedWriter({"a": long[:30], "b": long[:29], "c": long, "d": "short"})
-    assert match_rate(writer, pairs) == (2 / 4, 4)
-    assert typed_prompt_match(writer, [("a", "a"), ("b", "b")], pairs)[:2] == (1 / 2, 2)
-
-class RecordingWriter(ScriptedWriter):
-    """A `ScriptedWriter` that remembers the messages it was asked to reply to."""
-
-    def write(self, messages):
-        self.seen = getattr(self, "seen", []) + list(messages)
-        return super().write(messages)
-
-
-def test_match_rate_on_a_seeded_sample_scores_exactly_the_sampled_prompts():
-    prompts = "abcdefgh"
-    pairs = [(prompt, prompt.upper()) for prompt in prompts]
-    table = {prompt: prompt.upper() if prompt in "aceg" else "no" for prompt in prompts}
-    writer, again = RecordingWriter(table), RecordingWriter(table)
-    rate, checked = match_rate(writer, pairs, sample_size=4, seed=5)
-    match_rate(again, pairs, sample_size=4, seed=5)
-    assert checked == 4 and len(set(writer.seen)) == 4 and set(writer.seen) <= set(prompts)
-    assert rate == sum(prompt in "aceg" for prompt in writer.seen) / 4
-    assert again.seen == writer.seen
-
-
-def test_typed_prompts_are_scored_against_the_replies_of_the_prompt_they_mean():
-    training_pairs = [("how are you", "Fine."), ("how are you", "Good."), ("what is ai", "A field.")]
-    rows = [("how r u", "How are you?"), ("HOW ARE YOU!!", "How are you?"), ("whats AI", "What is AI?"),
-            ("hello", "Hello")]  # "Hello" is not a training prompt: left out
-    writer = ScriptedWriter({"how r u": "Good.", "HOW ARE YOU!!": "Bad.", "whats AI": "A field."})
-    rate, checked, misses = typed_prompt_match(writer, rows, training_pairs)
-    assert (rate, checked) == (2 / 3, 3)
-    assert misses == [["HOW ARE YOU!!", "Bad.", "how are you"]]
-    assert typed_prompt_match(writer, rows[3:], training_pairs) == (None, 0, [])
-
-
-@pytest.mark.parametrize("reply, looping", [
-    ("I am fine, thanks.", False),
-    ("I am a robot I am a robot I am a robot", True),  # "i am a" three times
-    ("I am a robot. I am a robot.", False),
-    ("x" * 30, True),  # ran to the length limit
-])
-def test_a_loop_repeats_a_word_trigram_three_times_or_runs_to_the_limit(reply, looping):
-    assert is_loop(reply, max_chars=30) == looping
-
-
-def test_novel_reply_scores_count_known_words_and_loops():
-    writer = ScriptedWriter({"hi": "Hello there friend", "yo": "Hello zorp", "ok": "la la la la la la la la"})
-    scores = novel_reply_scores(writer, ["hi", "yo", "ok"], {"hello", "there", "friend", "la"})
-    assert scores["novel_reply_known_word_rate"] == 12 / 13
-    assert scores["novel_reply_loop_rate"] == 1 / 3
-    assert scores["novel_replies"][1] == ["yo", "Hello zorp"]
-
-
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_no_validation_prompt_occurs_in_training_and_typed_prompts_stay_in_training(tiny_corpus, seed):
-    from demos.chat.normalization import basic_form
-    from demos.chat.training import prepare_data
-
-    corpus = prepare_data(Settings(corpus=str(tiny_corpus), validation_fraction=0.3, seed=seed))
-    training = {basic_form(prompt) for prompt, _ in corpus.training_pairs}
-    validation = {basic_form(prompt) for prompt, _ in corpus.validation_pairs}
-    assert validation and not training & validation
-    assert "what is ai" in training  # meant by rows of the typed-prompt set
-    training_text = "".join(prompt + reply for prompt, reply in corpus.training_pairs)
-    assert set(corpus.vocabulary.characters) == set(training_text)  # fitted on training text only
+def test_kneser_ney_scores_only_the_weighted_characters():
+    sequences = [[1, 4, 5, 2, 6, 2]]
+    model = KneserNey(sequences * 2 + [[1, 6, 6, 2]], 7, max_order=3)
+    weights = [[0, 0, 0, 1, 0]]  # only the 6 after "ab<end>"
+    expected = -math.log2(model.probability([1, 1, 4, 5, 2], 6, 3))
+    assert model.bits_per_char(sequences, 3, weights) == pytest.approx(expected)

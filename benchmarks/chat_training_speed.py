@@ -1,0 +1,97 @@
+"""How fast the chat trainer reads characters, and how much it learns per CPU minute.
+
+Each configuration trains in a fresh process for `--minutes` on the default
+corpus (the first epoch's stream), then reports its characters per second
+(after `--warmup` untimed steps) and the bits per character of a fixed
+sample of validation replies (`--validation-conversations`). Configurations
+run one after another (never two at once: on a small CPU they would slow
+each other down).
+
+    python -m benchmarks.chat_training_speed
+    python -m benchmarks.chat_training_speed --configs "384,64,0.004,jax;512,64,0.002,tensorflow" --minutes 5
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+DEFAULT_CONFIGS = "384,64,0.004,jax;384,64,0.004,tensorflow;256,64,0.004,jax;512,64,0.002,jax"
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.chat_training_speed", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--configs", default=DEFAULT_CONFIGS,
+                        help="configurations separated by ';', each units,batch size,learning rate,backend")
+    parser.add_argument("--minutes", type=float, default=4.0, help="training time of each configuration")
+    parser.add_argument("--sequence-length", type=int, default=128, help="characters per stream and step")
+    parser.add_argument("--warmup", type=int, default=5, help="untimed steps first (compilation)")
+    parser.add_argument("--validation-conversations", type=int, default=200,
+                        help="held-out conversations whose replies are measured at the end")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the weights and the data order")
+    parser.add_argument("--one", default=None, help=argparse.SUPPRESS)  # internal: run one configuration
+    return parser.parse_args(argv)
+
+
+def run_one(config, args):
+    """Trains one configuration for `args.minutes`; prints a JSON line of its figures."""
+    from demos.common import import_keras, set_seed
+
+    import_keras()
+    from demos.chat.data import prepare_data
+    from demos.chat.evaluation import bits_per_char
+    from demos.chat.features import StreamBatches, evaluation_batches
+    from demos.chat.model import build_model, compile_model, copy_weights
+    from demos.chat.settings import Settings
+
+    units, batch_size, learning_rate, _ = config.split(",")
+    settings = Settings(units=int(units), batch_size=int(batch_size), learning_rate=float(learning_rate),
+                        sequence_length=args.sequence_length, seed=args.seed)
+    set_seed(settings.seed)
+    corpus = prepare_data(settings, announce=lambda line: None)
+    batches = StreamBatches(corpus.vocabulary, corpus.training, corpus.repeated, settings)
+    held = corpus.validation._replace(conversations=corpus.validation.conversations[: args.validation_conversations],
+                                      scored=corpus.validation.scored[: args.validation_conversations])
+    model = build_model(len(corpus.vocabulary), settings, batch_size=settings.batch_size)
+    compile_model(model, settings, steps=len(batches))  # one epoch's cosine: the schedule of a short run
+    for step in range(args.warmup):
+        model.train_on_batch(*batches[step])
+    start, step = time.perf_counter(), args.warmup
+    while time.perf_counter() - start < 60 * args.minutes and step < len(batches):
+        model.train_on_batch(*batches[step])
+        step += 1
+    seconds = time.perf_counter() - start
+    characters = (step - args.warmup) * settings.batch_size * settings.sequence_length
+    scorer = copy_weights(model, build_model(len(corpus.vocabulary), settings))
+    print(json.dumps({"config": config, "characters_per_second": characters / seconds,
+                      "characters": characters + args.warmup * settings.batch_size * settings.sequence_length,
+                      "validation_bits_per_char": bits_per_char(scorer, evaluation_batches(corpus.vocabulary, held))}))
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.one:
+        return run_one(args.one, args)
+    rows = []
+    for config in args.configs.split(";"):
+        backend = config.split(",")[3]
+        command = [sys.executable, "-m", "benchmarks.chat_training_speed", "--one", config,
+                   "--minutes", str(args.minutes), "--sequence-length", str(args.sequence_length),
+                   "--warmup", str(args.warmup), "--validation-conversations", str(args.validation_conversations),
+                   "--seed", str(args.seed)]
+        output = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "KERAS_BACKEND": backend})
+        lines = [line for line in output.stdout.splitlines() if line.startswith("{")]
+        if output.returncode or not lines:
+            print(f"{config}: failed\n{output.stderr[-2000:]}", file=sys.stderr)
+            continue
+        rows.append(json.loads(lines[-1]))
+        print(f"{config}: {rows[-1]['characters_per_second']:.0f} characters/s, "
+              f"{rows[-1]['characters'] / 1e6:.2f} M characters in {args.minutes:g} min, "
+              f"validation {rows[-1]['validation_bits_per_char']:.3f} bits/char", flush=True)
+
+
+if __name__ == "__main__":
+    main()
