@@ -3,7 +3,6 @@
 import numpy as np
 
 from custom_layers import plot_gate_trace
-from demos.chat.features import encode_conversation
 from demos.common import trace_model_layer
 
 

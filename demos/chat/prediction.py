@@ -84,8 +84,6 @@ class ReplyWriter:
         done = np.zeros(batch, dtype=bool)
         tracker = WordTracker(self.lexicon, batch) if self.lexicon is not None else None
         for step in range(self.max_reply_chars):
-            if step:
-                logits, states = self.step(previous, states)
             logits = np.array(logits)
             logits[:, NEVER_WRITTEN] = -np.inf
             if tracker is not None:
@@ -95,8 +93,9 @@ class ReplyWriter:
                 tracker.update(previous)
             done |= stop_at_end & (previous == Vocabulary.END)
             replies[:, step] = np.where(done, Vocabulary.PADDING, previous)
-            if done.all():
+            if done.all() or step == self.max_reply_chars - 1:
                 break
+            logits, states = self.step(previous, states)
         return [self.vocabulary.decode(reply) for reply in replies]
 
 

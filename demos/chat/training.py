@@ -5,6 +5,7 @@ import time
 
 import keras
 
+from datasets.storage import atomic_path
 from demos import common
 from demos.chat.data import prepare_data
 from demos.chat.evaluation import bits_per_char, evaluate_run
@@ -13,7 +14,6 @@ from demos.chat.model import build_model, compile_model, copy_weights
 from demos.chat.prediction import VOCABULARY_FILE, save_words
 from demos.chat.settings import APP
 from demos.layers import check_layer
-from datasets.storage import atomic_path
 
 CHECKPOINT = "checkpoint.keras"  # the stateful training model with its optimizer, after the last whole epoch
 PROGRESS = "checkpoint.json"  # the epochs done, the history and the seconds of each
