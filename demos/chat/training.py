@@ -1,6 +1,7 @@
 """Training the chat model: stateful streams of conversation text, a checkpoint each epoch, then the measures."""
 
 import json
+import math
 import time
 
 import keras
@@ -50,7 +51,8 @@ def train(settings, initial_weights=None, resume=False):
     model = build_model(len(corpus.vocabulary), settings, batch_size=settings.batch_size)
     initial_weights = common.start_from(model, initial_weights)
     compile_model(model, settings, steps=settings.epochs * len(batches))
-    progress = {"epochs_done": 0, "history": {"loss": [], "val_bits_per_char": []}, "epoch_seconds": []}
+    progress = {"epochs_done": 0, "history": {"loss": [], "bits_per_char": [], "val_bits_per_char": []},
+                "epoch_seconds": []}
     if resume:
         model, progress = load_checkpoint(run_dir)
     else:
@@ -61,8 +63,8 @@ def train(settings, initial_weights=None, resume=False):
     fit(model, scorer, batches, validation, settings, run_dir, progress)
     copy_weights(model, scorer)
     common.save_model(scorer, run_dir / common.MODEL_FILE)
-    common.plot_history(progress["history"], run_dir / "history.png", title="chat: training loss (nats/char), "
-                        "validation replies (bits/char)")
+    common.plot_history(progress["history"], run_dir / "history.png", title="chat: training text and validation "
+                        "replies, bits per character")
     metrics = {"app": APP, "layer": settings.layer, "backend": keras.backend.backend(), "devices": 1,
                "epochs": settings.epochs, "train_seconds": sum(progress["epoch_seconds"]),
                "epoch_seconds": progress["epoch_seconds"], "history": progress["history"],
@@ -93,6 +95,7 @@ def fit(model, scorer, batches, validation, settings, run_dir, progress):
             bar.update(step + 1, [("loss", loss)], finalize=False)
         seconds = time.perf_counter() - start  # the training alone; measuring and saving apart
         progress["history"]["loss"].append(total / len(batches))
+        progress["history"]["bits_per_char"].append(total / len(batches) / math.log(2))
         progress["history"]["val_bits_per_char"].append(bits_per_char(copy_weights(model, scorer), validation))
         progress["epoch_seconds"].append(seconds)
         progress["epochs_done"] = epoch + 1
