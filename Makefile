@@ -14,7 +14,6 @@ SHARED_DAILYDIALOG := $(abspath ../shared/datasets/dailydialog)
 ifneq ($(wildcard $(SHARED_DAILYDIALOG)),)
 export DAILYDIALOG_DIR ?= $(SHARED_DAILYDIALOG)
 endif
-export TF_CPP_MIN_LOG_LEVEL ?= 2
 # pytest-xdist: two workers, each test file on one worker (its module fixtures built once); PARALLEL= runs serially.
 PARALLEL ?= -n 2 --dist loadfile
 

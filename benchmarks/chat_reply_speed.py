@@ -16,7 +16,8 @@ import argparse
 import statistics
 import time
 
-from demos.common import CLIError, import_keras
+from demos.cli import CLIError
+from demos.startup import import_keras
 
 
 def parse_args(argv=None):
@@ -45,7 +46,7 @@ def reply_writer(args):
         turns = [turn for conversation in load_conversations() for turn in conversation]
         vocabulary = Vocabulary.from_texts(turns)
         lexicon = WordLexicon.from_texts(turns, vocabulary) if settings.known_words_only else None
-        writer = ReplyWriter(build_model(len(vocabulary), settings), vocabulary, 0, settings.max_context_chars,
+        writer = ReplyWriter(build_model(settings, len(vocabulary)), vocabulary, 0, settings.max_context_chars,
                              lexicon)
     writer.max_reply_chars = args.chars
     writer.beam_width = args.beam

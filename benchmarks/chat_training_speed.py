@@ -38,7 +38,7 @@ def parse_args(argv=None):
 
 def run_one(config, args):
     """Trains one configuration for `args.minutes`; prints a JSON line of its figures."""
-    from demos.common import import_keras, set_seed
+    from demos.startup import import_keras, set_seed
 
     import_keras()
     from demos.chat.data import prepare_data
@@ -55,7 +55,7 @@ def run_one(config, args):
     batches = StreamBatches(corpus.vocabulary, corpus.training, corpus.repeated, settings)
     held = corpus.validation._replace(conversations=corpus.validation.conversations[: args.validation_conversations],
                                       scored=corpus.validation.scored[: args.validation_conversations])
-    model = build_model(len(corpus.vocabulary), settings, batch_size=settings.batch_size)
+    model = build_model(settings, len(corpus.vocabulary), batch_size=settings.batch_size)
     compile_model(model, settings, steps=len(batches))  # one epoch's cosine: the schedule of a short run
     for step in range(args.warmup):
         model.train_on_batch(*batches[step])
@@ -65,7 +65,7 @@ def run_one(config, args):
         step += 1
     seconds = time.perf_counter() - start
     characters = (step - args.warmup) * settings.batch_size * settings.sequence_length
-    scorer = copy_weights(model, build_model(len(corpus.vocabulary), settings))
+    scorer = copy_weights(model, build_model(settings, len(corpus.vocabulary)))
     print(json.dumps({"config": config, "characters_per_second": characters / seconds,
                       "characters": characters + args.warmup * settings.batch_size * settings.sequence_length,
                       "validation_bits_per_char": bits_per_char(scorer, evaluation_batches(corpus.vocabulary, held))}))

@@ -186,7 +186,7 @@ def format_summary(summary, backend):
 
 
 def _layer_names():
-    from demos.layers import LAYER_NAMES
+    from demos.cli import LAYER_NAMES
 
     return LAYER_NAMES
 

@@ -3,8 +3,6 @@
 import keras
 import numpy as np
 from keras import ops
-from matplotlib.cm import ScalarMappable
-from matplotlib.figure import Figure
 
 from custom_layers.explicit_lstm import ExplicitLSTM
 from custom_layers.lstm_step import LSTMStep
@@ -128,6 +126,11 @@ def plot_gate_trace(trace, path=None, sample=0, tick_labels=None, max_units=48, 
     Returns:
         The matplotlib `Figure`.
     """
+    from matplotlib.cm import (
+        ScalarMappable,  # only where a plot is drawn: the layer itself needs no matplotlib
+    )
+    from matplotlib.figure import Figure
+
     hidden = trace["hidden_state"][sample]  # (time, units)
     time_steps, units = hidden.shape
     shown = np.sort(np.argsort(-hidden.std(axis=0), kind="stable")[:max_units])

@@ -20,7 +20,7 @@ import functools
 import os
 import sys
 
-from demos.common import CLIError
+from demos.cli import CLIError
 
 MULTI_WORKER_VARIABLE = "TF_CONFIG"  # set: TensorFlow trains with MultiWorkerMirroredStrategy
 

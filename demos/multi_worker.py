@@ -20,14 +20,14 @@ import os
 
 import numpy as np
 
-from demos import common
+from demos import cli, runs, startup
 
 GLOBAL_BATCH = 8  # rows per step, over all processes
 
 
 def build_parser():
     parser = argparse.ArgumentParser(prog="python -m demos.multi_worker", description=__doc__,
-                                     formatter_class=common.HelpFormatter)
+                                     formatter_class=cli.HelpFormatter)
     parser.add_argument("--coordinator", default="127.0.0.1:12345", help="HOST:PORT of process 0 (JAX)")
     parser.add_argument("--processes", type=int, default=2, help="how many processes train together (JAX)")
     parser.add_argument("--process-id", type=int, default=0, help="this process's rank, 0 .. processes - 1 (JAX)")
@@ -45,7 +45,7 @@ def run(args):
     from custom_layers import ExplicitLSTM
 
     if not 0 <= args.process_id < args.processes:
-        raise common.CLIError(f"--process-id must be in 0..{args.processes - 1}, got {args.process_id}")
+        raise cli.CLIError(f"--process-id must be in 0..{args.processes - 1}, got {args.process_id}")
     x, y = shard(args)
     keras.utils.set_random_seed(args.seed)
     with distribution_scope(args) as replicas:
@@ -56,7 +56,7 @@ def run(args):
               "weights": [np.asarray(w).tolist() for w in model.get_weights()]}
     print(f"process {args.process_id}: {replicas} replicas, loss per epoch {result['loss']}")
     if args.out:
-        common.write_json(args.out, result)
+        runs.write_json(args.out, result)
 
 
 def shard(args):
@@ -95,7 +95,7 @@ def distribution_scope(args):
 
 
 def main(argv=None):
-    return common.run_cli(build_parser(), argv)
+    return cli.run_cli(build_parser(), argv, prepare=startup.prepare_devices)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import argparse
 import dataclasses
 import sys
 
-from demos import common
+from demos import cli, plots, runs, startup
 from demos.chat.settings import APP, Settings
 
 TRAIN_FLAGS = {
@@ -52,27 +52,27 @@ DEFAULT_BEAM = 0  # greedy by default: beam search (prediction.beam_reply) match
 
 
 def build_parser():
-    parser, commands = common.demo_parser(APP, __doc__)
-    train_parser = common.add_command(commands, "train", train, "train a model")
-    common.add_settings_arguments(train_parser, Settings(), common.train_flags(APP, TRAIN_FLAGS))
+    parser, commands = cli.demo_parser(APP, __doc__)
+    train_parser = cli.add_command(commands, "train", train, "train a model")
+    cli.add_settings_arguments(train_parser, Settings(), cli.train_flags(APP, TRAIN_FLAGS))
     train_parser.add_argument("--resume", action="store_true",
                               help="continue the run in --out from its last checkpoint (written after each epoch), "
                               "with the settings it was started with")
-    reply_parser = common.add_command(commands, "reply", reply, "reply to one message")
+    reply_parser = cli.add_command(commands, "reply", reply, "reply to one message")
     reply_parser.add_argument("message", help="what you say (any characters)")
     reply_parser.add_argument("--before", action="append", default=[],
                               help="an earlier turn of the conversation, oldest first (repeat the flag)")
-    talk_parser = common.add_command(commands, "talk", talk, "talk with the model")
-    explain_parser = common.add_command(commands, "explain", explain, "draw the gates over a message and its reply")
+    talk_parser = cli.add_command(commands, "talk", talk, "talk with the model")
+    explain_parser = cli.add_command(commands, "explain", explain, "draw the gates over a message and its reply")
     explain_parser.add_argument("message", help="what you say")
-    common.add_out_argument(explain_parser, "gates-chat.png")
-    evaluate_parser = common.add_command(
+    cli.add_out_argument(explain_parser, "gates-chat.png")
+    evaluate_parser = cli.add_command(
         commands, "evaluate", evaluate, "measure a run again on its held-out conversations and the hand-written sets",
         description="Held-out bits per character against Kneser-Ney, recall@1 of 10 against TF-IDF, the everyday "
         "messages and the chatterbot prompts, replied to with the decoding chosen by --beam; writes "
         "evaluation-greedy.json or evaluation-beam<N>.json in the run folder.")
     for command in (reply_parser, talk_parser, explain_parser, evaluate_parser):
-        common.add_model_argument(command, APP)
+        cli.add_model_argument(command, APP)
     for command in (reply_parser, talk_parser, evaluate_parser):
         command.add_argument("--beam", type=int, default=DEFAULT_BEAM,
                              help="keep this many likeliest partial replies and write the best whole one (beam "
@@ -89,11 +89,11 @@ def build_parser():
 def train(args):
     from demos.chat.training import train as train_model
 
-    settings = common.settings_from_args(Settings, args)
+    settings = cli.settings_from_args(Settings, args)
     if args.resume:
         if not settings.out:
-            raise common.CLIError("--resume needs --out, the run folder to continue")
-        settings = dataclasses.replace(common.read_settings(settings.out, Settings), out=settings.out)
+            raise cli.CLIError("--resume needs --out, the run folder to continue")
+        settings = dataclasses.replace(runs.read_settings(settings.out, Settings), out=settings.out)
     result = train_model(settings, resume=args.resume)
     print_scores(result.metrics)
     print(f"saved to {result.run_dir}")
@@ -105,7 +105,7 @@ SHOWN_METRICS = ["test_bits_per_char", "baseline_test_bits_per_char", "recall_at
 
 
 def print_scores(scores):
-    print(common.format_table([[name, scores[name]] for name in SHOWN_METRICS if name in scores], ["metric", "value"]))
+    print(plots.format_table([[name, scores[name]] for name in SHOWN_METRICS if name in scores], ["metric", "value"]))
     if "baseline" in scores:
         print(f"baseline: {scores['baseline']}")
     for message, reply_text, *_ in scores.get("everyday_beside_retrieval", [])[:5]:
@@ -117,7 +117,7 @@ def load(args):
 
     for name in ("temperature", "top_k", "beam"):
         if getattr(args, name, 0) < 0:
-            raise common.CLIError(f"--{name.replace('_', '-')} must be 0 or more, got {getattr(args, name)}")
+            raise cli.CLIError(f"--{name.replace('_', '-')} must be 0 or more, got {getattr(args, name)}")
     return load_writer(args.model, getattr(args, "known_words_only", None), getattr(args, "beam", 0))
 
 
@@ -126,12 +126,12 @@ def evaluate(args):
     from demos.chat.evaluation import evaluate_run
 
     writer = load(args)
-    settings = common.read_settings(writer.run_dir, Settings)
+    settings = runs.read_settings(writer.run_dir, Settings)
     scores = {"decoding": decoding_name(writer.beam_width),
               **evaluate_run(writer.model, prepare_data(settings), settings, writer.run_dir, writer)}
     print_scores(scores)
     path = writer.run_dir / f"evaluation-{f'beam{writer.beam_width}' if writer.beam_width > 1 else 'greedy'}.json"
-    common.write_json(path, scores)
+    runs.write_json(path, scores)
     print(f"wrote {path}")
 
 
@@ -144,7 +144,7 @@ MAX_MESSAGE_CHARS = 1000  # a longer message is cut, with a note
 
 def answer(writer, turns, temperature=0.0, top_k=0, seed=0):
     """The reply to the last of `turns`; notes on stderr when the message is cut or holds unknown characters."""
-    from demos.common import set_seed
+    from demos.startup import set_seed
 
     message = turns[-1]
     if len(message) > MAX_MESSAGE_CHARS:
@@ -180,10 +180,10 @@ def talk(args):
 
 def explain(args):
     from demos.chat.explain import plot_conversation, trace_conversation
-    from demos.common import output_path
+    from demos.runs import output_path
 
     if not args.message.strip():
-        raise common.CLIError("explain needs a message with at least one character")
+        raise cli.CLIError("explain needs a message with at least one character")
     writer = load(args)
     out = output_path(args.out, writer.run_dir / "gates-chat.png")
     reply_text = answer(writer, [args.message])
@@ -193,7 +193,7 @@ def explain(args):
 
 
 def main(argv=None):
-    return common.run_cli(build_parser(), argv)
+    return cli.run_cli(build_parser(), argv, prepare=startup.prepare_devices)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from datasets.dialogs import (
 from demos.chat.decoding import WordLexicon
 from demos.chat.evaluation_sets import read_typed_prompts
 from demos.chat.normalization import basic_form
-from demos.common import CLIError
+from demos.cli import CLIError
 
 PERSONA = Path(__file__).parent / "corpus" / "persona.yml"  # the bot's name and tastes
 

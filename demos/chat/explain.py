@@ -3,7 +3,8 @@
 import numpy as np
 
 from custom_layers import plot_gate_trace
-from demos.common import trace_model_layer
+from demos.chat.model import TRACED_LAYER
+from demos.gates import trace_model_layer
 
 
 def trace_conversation(writer, turns, reply):
@@ -18,7 +19,7 @@ def trace_conversation(writer, turns, reply):
     """
     context = writer.context_ids(turns)
     ids = np.array([context + writer.vocabulary.encode(reply)], dtype="int32")
-    trace = trace_model_layer(writer.model, "decoder", ids)
+    trace = trace_model_layer(writer.model, TRACED_LAYER, ids)
     return trace, [writer.vocabulary.token(i) for i in ids[0]], len(context)
 
 

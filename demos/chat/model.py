@@ -11,8 +11,10 @@ from keras import layers, ops
 
 from demos.layers import lstm_class
 
+TRACED_LAYER = "decoder"  # the LSTM: `explain` and the lesson trace it
 
-def build_model(vocabulary_size, settings, batch_size=None):
+
+def build_model(settings, vocabulary_size, batch_size=None):
     """Input `characters` (ids, 0 = padding); output: next-character logits at every step.
 
     With `batch_size`, the LSTM is stateful: each batch continues the streams of the previous one.
@@ -21,7 +23,7 @@ def build_model(vocabulary_size, settings, batch_size=None):
     characters = keras.Input(batch_shape=(batch_size, None), dtype="int32", name="characters")
     x = layers.Embedding(vocabulary_size, settings.embedding_dim, mask_zero=True, name="embedding")(characters)
     x = layers.Dropout(settings.dropout, name="input_dropout")(x)
-    x = lstm(settings.units, return_sequences=True, stateful=batch_size is not None, name="decoder")(x)
+    x = lstm(settings.units, return_sequences=True, stateful=batch_size is not None, name=TRACED_LAYER)(x)
     x = layers.Dropout(settings.dropout, name="output_dropout")(x)
     logits = layers.Dense(vocabulary_size, name="next_character")(x)
     return keras.Model(characters, logits, name="chat")
@@ -60,7 +62,7 @@ def build_step_model(model):
     Reads a whole conversation at once (the states after its last real
     character) or one character at a time; shares the trained weights.
     """
-    decoder = model.get_layer("decoder")
+    decoder = model.get_layer(TRACED_LAYER)
     characters = keras.Input((None,), dtype="int32", name="characters")
     states = [keras.Input((decoder.units,), name=f"state_{index}") for index in range(len(decoder.cell.state_size))]
     step = type(decoder).from_config({**decoder.get_config(), "return_sequences": True, "return_state": True,

@@ -15,9 +15,10 @@ from scipy.special import log_softmax
 from datasets.dialogs import Vocabulary
 from demos.chat.decoding import WordLexicon, WordTracker
 from demos.chat.features import encode_conversation, pad_ids
-from demos.chat.model import build_step_model
+from demos.chat.model import TRACED_LAYER, build_step_model
 from demos.chat.settings import APP, Settings
-from demos.common import CLIError, load_run
+from demos.cli import CLIError
+from demos.runs import load_run
 
 VOCABULARY_FILE = "vocabulary.json"
 WORDS_FILE = "words.json"  # the training corpus's words (replies may use only these)
@@ -39,7 +40,7 @@ class ReplyWriter:
         self.run_dir = run_dir  # the run folder the model came from, if any
         self.beam_width = beam_width  # above 1: `beam_reply` writes the replies that are not sampled
         self.step_model = build_step_model(model)
-        self.units = model.get_layer("decoder").units
+        self.units = model.get_layer(TRACED_LAYER).units
 
     def context_ids(self, turns):
         """The ids of a conversation so far, cut to its last `max_context_chars` characters."""

@@ -10,7 +10,7 @@ class Settings:
     # None: DailyDialog (when found) + the chatterbot corpus + the persona; "dailydialog": DailyDialog alone;
     # "cornell", a YAML file or folder, a DailyDialog or Cornell folder, or a plain text file.
     corpus: str | None = None
-    layer: str = "custom"  # one of demos.layers.LAYER_NAMES ("custom": ExplicitLSTM)
+    layer: str = "custom"  # one of demos.cli.LAYER_NAMES ("custom": ExplicitLSTM, "builtin": keras.layers.LSTM)
     epochs: int = 10  # passes over the training conversations
     batch_size: int = 64  # parallel streams of conversation text per gradient step
     sequence_length: int = 128  # characters per stream and step (the state carries on to the next step)

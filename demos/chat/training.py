@@ -7,23 +7,23 @@ import time
 import keras
 
 from datasets.storage import atomic_path
-from demos import common
+from demos import cli, plots, runs, startup
 from demos.chat.data import prepare_data
 from demos.chat.evaluation import bits_per_char, evaluate_run
 from demos.chat.features import StreamBatches, evaluation_batches
 from demos.chat.model import build_model, compile_model, copy_weights
 from demos.chat.prediction import VOCABULARY_FILE, save_words
 from demos.chat.settings import APP
-from demos.layers import check_layer
+from demos.cli import check_layer
 
 CHECKPOINT = "checkpoint.keras"  # the stateful training model with its optimizer, after the last whole epoch
 PROGRESS = "checkpoint.json"  # the epochs done, the history and the seconds of each
 
 
 def check_settings(settings):
-    """Raises `common.CLIError` for settings no run can use."""
+    """Raises `cli.CLIError` for settings no run can use."""
     check_layer(settings.layer)
-    common.check_ranges(
+    cli.check_ranges(
         settings,
         at_least_one=("epochs", "batch_size", "sequence_length", "units", "embedding_dim", "max_reply_chars",
                       "max_context_chars"),
@@ -33,7 +33,7 @@ def check_settings(settings):
         not_negative=("match_sample", "recall_sample", "max_training_pairs", "weight_decay", "small_corpus_repeats"),
     )
     if settings.distribute:
-        raise common.CLIError("--distribute: the chat model trains stateful streams, which one device must carry")
+        raise cli.CLIError("--distribute: the chat model trains stateful streams, which one device must carry")
 
 
 def train(settings, initial_weights=None, resume=False):
@@ -42,14 +42,17 @@ def train(settings, initial_weights=None, resume=False):
     `resume` continues the run in `settings.out` from its last checkpoint.
     """
     check_settings(settings)
-    common.set_seed(settings.seed)
+    startup.set_seed(settings.seed)
     corpus = prepare_data(settings)
     print(f"corpus: {corpus.source}", flush=True)
-    run_dir = common.new_run_dir(APP, settings.layer, settings.out)
     batches = StreamBatches(corpus.vocabulary, corpus.training, corpus.repeated, settings)
+    if not len(batches):
+        raise cli.CLIError(f"the training text is too short for --batch-size {settings.batch_size} streams of "
+                           f"--sequence-length {settings.sequence_length} characters: lower either")
+    run_dir = runs.new_run_dir(APP, settings.layer, settings.out)
     validation = evaluation_batches(corpus.vocabulary, corpus.validation)
-    model = build_model(len(corpus.vocabulary), settings, batch_size=settings.batch_size)
-    initial_weights = common.start_from(model, initial_weights)
+    model = build_model(settings, len(corpus.vocabulary), batch_size=settings.batch_size)
+    initial_weights = runs.start_from(model, initial_weights)
     compile_model(model, settings, steps=settings.epochs * len(batches))
     progress = {"epochs_done": 0, "history": {"loss": [], "bits_per_char": [], "val_bits_per_char": []},
                 "epoch_seconds": []}
@@ -58,21 +61,21 @@ def train(settings, initial_weights=None, resume=False):
     else:
         corpus.vocabulary.save(run_dir / VOCABULARY_FILE)
         save_words(run_dir, corpus.lexicon)
-        common.write_settings(run_dir, settings)
-    scorer = build_model(len(corpus.vocabulary), settings)
+        runs.write_settings(run_dir, settings)
+    scorer = build_model(settings, len(corpus.vocabulary))
     fit(model, scorer, batches, validation, settings, run_dir, progress)
     copy_weights(model, scorer)
-    common.save_model(scorer, run_dir / common.MODEL_FILE)
-    common.plot_history(progress["history"], run_dir / "history.png", title="chat: training text and validation "
+    runs.save_model(scorer, run_dir / cli.MODEL_FILE)
+    plots.plot_history(progress["history"], run_dir / "history.png", title="chat: training text and validation "
                         "replies, bits per character")
     metrics = {"app": APP, "layer": settings.layer, "backend": keras.backend.backend(), "devices": 1,
                "epochs": settings.epochs, "train_seconds": sum(progress["epoch_seconds"]),
                "epoch_seconds": progress["epoch_seconds"], "history": progress["history"],
                "characters_per_epoch": len(batches) * settings.batch_size * settings.sequence_length}
     metrics.update(evaluate_run(scorer, corpus, settings, run_dir))
-    common.write_json(run_dir / "metrics.json", metrics)
+    runs.write_json(run_dir / "metrics.json", metrics)
     sample = validation[0][0][:8] if validation else None
-    return common.TrainResult(metrics, scorer, initial_weights, sample, run_dir)
+    return runs.TrainResult(metrics, scorer, initial_weights, sample, run_dir)
 
 
 def fit(model, scorer, batches, validation, settings, run_dir, progress):
@@ -81,7 +84,7 @@ def fit(model, scorer, batches, validation, settings, run_dir, progress):
     The states are reset at each epoch's start; after each epoch the
     validation replies are measured and a checkpoint written.
     """
-    verbosity = common.progress_verbosity()
+    verbosity = cli.progress_verbosity()
     for epoch in range(progress["epochs_done"], settings.epochs):
         start = time.perf_counter()
         batches.set_epoch(epoch)
@@ -110,7 +113,7 @@ def reset_states(model):
 
 
 def save_checkpoint(model, run_dir, progress):
-    common.save_model(model, run_dir / CHECKPOINT)
+    runs.save_model(model, run_dir / CHECKPOINT)
     with atomic_path(run_dir / PROGRESS) as partial:
         partial.write_text(json.dumps(progress) + "\n")
 
@@ -118,5 +121,5 @@ def save_checkpoint(model, run_dir, progress):
 def load_checkpoint(run_dir):
     """The training model and the progress saved after the last whole epoch of `run_dir`."""
     if not (run_dir / CHECKPOINT).is_file() or not (run_dir / PROGRESS).is_file():
-        raise common.CLIError(f"--resume: no checkpoint in {run_dir} (it is written after each whole epoch)")
-    return common.load_model(run_dir / CHECKPOINT), common.read_json(run_dir / PROGRESS)
+        raise cli.CLIError(f"--resume: no checkpoint in {run_dir} (it is written after each whole epoch)")
+    return runs.load_model(run_dir / CHECKPOINT), runs.read_json(run_dir / PROGRESS)

@@ -15,8 +15,9 @@ built-in and explicit models' outputs differ.
 
 import argparse
 
-from demos.common import HelpFormatter, add_settings_arguments, run_cli, settings_from_args
+from demos.cli import HelpFormatter, add_settings_arguments, run_cli, settings_from_args
 from demos.compare.settings import Settings
+from demos.startup import prepare_devices
 
 FLAGS = {
     "apps": "demos to compare, comma-separated (speech needs $FSDD_DIR, the Keras cache or a download)",
@@ -40,10 +41,10 @@ def build_parser():
 
 
 def compare(args):
-    from demos.common import Stopwatch, new_run_dir
+    from demos.cli import parse_layers
     from demos.compare import runner
     from demos.compare.report import tables, write_report
-    from demos.layers import parse_layers
+    from demos.runs import Stopwatch, new_run_dir
 
     settings = settings_from_args(Settings, args)
     apps_settings = {app: runner.demo_settings(app, settings) for app in runner.parse_apps(settings.apps)}
@@ -59,7 +60,7 @@ def compare(args):
 
 
 def main(argv=None):
-    return run_cli(build_parser(), argv)
+    return run_cli(build_parser(), argv, prepare=prepare_devices)
 
 
 if __name__ == "__main__":

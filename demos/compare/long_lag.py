@@ -11,13 +11,13 @@ reaches --solved; a layer stops at the first lag it does not solve. Writes
 
 import argparse
 
-from demos import common
-from demos.layers import LAYER_NAMES
+from demos import cli, plots, runs, startup
+from demos.cli import LAYER_NAMES
 
 
 def build_parser():
     parser = argparse.ArgumentParser(prog="python -m demos.compare.long_lag", description=__doc__,
-                                     formatter_class=common.HelpFormatter)
+                                     formatter_class=cli.HelpFormatter)
     parser.add_argument("--layers", default="custom,peephole,coupled,layernorm,slstm,chrono", help=f"layers to test, comma-separated, among {', '.join(LAYER_NAMES)}")
     parser.add_argument("--lags", default="5,20,50,100,200", help="lags k to try, comma-separated, in increasing order")
     parser.add_argument("--units", type=int, default=32, help="units of the recurrent layer")
@@ -39,56 +39,49 @@ def parse_lags(text):
     except ValueError:
         lags = []
     if not lags or min(lags) < 1 or lags != sorted(lags):
-        raise common.CLIError(f"--lags takes increasing positive integers, e.g. 5,20,50, got {text!r}")
+        raise cli.CLIError(f"--lags takes increasing positive integers, e.g. 5,20,50, got {text!r}")
     return lags
 
 
 def train_on_lag(layer, lag, args):
     """Test accuracy of `layer` on the recall task at `lag`, and the epochs it trained."""
-    import keras
-
     from datasets.long_lag import recall_task
     from demos.callbacks import StopAtAccuracy
     from demos.layers import lstm_class
+    from demos.recall import fit_recall, recall_model
 
-    common.set_seed(args.seed)
+    startup.set_seed(args.seed)
     x, y = recall_task(lag, args.train_count, seed=args.seed)
     x_test, y_test = recall_task(lag, args.test_count, seed=args.seed + 10_000)
-    inputs = keras.Input((None, x.shape[-1]))
-    hidden = lstm_class(layer, max_timescale=lag + 1)(args.units)(inputs)
-    model = keras.Model(inputs, keras.layers.Dense(x.shape[-1], activation="softmax")(hidden))
-    model.compile(optimizer=keras.optimizers.Adam(3e-3, clipnorm=1.0), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    model = recall_model(lstm_class(layer, max_timescale=lag + 1)(args.units), x.shape[-1])
     # Training stops once the validation accuracy clears the bar with a margin, so that the test accuracy
     # (a separate draw) does not hover at the bar.
-    stop = StopAtAccuracy(min(0.99, args.solved + 0.05))
-    history = model.fit(x, y, batch_size=64, epochs=args.epochs, validation_split=0.1, callbacks=[stop], verbose=0)
-    accuracy = float(model.evaluate(x_test, y_test, verbose=0)[1])
-    return accuracy, len(history.epoch)
+    epochs = fit_recall(model, x, y, args.epochs, [StopAtAccuracy(min(0.99, args.solved + 0.05))])
+    return float(model.evaluate(x_test, y_test, verbose=0)[1]), epochs
 
 
 def run(args):
-    from demos.layers import parse_layers
+    from demos.cli import parse_layers
 
     layers, lags = parse_layers(args.layers), parse_lags(args.lags)
-    out_dir = common.new_run_dir("long_lag", "recall", args.out)
+    out_dir = runs.new_run_dir("long_lag", "recall", args.out)
     results = {layer: {} for layer in layers}
     for layer in layers:
         for lag in lags:
-            with common.Stopwatch() as watch:
+            with runs.Stopwatch() as watch:
                 accuracy, epochs = train_on_lag(layer, lag, args)
             results[layer][lag] = {"accuracy": accuracy, "epochs": epochs, "seconds": watch.seconds}
             print(f"{layer:10s} k={lag:4d}: test accuracy {accuracy:.3f} after {epochs} epochs ({watch.seconds:.0f} s)",
                   flush=True)
             if accuracy < args.solved:
                 break
-    largest = {layer: max([lag for lag, r in runs.items() if r["accuracy"] >= args.solved], default=0)
-               for layer, runs in results.items()}
+    largest = {layer: max([lag for lag, r in by_lag.items() if r["accuracy"] >= args.solved], default=0)
+               for layer, by_lag in results.items()}
     settings = {key: value for key, value in vars(args).items() if key not in ("run", "verbose")}
-    common.write_json(out_dir / "long_lag.json", {"settings": settings, "results": results,
+    runs.write_json(out_dir / "long_lag.json", {"settings": settings, "results": results,
                                                   "largest_solved_lag": largest, "chance": 1 / 8})
     plot(results, args.solved, out_dir / "long_lag.png")
-    print(common.format_table([[layer, lag] for layer, lag in largest.items()], ["layer", "largest k solved"]))
+    print(plots.format_table([[layer, lag] for layer, lag in largest.items()], ["layer", "largest k solved"]))
     print(f"results in {out_dir}")
 
 
@@ -97,8 +90,8 @@ def plot(results, solved, path):
 
     figure = Figure(figsize=(6.5, 4), layout="constrained")
     axis = figure.subplots()
-    for layer, runs in results.items():
-        axis.plot(list(runs), [r["accuracy"] for r in runs.values()], marker="o", label=layer)
+    for layer, by_lag in results.items():
+        axis.plot(list(by_lag), [r["accuracy"] for r in by_lag.values()], marker="o", label=layer)
     axis.axhline(solved, color="grey", linestyle="--", linewidth=1, label=f"solved ({solved:.0%})")
     axis.axhline(1 / 8, color="black", linestyle=":", linewidth=1, label="chance (1/8)")
     axis.set(xscale="log", xlabel="lag k (steps between the symbol and the question)", ylabel="test accuracy",
@@ -109,7 +102,7 @@ def plot(results, solved, path):
 
 
 def main(argv=None):
-    return common.run_cli(build_parser(), argv)
+    return cli.run_cli(build_parser(), argv, prepare=startup.prepare_devices)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import numpy as np
 
-from demos.common import format_table, write_json
+from demos.plots import format_table
+from demos.runs import write_json
 
 AGREEMENT_HEADERS = ["app", "same start", "max |out diff| same weights", "max |out diff| trained",
                      "|loss diff| epoch 1", "|loss diff| last epoch"]

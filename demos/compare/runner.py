@@ -1,34 +1,19 @@
 """Each demo trained with every layer asked for, for every seed, on the same data."""
 
 import dataclasses
-import importlib
 from pathlib import Path
 
 import numpy as np
 
 from custom_layers import explicit_clone
 from datasets import fsdd
-from demos.chat.settings import QUICK_SETTINGS as CHAT_QUICK_SETTINGS
-from demos.common import CLIError
-
-APPS = ("speech", "chat", "stocks")
+from demos.apps import APPS
+from demos.cli import CLIError
 
 # Every comparison turns dropout off (so the built-in and the explicit layer do the same computation
-# and their loss curves can coincide) and reads the stock prices shipped with `backtesting`.
+# and their loss curves can coincide) and reads the stock prices shipped with `backtesting`;
+# `--quick` adds each app's QUICK_SETTINGS.
 COMMON_OVERRIDES = {"speech": {"dropout": 0.0}, "chat": {"dropout": 0.0}, "stocks": {"offline": True}}
-# `--quick`, on top: fewer epochs; a smaller chat model that learns 60 pairs by heart (it then replies to them).
-QUICK_OVERRIDES = {
-    "speech": {"epochs": 2},
-    "chat": CHAT_QUICK_SETTINGS,
-    "stocks": {"epochs": 4},
-}
-
-# Quality metric of each app and the baseline it is measured against (lower is better for chat and stocks).
-QUALITY = {
-    "speech": ("test_accuracy", "baseline_test_accuracy"),
-    "chat": ("val_bits_per_char", "baseline_val_bits_per_char"),
-    "stocks": ("rmse", "persistence_rmse"),
-}
 
 
 def parse_apps(text):
@@ -52,9 +37,9 @@ def parse_seeds(text, seed):
 
 def demo_settings(app, settings):
     """The app's `Settings`: its defaults, the comparison's overrides, the quick ones if asked."""
-    module = importlib.import_module(f"demos.{app}.settings")
-    overrides = {**COMMON_OVERRIDES[app], **(QUICK_OVERRIDES[app] if settings.quick else {})}
-    return module.Settings(seed=settings.seed, distribute=settings.distribute, **overrides)
+    parts = APPS[app].parts()
+    overrides = {**COMMON_OVERRIDES[app], **(parts.QUICK_SETTINGS if settings.quick else {})}
+    return parts.Settings(seed=settings.seed, distribute=settings.distribute, **overrides)
 
 
 def missing_data(app, app_settings):
@@ -77,7 +62,7 @@ def compare_app(app, app_settings, layers, seeds, out_dir):
     explicit layer ("custom") starts from the built-in's initial weights when
     both run, so those two do the same computation.
     """
-    train = importlib.import_module(f"demos.{app}.training").train
+    train = APPS[app].parts().train
     results = {}
     for seed in seeds:
         results[seed] = {}
@@ -121,7 +106,7 @@ def reply_summary(runs):
 
 def summarize(app, results):
     """What the report says of one app: quality, size and speed per layer; builtin against custom."""
-    metric, baseline = QUALITY[app]
+    metric, baseline = APPS[app].quality, APPS[app].baseline
     first = results[next(iter(results))]
     layers = {layer: layer_summary(metric, [results[seed][layer] for seed in results]) for layer in first}
     reference = layers.get("custom")

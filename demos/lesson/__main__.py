@@ -22,7 +22,7 @@ or the built-in LSTM); a demo without one is trained first, into DIR/models/.
 import argparse
 import dataclasses
 
-from demos import common
+from demos import cli, runs, startup
 from demos.lesson.settings import Settings
 
 FLAGS = {
@@ -44,8 +44,8 @@ FLAGS = {
 
 def build_parser():
     parser = argparse.ArgumentParser(prog="python -m demos.lesson", description=__doc__,
-                                     formatter_class=common.HelpFormatter)
-    common.add_settings_arguments(parser, Settings(), FLAGS)
+                                     formatter_class=cli.HelpFormatter)
+    cli.add_settings_arguments(parser, Settings(), FLAGS)
     parser.add_argument("--verbose", action="store_true", help="also show the framework's start-up logs")
     parser.set_defaults(run=lesson)
     return parser
@@ -55,17 +55,17 @@ def lesson(args):
     from demos.lesson.building import build_lesson, check_settings
     from demos.lesson.settings import resolved
 
-    settings = resolved(common.settings_from_args(Settings, args))
+    settings = resolved(cli.settings_from_args(Settings, args))
     check_settings(settings)  # a bad flag stops before any folder is made
-    out_dir = common.new_run_dir("lesson", "quick" if settings.quick else "full", settings.out)
-    common.write_json(out_dir / "settings.json", dataclasses.asdict(settings))
-    with common.Stopwatch() as watch:
+    out_dir = runs.new_run_dir("lesson", "quick" if settings.quick else "full", settings.out)
+    runs.write_json(out_dir / "settings.json", dataclasses.asdict(settings))
+    with runs.Stopwatch() as watch:
         build_lesson(settings, out_dir)
     print(f"lesson written to {out_dir / 'index.html'} in {watch.seconds:.0f} s")
 
 
 def main(argv=None):
-    return common.run_cli(build_parser(), argv)
+    return cli.run_cli(build_parser(), argv, prepare=startup.prepare_devices)
 
 
 if __name__ == "__main__":

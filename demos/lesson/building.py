@@ -1,14 +1,15 @@
 """Runs every section of the lesson, then writes lesson.json and index.html."""
 
-from demos import common
+from demos import cli, runs
+from demos.apps import APPS
 from demos.compare.long_lag import parse_lags
 from demos.lesson import by_hand, confusions, interventions, memory, page, units
-from demos.lesson.models import APPS, demo_model
+from demos.lesson.models import demo_model
 from demos.lesson.traces import TRACERS
 
 
 def check_settings(settings):
-    common.check_ranges(settings, at_least_one=("memory_units", "train_count", "test_count", "memory_epochs",
+    cli.check_ranges(settings, at_least_one=("memory_units", "train_count", "test_count", "memory_epochs",
                                                 "gradient_lag", "chat_sample", "speech_sample",
                                                 "stocks_sample"))
     return parse_lags(settings.lags)
@@ -38,7 +39,7 @@ def build_lesson(settings, out_dir, demos=None):
     results["interventions"] = interventions.measure(demos)
     print("lesson: 5. units that mean something", flush=True)
     results["units"] = units.measure(traced["chat"])
-    common.write_json(out_dir / "lesson.json", results)
+    runs.write_json(out_dir / "lesson.json", results)
     (out_dir / "index.html").write_text(page.render(results), encoding="utf-8")
     return results
 

@@ -10,6 +10,8 @@ import keras
 import numpy as np
 
 from custom_layers import trace_gates
+from demos.apps import APPS
+from demos.gates import layer_inputs
 from demos.speech.data import pad_frames
 
 GATE_ORDER = "ifco"  # Keras' order of the four weight blocks
@@ -18,15 +20,6 @@ GATE_FIELDS = {"i": "input_gate", "f": "forget_gate", "c": "candidate", "o": "ou
 
 def sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
-
-
-def layer_inputs(model, name, frames):
-    """The layer's ExplicitLSTM (forward direction), and the inputs and mask the model feeds it."""
-    outer = model.get_layer(name)
-    layer = getattr(outer, "forward_layer", outer)
-    fed = keras.tree.flatten(keras.Model(model.input, outer.input)(frames, training=False))
-    mask = keras.ops.convert_to_numpy(fed[1]).astype(bool) if len(fed) > 1 else None
-    return layer, keras.ops.convert_to_numpy(fed[0]), mask
 
 
 def chosen_units(trace, step):
@@ -59,7 +52,7 @@ def measure(speech):
 
     test = load_data(speech.settings).test
     frames = pad_frames(test.features[:1])
-    layer, inputs, mask = layer_inputs(speech.model, "lstm_1", frames)
+    layer, inputs, mask = layer_inputs(speech.model, APPS["speech"].parts().TRACED_LAYER, frames)
     trace = trace_gates(layer, inputs, mask=mask)
     step = inputs.shape[1] // 2
     x_t = inputs[0, step].astype("float64")

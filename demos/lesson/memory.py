@@ -12,8 +12,9 @@ from matplotlib.figure import Figure
 
 from custom_layers import ChronoInitializer, ExplicitLSTM, intervene
 from datasets.long_lag import recall_task
-from demos import common
+from demos import runs, startup
 from demos.callbacks import StopAtAccuracy
+from demos.recall import fit_recall, recall_model
 
 SYMBOLS = 8  # symbols of the recall task: guessing scores 1/8
 PATIENCE = 10  # epochs without a better validation loss before a model gives up (long lags start slowly)
@@ -29,25 +30,18 @@ def build(kind, units, lag, symbols=SYMBOLS):
     far more at lags of 100 and beyond: see the long-lag table of the top README).
     """
     if kind == "rnn":
-        recurrent = keras.layers.SimpleRNN(units)
-    else:
-        recurrent = ExplicitLSTM(units, bias_initializer=ChronoInitializer(lag + 1), unit_forget_bias=False)
-    inputs = keras.Input((None, symbols))
-    model = keras.Model(inputs, keras.layers.Dense(symbols, activation="softmax")(recurrent(inputs)))
-    model.compile(optimizer=keras.optimizers.Adam(3e-3, clipnorm=1.0), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
-    return model
+        return recall_model(keras.layers.SimpleRNN(units), symbols)
+    return recall_model(ExplicitLSTM(units, bias_initializer=ChronoInitializer(lag + 1), unit_forget_bias=False),
+                        symbols)
 
 
 def train(kind, lag, settings):
     """A model of `kind` trained at `lag`; stops once solved on validation or when it stops improving."""
-    common.set_seed(settings.seed)
+    startup.set_seed(settings.seed)
     x, y = recall_task(lag, settings.train_count, SYMBOLS, seed=settings.seed)
     model = build(kind, settings.memory_units, lag)
     stops = [StopAtAccuracy(0.99), keras.callbacks.EarlyStopping(patience=PATIENCE, restore_best_weights=True)]
-    history = model.fit(x, y, batch_size=64, epochs=settings.memory_epochs, validation_split=0.1, callbacks=stops,
-                        verbose=0)
-    return model, len(history.epoch)
+    return model, fit_recall(model, x, y, settings.memory_epochs, stops)
 
 
 def accuracy(model, x, y):
@@ -85,10 +79,10 @@ def measure(settings, lags):
         row = {"lag": lag}
         for kind in MODELS:
             if lag == gradient_lag:  # what reaches each input at the start of training
-                common.set_seed(settings.seed)
+                startup.set_seed(settings.seed)
                 fresh = build(kind, settings.memory_units, lag)
                 gradients[kind] = input_gradients(fresh, x_test[:256], y_test[:256]).tolist()
-            with common.Stopwatch() as watch:
+            with runs.Stopwatch() as watch:
                 model, epochs = train(kind, lag, settings)
             row[kind] = accuracy(model, x_test, y_test)
             row[f"{kind}_epochs"] = epochs

@@ -1,15 +1,13 @@
 """The three trained demo models the lesson looks into, and the score each is judged by."""
 
 import dataclasses
-import importlib
 import json
 from pathlib import Path
 
-from demos import common
+from demos import cli, runs
+from demos.apps import APPS
 from demos.lesson.settings import DEMO_OVERRIDES
 
-APPS = ("speech", "chat", "stocks")
-TRACED_LAYERS = {"speech": "lstm_1", "chat": "decoder", "stocks": "lstm"}  # the LSTM layer each section reads
 EXPLICIT_OR_BUILTIN = ("custom", "builtin")  # runs whose layers `explicit_clone` turns into ExplicitLSTM
 
 
@@ -33,41 +31,41 @@ def usable_run(run_dir, app):
         settings = json.loads((run_dir / "settings.json").read_text())
     except (OSError, ValueError):
         return False
-    if not (run_dir / common.MODEL_FILE).is_file() or settings.get("layer") not in EXPLICIT_OR_BUILTIN:
+    if not (run_dir / cli.MODEL_FILE).is_file() or settings.get("layer") not in EXPLICIT_OR_BUILTIN:
         return False
     return app != "stocks" or (settings.get("target", "price") == "price" and not settings.get("tickers"))
 
 
-def latest_run(runs, app):
-    """The newest usable run folder under `<runs>/<app>/`, or None."""
-    folders = [path for path in (Path(runs) / app).glob("*") if path.is_dir() and usable_run(path, app)]
-    return max(folders, key=lambda path: (path / common.MODEL_FILE).stat().st_mtime, default=None)
+def latest_run(runs_root, app):
+    """The newest usable run folder under `<runs_root>/<app>/`, or None."""
+    folders = [path for path in (Path(runs_root) / app).glob("*") if path.is_dir() and usable_run(path, app)]
+    return max(folders, key=lambda path: (path / cli.MODEL_FILE).stat().st_mtime, default=None)
 
 
 def demo_model(app, lesson, out_dir):
     """The latest run of `app` under `lesson.runs`, or one trained now into `out_dir/models/<app>`."""
     from custom_layers import explicit_clone
 
-    settings_class = importlib.import_module(f"demos.{app}.settings").Settings
-    importlib.import_module(f"demos.{app}.model")  # registers the demo's own layers and losses, for loading
+    parts = APPS[app].parts()  # imports the app, whose model module registers its layers and losses for loading
+    settings_class = parts.Settings
     run_dir = latest_run(lesson.runs, app)
     if run_dir is not None:
-        run = common.load_run(app, settings_class, str(run_dir))
+        run = runs.load_run(app, settings_class, str(run_dir))
         model, settings, trained_here = run.model, run.settings, False
     else:
         print(f"lesson: no {app} run in {Path(lesson.runs) / app}: training one", flush=True)
-        overrides = DEMO_OVERRIDES[app][lesson.quick]
+        overrides = {**(parts.QUICK_SETTINGS if lesson.quick else {}), **DEMO_OVERRIDES.get(app, {})}
         settings = settings_class(seed=lesson.seed, out=str(out_dir / "models" / app), **overrides)
-        result = importlib.import_module(f"demos.{app}.training").train(settings)
+        result = parts.train(settings)
         model, run_dir, trained_here = result.model, result.run_dir, True
-        settings = common.read_settings(run_dir, settings_class)
+        settings = runs.read_settings(run_dir, settings_class)
     metric, score, higher = SCORERS[app](settings, run_dir)
     return Demo(app, explicit_clone(model), settings, Path(run_dir), trained_here, metric, score, higher)
 
 
 def speech_scorer(settings, run_dir):
     from demos.speech.data import load_data
-    from demos.speech.training import predict_part
+    from demos.speech.evaluation import predict_part
 
     test = load_data(settings).test
 
@@ -90,23 +88,15 @@ def chat_scorer(settings, run_dir):
 
 
 def stocks_scorer(settings, run_dir):
-    import numpy as np
-
-    from demos.stocks.data import load_prices
-    from demos.stocks.features import split_days, windows
-    from demos.stocks.tasks import TASKS
-    from demos.stocks.training import predict
+    from demos.stocks.data import load_period
+    from demos.stocks.training import period_forecasts
 
     settings = settings.resolved()
-    task = TASKS[settings.target](load_prices(settings))
-    split = split_days(len(task.close), settings.window, settings.horizon, settings.test_fraction,
-                       settings.validation_fraction, task.first_day)
-    x_test = windows(task.features, split.test, settings.window)
-    fit_origins = np.concatenate([split.train, split.validation])
+    period = load_period(settings)
 
     def score(model):
-        forecasts = task.forecasts(predict(model, x_test), split.test, settings.horizon, fit_origins)
-        return float(task.score(forecasts, split.test, settings.horizon)["rmse"])
+        forecasts = period_forecasts(model, period, settings.horizon)
+        return float(period.task.score(forecasts, period.split.test, settings.horizon)["rmse"])
 
     return "test RMSE (price)", score, False
 

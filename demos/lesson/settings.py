@@ -2,8 +2,6 @@
 
 import dataclasses
 
-from demos.chat.settings import QUICK_SETTINGS as CHAT_QUICK_SETTINGS
-
 APP = "lesson"
 
 
@@ -24,16 +22,13 @@ class Settings:
     out: str | None = None  # folder of index.html and lesson.json; None: runs/lesson/<time>
 
 
-# `--quick`: a shorter memory task, fewer samples (missing demo models are trained small whatever the mode).
+# `--quick`: a shorter memory task, fewer samples (and a missing demo model is trained with its QUICK_SETTINGS).
 QUICK_OVERRIDES = {"lags": "5,20,50,100", "train_count": 2048, "memory_epochs": 25, "chat_sample": 100,
                    "speech_sample": 100}
 
-# A demo model the lesson trains when <runs>/<app>/ has none: its settings, full and quick.
-DEMO_OVERRIDES = {
-    "speech": ({}, {"epochs": 4}),
-    "chat": ({}, CHAT_QUICK_SETTINGS),
-    "stocks": ({"offline": True}, {"offline": True, "epochs": 8}),
-}
+# A demo model the lesson trains when <runs>/<app>/ has none: the app's defaults (its QUICK_SETTINGS with
+# --quick), and these on top (the stock demo reads the prices shipped with `backtesting`).
+DEMO_OVERRIDES = {"stocks": {"offline": True}}
 
 
 def resolved(settings):

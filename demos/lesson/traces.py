@@ -4,8 +4,8 @@ import dataclasses
 
 import numpy as np
 
-from demos.common import trace_model_layer
-from demos.lesson.models import TRACED_LAYERS
+from demos.apps import APPS
+from demos.gates import trace_model_layer
 
 
 @dataclasses.dataclass
@@ -26,7 +26,7 @@ def speech_trace(demo, count, seed):
     valid = np.zeros(frames.shape[:2], dtype=bool)
     for row, k in enumerate(chosen):
         valid[row, : len(test.features[k])] = True
-    return Traced(trace_model_layer(demo.model, TRACED_LAYERS["speech"], frames), valid)
+    return Traced(trace_model_layer(demo.model, APPS["speech"].parts().TRACED_LAYER, frames), valid)
 
 
 def chat_trace(demo, count, seed):
@@ -41,23 +41,18 @@ def chat_trace(demo, count, seed):
     chosen = np.sort(np.random.default_rng(seed).choice(len(pairs), min(count, len(pairs)), replace=False))
     rows = [encode_conversation(vocabulary, pairs[k]) for k in chosen]
     ids = pad_ids(rows)
-    trace = trace_model_layer(demo.model, TRACED_LAYERS["chat"], ids)
+    trace = trace_model_layer(demo.model, APPS["chat"].parts().TRACED_LAYER, ids)
     texts = [[vocabulary.token(i) for i in row] for row in rows]
     return Traced(trace, ids != Vocabulary.PADDING, texts)
 
 
 def stocks_trace(demo, count, seed):
-    from demos.stocks.data import load_prices
-    from demos.stocks.features import split_days, windows
-    from demos.stocks.tasks import TASKS
+    from demos.stocks.data import load_period
 
-    settings = demo.settings.resolved()
-    task = TASKS[settings.target](load_prices(settings))
-    split = split_days(len(task.close), settings.window, settings.horizon, settings.test_fraction,
-                       settings.validation_fraction, task.first_day)
-    origins = split.test[np.linspace(0, len(split.test) - 1, min(count, len(split.test))).astype(int)]
-    x = windows(task.features, origins, settings.window)
-    return Traced(trace_model_layer(demo.model, TRACED_LAYERS["stocks"], x), np.ones(x.shape[:2], dtype=bool))
+    period = load_period(demo.settings.resolved())
+    chosen = np.linspace(0, len(period.test_windows) - 1, min(count, len(period.test_windows))).astype(int)
+    x = period.test_windows[chosen]
+    return Traced(trace_model_layer(demo.model, APPS["stocks"].parts().TRACED_LAYER, x), np.ones(x.shape[:2], dtype=bool))
 
 
 TRACERS = {"speech": speech_trace, "chat": chat_trace, "stocks": stocks_trace}

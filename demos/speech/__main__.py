@@ -16,7 +16,7 @@ Examples:
   python -m demos.speech explain my_seven.wav --out seven.png
 """
 
-from demos import common
+from demos import cli, plots, startup
 from demos.speech.settings import APP, Settings
 
 TRAIN_FLAGS = {
@@ -53,34 +53,34 @@ TRAIN_FLAGS = {
 
 
 def build_parser():
-    parser, commands = common.demo_parser(APP, __doc__)
-    train_parser = common.add_command(commands, "train", train, "train and evaluate a model")
-    common.add_settings_arguments(train_parser, Settings(), common.train_flags(APP, TRAIN_FLAGS))
-    loso_parser = common.add_command(commands, "loso", loso, "leave-one-speaker-out: each speaker in turn held out",
+    parser, commands = cli.demo_parser(APP, __doc__)
+    train_parser = cli.add_command(commands, "train", train, "train and evaluate a model")
+    cli.add_settings_arguments(train_parser, Settings(), cli.train_flags(APP, TRAIN_FLAGS))
+    loso_parser = cli.add_command(commands, "loso", loso, "leave-one-speaker-out: each speaker in turn held out",
                                      description="Six folds: each trains on five speakers and tests on every "
                                      "recording of the sixth. Takes the flags of train (--test-speakers is ignored).")
-    common.add_settings_arguments(loso_parser, Settings(), common.train_flags(APP, TRAIN_FLAGS))
-    predict_parser = common.add_command(commands, "predict", predict, "the digit said in an audio file")
-    explain_parser = common.add_command(commands, "explain", explain, "draw the LSTM gates over an audio file")
+    cli.add_settings_arguments(loso_parser, Settings(), cli.train_flags(APP, TRAIN_FLAGS))
+    predict_parser = cli.add_command(commands, "predict", predict, "the digit said in an audio file")
+    explain_parser = cli.add_command(commands, "explain", explain, "draw the LSTM gates over an audio file")
     for command in (predict_parser, explain_parser):
         command.add_argument("file", metavar="FILE.wav", help="audio file (any sample rate, mono or stereo)")
-        common.add_model_argument(command, APP)
+        cli.add_model_argument(command, APP)
     predict_parser.add_argument("--top", type=int, default=3, help="how many digits to list")
-    common.add_out_argument(explain_parser, "gates-<file>.png")
+    cli.add_out_argument(explain_parser, "gates-<file>.png")
     return parser
 
 
 def train(args):
     from demos.speech.training import train as train_model
 
-    result = train_model(common.settings_from_args(Settings, args))
+    result = train_model(cli.settings_from_args(Settings, args))
     metrics = result.metrics
     rows = [
         (f"{metrics['layer']} LSTM", f"{metrics['test_accuracy']:.2%}", metrics["test_count"]),
         ("baseline: logistic regression", f"{metrics['baseline_test_accuracy']:.2%}", metrics["test_count"]),
     ]
     print(f"\nsplit: {metrics['split']}; {metrics['epochs']} epochs in {metrics['train_seconds']:.0f} s")
-    print(common.format_table(rows, ["model", "test accuracy", "test utterances"]))
+    print(plots.format_table(rows, ["model", "test accuracy", "test utterances"]))
     if metrics["skipped_files"]:
         print(f"{len(metrics['skipped_files'])} bad files skipped")
     print(f"run folder: {result.run_dir}")
@@ -89,12 +89,12 @@ def train(args):
 def loso(args):
     from demos.speech.loso import leave_one_speaker_out
 
-    summary, run_dir = leave_one_speaker_out(common.settings_from_args(Settings, args))
+    summary, run_dir = leave_one_speaker_out(cli.settings_from_args(Settings, args))
     rows = [(speaker, f"{fold['test_accuracy']:.2%}", f"{fold['baseline_test_accuracy']:.2%}", fold["test_count"])
             for speaker, fold in summary["folds"].items()]
     rows += [("mean", f"{summary['mean_accuracy']:.2%}", f"{summary['baseline_mean_accuracy']:.2%}", ""),
              ("worst", f"{summary['worst_accuracy']:.2%}", f"{summary['baseline_worst_accuracy']:.2%}", "")]
-    print(common.format_table(rows, ["held-out speaker", f"{args.layer} LSTM", "baseline", "recordings"]))
+    print(plots.format_table(rows, ["held-out speaker", f"{args.layer} LSTM", "baseline", "recordings"]))
     print(f"{summary['total_seconds']:.0f} s; loso.json and confusion.png in {run_dir}")
 
 
@@ -105,11 +105,11 @@ def predict(args):
     run = load_speech_run(args.model)
     digits = predict_digits(run, args.file)
     if len(digits) == 1:
-        print(common.format_table(predict_file(run, args.file, args.top), ["digit", "probability"]))
+        print(plots.format_table(predict_file(run, args.file, args.top), ["digit", "probability"]))
         return
     rows = [(f"{start:.2f}-{end:.2f} s", digit, f"{probability:.1%}") for start, end, digit, probability in digits]
     print(f"{len(digits)} digits, split on silence:")
-    print(common.format_table(rows, ["when", "digit", "probability"]))
+    print(plots.format_table(rows, ["when", "digit", "probability"]))
 
 
 def explain(args):
@@ -121,7 +121,7 @@ def explain(args):
 
 
 def main(argv=None):
-    return common.run_cli(build_parser(), argv)
+    return cli.run_cli(build_parser(), argv, prepare=startup.prepare_devices)
 
 
 if __name__ == "__main__":

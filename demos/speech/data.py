@@ -9,7 +9,7 @@ from sklearn.model_selection import train_test_split
 
 from datasets import fsdd
 from demos.batching import LengthBatches, pad
-from demos.common import CLIError
+from demos.cli import CLIError
 from demos.speech.augmentation import augmented_features
 from demos.speech.features import pooled_statistics, recording_features, standardized
 

@@ -7,8 +7,9 @@ import numpy as np
 
 from custom_layers import plot_gate_trace
 from datasets import fsdd
-from demos.common import output_path, trace_model_layer
-from demos.speech.model import FIRST_LSTM
+from demos.gates import trace_model_layer
+from demos.runs import output_path
+from demos.speech.model import TRACED_LAYER
 from demos.speech.prediction import audio_features
 
 
@@ -23,7 +24,7 @@ def explain_file(run, path, out=None):
     frames = audio_features(path, run.settings)
     probabilities = run.model.predict(frames, verbose=0)[0]
     digit = int(probabilities.argmax())
-    trace = trace_model_layer(run.model, FIRST_LSTM, frames)
+    trace = trace_model_layer(run.model, TRACED_LAYER, frames)
     log_mel = audio_features(path, dataclasses.replace(run.settings, features="logmel"))[0]
     frames_per_tick = max(1, round(0.1 * fsdd.SAMPLE_RATE / run.settings.hop_length))  # a label every ~0.1 s
     seconds = np.arange(len(log_mel)) * run.settings.hop_length / fsdd.SAMPLE_RATE

@@ -11,9 +11,10 @@ import time
 import numpy as np
 
 from datasets import fsdd
-from demos import common
+from demos import cli, runs
+from demos.speech.evaluation import plot_confusion
 from demos.speech.settings import APP
-from demos.speech.training import check_settings, plot_confusion, train
+from demos.speech.training import check_settings, train
 
 
 def speakers(settings):
@@ -21,10 +22,10 @@ def speakers(settings):
     try:
         recordings, _ = fsdd.list_recordings(fsdd.recordings_dir(settings.data_dir))
     except fsdd.DataUnavailable as error:
-        raise common.CLIError(str(error)) from None
+        raise cli.CLIError(str(error)) from None
     names = sorted({recording.speaker for recording in recordings})
     if len(names) < 2:
-        raise common.CLIError(f"leave-one-speaker-out needs two speakers or more, found {len(names)}")
+        raise cli.CLIError(f"leave-one-speaker-out needs two speakers or more, found {len(names)}")
     return names
 
 
@@ -32,8 +33,8 @@ def leave_one_speaker_out(settings):
     """Runs every fold; writes `loso.json` and `confusion.png` into the run folder; returns the summary."""
     check_settings(settings)  # before any folder is made
     names = speakers(settings)
-    run_dir = common.new_run_dir(APP, f"loso-{settings.layer}", settings.out)
-    common.write_settings(run_dir, settings)
+    run_dir = runs.new_run_dir(APP, f"loso-{settings.layer}", settings.out)
+    runs.write_settings(run_dir, settings)
     folds, confusion, start = {}, np.zeros((10, 10), dtype=int), time.perf_counter()
     for index, speaker in enumerate(names, 1):
         print(f"fold {index}/{len(names)}: {speaker} held out", flush=True)
@@ -56,7 +57,7 @@ def leave_one_speaker_out(settings):
         "folds": folds,
         "confusion": confusion.tolist(),
     }
-    common.write_json(run_dir / "loso.json", summary)
+    runs.write_json(run_dir / "loso.json", summary)
     plot_confusion(confusion, run_dir / "confusion.png",
                    f"leave-one-speaker-out, summed over {len(names)} folds: {summary['mean_accuracy']:.1%} mean")
     return summary, run_dir

@@ -3,20 +3,22 @@
 import keras
 
 from datasets import fsdd
+from demos.layers import lstm_class
 from demos.speech.data import PAD_VALUE
 
-FIRST_LSTM = "lstm_1"  # the first (bidirectional) LSTM layer, the one `explain` traces
+TRACED_LAYER = "lstm_1"  # the first (bidirectional) LSTM layer: `explain` and the lesson trace it
+MAX_TIMESCALE = 100  # frames: the chrono layer prepares for memories up to about an utterance (median 26, longest 143)
 
 
-def build_model(settings, lstm, mean, variance):
+def build_model(settings, mean, variance):
     """A compiled model from padded frames `(batch, time, features)` to digit probabilities.
 
     Args:
-        settings: The demo `Settings` (units, lstm_layers, dropout, learning rate, seed).
-        lstm: The LSTM layer class, `ExplicitLSTM` or `keras.layers.LSTM`.
+        settings: The demo `Settings` (layer, units, lstm_layers, dropout, learning rate, seed).
         mean, variance: Per-feature statistics of the training frames; the
             model normalizes its inputs with them, so it takes raw features.
     """
+    lstm = lstm_class(settings.layer, max_timescale=MAX_TIMESCALE)
     inputs = keras.Input((None, len(mean)), name="frames")
     x = keras.layers.Masking(mask_value=PAD_VALUE)(inputs)
     x = keras.layers.Normalization(mean=mean, variance=variance, name="normalized")(x)

@@ -5,7 +5,8 @@ from pathlib import Path
 import numpy as np
 
 from datasets import fsdd
-from demos.common import CLIError, load_run
+from demos.cli import CLIError
+from demos.runs import load_run
 from demos.speech.features import file_features, pooled_statistics, signal_features, standardized
 from demos.speech.settings import APP, Settings
 

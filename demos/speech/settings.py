@@ -17,7 +17,7 @@ class Settings:
     trim_db: float = 40.0  # leading and trailing audio this many dB below the peak is cut off
     normalize: str = "global"  # "global": the training frames' statistics; also each "utterance"'s or "speaker"'s own (CMVN)
     cache_dir: str = ".cache/speech"  # where computed features are kept between runs
-    layer: str = "custom"  # "custom" (ExplicitLSTM) or "builtin" (keras.layers.LSTM)
+    layer: str = "custom"  # one of demos.cli.LAYER_NAMES ("custom": ExplicitLSTM, "builtin": keras.layers.LSTM)
     units: int = 64  # LSTM units per direction
     lstm_layers: int = 2  # bidirectional LSTM layers, stacked
     dropout: float = 0.3  # dropout before the classifier
@@ -40,3 +40,6 @@ class Settings:
 
 FEATURE_FIELDS = ("features", "n_mels", "n_mfcc", "n_fft", "hop_length", "trim_db", "normalize")
 NORMALIZATIONS = ("global", "utterance", "speaker")
+
+# A small run for the quick comparison and the lesson.
+QUICK_SETTINGS = {"epochs": 2}

@@ -10,7 +10,7 @@ beside persistence (the close stays as today's) and drift, with a
 Diebold-Mariano test against persistence.
 """
 
-from demos import common
+from demos import cli, startup
 from demos.stocks.settings import APP, Settings
 
 TRAIN_FLAGS = {
@@ -38,19 +38,19 @@ TRAIN_FLAGS = {
 
 
 def build_parser():
-    parser, commands = common.demo_parser(APP, __doc__)
-    train_parser = common.add_command(
+    parser, commands = cli.demo_parser(APP, __doc__)
+    train_parser = cli.add_command(
         commands, "train", train, "train and score against the baselines",
         description="Trains on the days before the test period (the last --test-fraction of the days) and scores "
         "the model and the baselines on it. --csv wins over --offline, which wins over --ticker.",
     )
-    common.add_settings_arguments(train_parser, Settings(), common.train_flags(APP, TRAIN_FLAGS))
-    walk_parser = common.add_command(
+    cli.add_settings_arguments(train_parser, Settings(), cli.train_flags(APP, TRAIN_FLAGS))
+    walk_parser = cli.add_command(
         commands, "walk-forward", walk_forward, "refit every year on an expanding window and score every year",
         description="Walk-forward evaluation: the first test block starts after --first-test-day days; each block "
         "of --refit-every days is forecast by a model (and baselines) fitted on every day before it.",
     )
-    common.add_settings_arguments(walk_parser, Settings(), common.train_flags(APP, TRAIN_FLAGS))
+    cli.add_settings_arguments(walk_parser, Settings(), cli.train_flags(APP, TRAIN_FLAGS))
     forecast_parser = add_model_command(
         commands, "forecast", forecast, "forecast the next days, by iterating the model on its own forecasts"
     )
@@ -58,17 +58,17 @@ def build_parser():
                                  help="trading days to forecast (price target; the volatility target forecasts "
                                  "its --horizon)")
     forecast_parser.add_argument("--history", type=int, default=60, help="days of history drawn before the forecast")
-    common.add_out_argument(forecast_parser, "next_days.png")
+    cli.add_out_argument(forecast_parser, "next_days.png")
     explain_parser = add_model_command(commands, "explain", explain, "draw the LSTM's gates over one input window")
     explain_parser.add_argument("--date", help="last day of the traced window (YYYY-MM-DD); if not given: the last day")
-    common.add_out_argument(explain_parser, "gates.png")
+    cli.add_out_argument(explain_parser, "gates.png")
     return parser
 
 
 def add_model_command(commands, name, run, help_text):
     """A command that uses a trained model on the training data, or on the data its flags name."""
-    parser = common.add_command(commands, name, run, help_text)
-    common.add_model_argument(parser, APP)
+    parser = cli.add_command(commands, name, run, help_text)
+    cli.add_model_argument(parser, APP)
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--ticker", help="Yahoo Finance symbol; if not given: the data source of training")
     source.add_argument("--csv", help="CSV file of prices (Date, Open, High, Low, Close, Volume)")
@@ -79,7 +79,7 @@ def add_model_command(commands, name, run, help_text):
 
 
 def train(args):
-    run_for_tickers(common.settings_from_args(Settings, args), train_one, "tickers")
+    run_for_tickers(cli.settings_from_args(Settings, args), train_one, "tickers")
 
 
 def train_one(settings):
@@ -93,9 +93,11 @@ def train_one(settings):
 
 
 def run_for_tickers(settings, run_one, folder_name):
-    """`run_one(settings)`, or with `--tickers`, once per ticker and a pooled table."""
+    """`run_one(settings)`, or with `--tickers`, once per ticker and a pooled table (bad settings: one line first)."""
     from demos.stocks.pooled import pooled_table, run_each
+    from demos.stocks.training import check_settings
 
+    check_settings(settings)
     if not settings.tickers:
         return run_one(settings)
     pooled, root = run_each(settings, run_one, folder_name)
@@ -104,7 +106,7 @@ def run_for_tickers(settings, run_one, folder_name):
 
 
 def walk_forward(args):
-    run_for_tickers(common.settings_from_args(Settings, args), walk_forward_one, "walkforward-tickers")
+    run_for_tickers(cli.settings_from_args(Settings, args), walk_forward_one, "walkforward-tickers")
 
 
 def walk_forward_one(settings):
@@ -119,7 +121,7 @@ def walk_forward_one(settings):
 
 
 def forecast(args):
-    from demos.common import output_path
+    from demos.runs import output_path
     from demos.stocks.plots import plot_next_days
     from demos.stocks.prediction import forecast as forecast_closes
     from demos.stocks.prediction import load_stocks_run
@@ -149,7 +151,7 @@ def forecast_volatility(run, history, path):
 
 
 def explain(args):
-    from demos.common import output_path
+    from demos.runs import output_path
     from demos.stocks.data import load_prices
     from demos.stocks.explain import DAYS_AFTER_SPIKE, shock_response, spike_window_end, window_end
     from demos.stocks.explain import explain as explain_window
@@ -193,11 +195,11 @@ def parse_date(text):
     try:
         return pd.Timestamp(text)
     except ValueError:
-        raise common.CLIError(f"--date {text!r} is not a date (YYYY-MM-DD)") from None
+        raise cli.CLIError(f"--date {text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def main(argv=None):
-    return common.run_cli(build_parser(), argv)
+    return cli.run_cli(build_parser(), argv, prepare=startup.prepare_devices)
 
 
 if __name__ == "__main__":

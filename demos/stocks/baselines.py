@@ -18,7 +18,6 @@ import numpy as np
 
 from demos.stocks.volatility import mean_before
 
-BASELINES = ("persistence", "ewma", "har", "garch")
 EWMA_DECAY = 0.94  # RiskMetrics' daily lambda
 
 

@@ -4,7 +4,7 @@ import numpy as np
 from scipy import stats
 from sklearn.metrics import mean_absolute_error, mean_absolute_percentage_error, root_mean_squared_error
 
-from demos.common import format_table
+from demos.plots import format_table
 
 
 def baseline_forecasts(today, horizon, drift):

@@ -9,9 +9,10 @@ cell state held the memory of it.
 import numpy as np
 
 from custom_layers import plot_gate_trace
-from demos.common import CLIError, trace_model_layer
+from demos.cli import CLIError
+from demos.gates import trace_model_layer
 from demos.stocks.features import windows
-from demos.stocks.model import LSTM_NAME
+from demos.stocks.model import TRACED_LAYER
 from demos.stocks.plots import price_header
 
 DAYS_AFTER_SPIKE = 20  # where a spike is traced, the window ends this many days after it
@@ -36,7 +37,7 @@ def spike_window_end(task, window):
 
 def explain(model, task, window, end, path):
     """Traces the gates over the window ending on day `end`; writes the plot and returns the trace."""
-    trace = trace_model_layer(model, LSTM_NAME, windows(task.features, [end], window))
+    trace = trace_model_layer(model, TRACED_LAYER, windows(task.features, [end], window))
     dates = task.prices.frame.index[end - window + 1 : end + 1]
     label, series = task.header_series
     figure = plot_gate_trace(

@@ -10,7 +10,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from demos.common import CLIError
+from demos.cli import CLIError
 
 FEATURES = ["return_1d", "return_5d", "volatility_20d"]
 FIRST_COMPLETE_DAY = 20  # the first day with all features (20 daily returns for the volatility)

@@ -4,11 +4,11 @@ import keras
 
 from demos.layers import lstm_class
 
-LSTM_NAME = "lstm"  # the layer `explain` traces
+TRACED_LAYER = "lstm"  # the LSTM layer: `explain` and the lesson trace it
 
 
 def build_model(settings, train_features, target_offset, target_scale):
-    """An LSTM regressor whose input scaling is fitted on the training days only.
+    """A compiled LSTM regressor (Adam, mean squared error) whose input scaling is fitted on the training days only.
 
     Args:
         settings: `Settings` (window, units, layer).
@@ -25,7 +25,9 @@ def build_model(settings, train_features, target_offset, target_scale):
     normalization = keras.layers.Normalization(axis=-1, name="scaling")
     normalization.adapt(train_features[None])
     window = keras.Input((settings.window, train_features.shape[-1]), name="window")
-    lstm = lstm_class(settings.layer, max_timescale=settings.window)(settings.units, name=LSTM_NAME)
+    lstm = lstm_class(settings.layer, max_timescale=settings.window)(settings.units, name=TRACED_LAYER)
     scaled = keras.layers.Dense(1, kernel_initializer="zeros", name="scaled_target")(lstm(normalization(window)))
     target = keras.layers.Rescaling(float(target_scale), offset=float(target_offset), name="target")(scaled)
-    return keras.Model(window, target, name="stock_forecaster")
+    model = keras.Model(window, target, name="stock_forecaster")
+    model.compile(optimizer=keras.optimizers.Adam(settings.learning_rate), loss="mse")
+    return model

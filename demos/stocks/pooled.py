@@ -10,14 +10,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from demos import common
+from demos import cli, plots, runs
 from demos.stocks.evaluation import diebold_mariano
 
 
 def parse_tickers(text):
     tickers = list(dict.fromkeys(item.strip() for item in text.split(",") if item.strip()))
     if not tickers:
-        raise common.CLIError(f"--tickers takes comma-separated symbols, e.g. GOOG,EURUSD, got {text!r}")
+        raise cli.CLIError(f"--tickers takes comma-separated symbols, e.g. GOOG,EURUSD, got {text!r}")
     return tickers
 
 
@@ -29,14 +29,14 @@ def run_each(settings, run_one, folder_name):
     from demos.stocks.settings import APP
 
     tickers = parse_tickers(settings.tickers)
-    root = common.new_run_dir(APP, folder_name, settings.out)
+    root = runs.new_run_dir(APP, folder_name, settings.out)
     folders = []
     for ticker in tickers:
         print(f"== {ticker} ==", flush=True)
         run_one(dataclasses.replace(settings, ticker=ticker, tickers=None, out=str(root / ticker)))
         folders.append(root / ticker)
     pooled = pooled_scores(folders, settings.resolved())
-    common.write_json(root / "pooled.json", pooled)
+    runs.write_json(root / "pooled.json", pooled)
     return pooled, root
 
 
@@ -61,4 +61,4 @@ def pooled_table(scores):
     names = [key[: -len("_rmse")] for key in scores if key.endswith("_rmse")]
     rows = [[name, scores[f"{name}_rmse"], scores.get(f"dm_pvalue_vs_{name}", "-")] for name in names]
     heading = f"pooled over {', '.join(scores['series'])}: {scores['forecasts']} forecasts, errors in {scores['scale']}"
-    return heading + "\n" + common.format_table(rows, ["forecast", "RMSE", "DM p (model against it)"])
+    return heading + "\n" + plots.format_table(rows, ["forecast", "RMSE", "DM p (model against it)"])

@@ -5,7 +5,8 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from demos.common import CLIError, load_run
+from demos.cli import CLIError
+from demos.runs import load_run
 from demos.stocks.data import load_prices
 from demos.stocks.features import FIRST_COMPLETE_DAY, daily_features, windows
 from demos.stocks.settings import APP, Settings

@@ -2,9 +2,6 @@
 
 import dataclasses
 
-from demos.common import CLIError, check_ranges
-from demos.layers import check_layer
-
 APP = "stocks"
 TARGET_DEFAULTS = {"price": {"window": 30, "horizon": 1}, "volatility": {"window": 60, "horizon": 5}}
 
@@ -18,7 +15,7 @@ class Settings:
     offline: bool = False  # use a series shipped with the backtesting package: GOOG (daily) or EURUSD (hourly)
     tickers: str | None = None  # several symbols, comma-separated: one model each, a table each and a pooled one
     target: str = "price"  # "price" (the close) or "volatility" (log mean daily variance over the horizon)
-    layer: str = "custom"  # "custom" (ExplicitLSTM) or "builtin" (keras.layers.LSTM)
+    layer: str = "custom"  # one of demos.cli.LAYER_NAMES ("custom": ExplicitLSTM, "builtin": keras.layers.LSTM)
     window: int = 0  # trading days of features the model sees; 0: 30 for price, 60 for volatility
     horizon: int = 0  # trading days ahead; 0: 1 for price, 5 for volatility
     units: int = 32  # LSTM units
@@ -35,22 +32,11 @@ class Settings:
     seed: int = 42  # random seed (same seed, same numbers)
     out: str | None = None  # run folder; None: a new folder under runs/stocks/
 
-    def __post_init__(self):
-        if self.target not in TARGET_DEFAULTS:
-            raise CLIError(f"--target must be one of {', '.join(TARGET_DEFAULTS)}, got {self.target!r}")
-        if self.window < 0 or self.horizon < 0:
-            raise CLIError(f"--window and --horizon must be 0 (the target's default) or more, "
-                           f"got {self.window} and {self.horizon}")
-        check_ranges(
-            self,
-            at_least_one=("units", "epochs", "patience", "batch_size", "refit_every", "first_test_day"),
-            open_fractions=("test_fraction", "validation_fraction"),
-            positive=("learning_rate",),
-        )
-        check_layer(self.layer)
-
     def resolved(self):
         """These settings with `window` and `horizon` set (0 means the target's default)."""
         defaults = TARGET_DEFAULTS[self.target]
         return dataclasses.replace(self, window=self.window or defaults["window"],
                                    horizon=self.horizon or defaults["horizon"])
+
+# A small run for the quick comparison and the lesson.
+QUICK_SETTINGS = {"epochs": 4}

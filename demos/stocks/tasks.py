@@ -15,8 +15,6 @@ class PriceTask:
 
     name = "price"
     first_day = features.FIRST_COMPLETE_DAY
-    feature_names = features.FEATURES
-    baselines = ("persistence", "drift")
 
     def __init__(self, prices):
         self.prices = prices
@@ -54,8 +52,6 @@ class VolatilityTask:
 
     name = "volatility"
     first_day = volatility.FIRST_COMPLETE_DAY
-    feature_names = volatility.VOLATILITY_FEATURES
-    baselines = baselines.BASELINES
 
     def __init__(self, prices):
         self.prices = prices

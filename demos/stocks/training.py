@@ -4,35 +4,47 @@ import keras
 import numpy as np
 import pandas as pd
 
-from demos import common
+from demos import cli, plots, runs, startup
 from demos.callbacks import EpochTimes
 from demos.distribution import check_batch, data_parallel, single_device_copy, trim_to_devices
-from demos.stocks.data import load_prices
-from demos.stocks.features import split_days, windows
+from demos.stocks.data import load_period
+from demos.stocks.features import windows
 from demos.stocks.model import build_model
-from demos.stocks.settings import APP
-from demos.stocks.tasks import TASKS
+from demos.stocks.settings import APP, TARGET_DEFAULTS
 
 SAMPLE_COUNT = 8  # held-out windows returned for comparing two models
 
 
+def check_settings(settings):
+    """Raises `cli.CLIError`, one line, for settings no run can use."""
+    if settings.target not in TARGET_DEFAULTS:
+        raise cli.CLIError(f"--target must be one of {', '.join(TARGET_DEFAULTS)}, got {settings.target!r}")
+    if settings.window < 0 or settings.horizon < 0:
+        raise cli.CLIError(f"--window and --horizon must be 0 (the target's default) or more, "
+                           f"got {settings.window} and {settings.horizon}")
+    cli.check_ranges(
+        settings,
+        at_least_one=("units", "epochs", "patience", "batch_size", "refit_every", "first_test_day"),
+        open_fractions=("test_fraction", "validation_fraction"),
+        positive=("learning_rate",),
+    )
+    cli.check_layer(settings.layer)
+
+
 def train(settings, initial_weights=None):
-    """Trains on the chronological training part and scores the test period; see `common.TrainResult`."""
+    """Trains on the chronological training part and scores the test period; see `runs.TrainResult`."""
+    check_settings(settings)
     settings = settings.resolved()
     check_batch(settings.batch_size, settings.distribute)
-    common.set_seed(settings.seed)
-    prices = load_prices(settings)
-    task = TASKS[settings.target](prices)
-    split = split_days(len(task.close), settings.window, settings.horizon, settings.test_fraction,
-                       settings.validation_fraction, task.first_day)
-    run_dir = common.new_run_dir(APP, settings.layer, settings.out)
+    startup.set_seed(settings.seed)
+    period = load_period(settings)
+    task, split, prices = period.task, period.split, period.task.prices
+    run_dir = runs.new_run_dir(APP, settings.layer, settings.out)
     model, history, seconds, initial_weights, devices = fit_model(settings, task, split.train, split.validation,
                                                                   initial_weights)
-    common.save_model(model, run_dir / common.MODEL_FILE)
-    common.write_settings(run_dir, settings, devices)
-    x_test = windows(task.features, split.test, settings.window)
-    fit_origins = np.concatenate([split.train, split.validation])
-    forecasts = task.forecasts(predict(model, x_test), split.test, settings.horizon, fit_origins)
+    runs.save_model(model, run_dir / cli.MODEL_FILE)
+    runs.write_settings(run_dir, settings, devices)
+    forecasts = period_forecasts(model, period, settings.horizon)
     dates = prices.frame.index[split.test + settings.horizon]
     metrics = {
         "app": APP,
@@ -50,15 +62,20 @@ def train(settings, initial_weights=None):
         "epochs": len(history.epoch),
         "train_seconds": sum(seconds),
         "epoch_seconds": seconds,
-        "history": common.history_dict(history),
+        "history": plots.history_dict(history),
     }
-    common.write_json(run_dir / "metrics.json", metrics)
+    runs.write_json(run_dir / "metrics.json", metrics)
     actual = task.actual(split.test, settings.horizon)
     write_forecasts(run_dir / "forecasts.csv", dates, actual, forecasts)
-    common.plot_history(metrics["history"], run_dir / "history.png", title=f"stocks, {settings.layer} LSTM")
+    plots.plot_history(metrics["history"], run_dir / "history.png", title=f"stocks, {settings.layer} LSTM")
     task.plot(dates, actual, forecasts, run_dir / "forecast.png",
               f"{prices.ticker}: {task.name} {settings.horizon} day(s) ahead")
-    return common.TrainResult(metrics, model, initial_weights, x_test[:SAMPLE_COUNT], run_dir)
+    return runs.TrainResult(metrics, model, initial_weights, period.test_windows[:SAMPLE_COUNT], run_dir)
+
+
+def period_forecasts(model, period, horizon):
+    """The model's and the baselines' forecasts of the test period (`data.load_period`)."""
+    return period.task.forecasts(predict(model, period.test_windows), period.split.test, horizon, period.fit_origins)
 
 
 def predict(model, windows_):
@@ -86,8 +103,7 @@ def fit_model(settings, task, train_origins, validation_origins, initial_weights
     with data_parallel(settings.distribute) as devices:
         model = build_model(settings, task.features[first_day : np.max(train_origins) + 1],
                             task.starting_point(train_part[1]), train_part[1].std())
-        initial_weights = common.start_from(model, initial_weights)
-        model.compile(optimizer=keras.optimizers.Adam(settings.learning_rate), loss="mse")
+        initial_weights = runs.start_from(model, initial_weights)
         stop_early = keras.callbacks.EarlyStopping(patience=settings.patience, restore_best_weights=True)
         epoch_times = EpochTimes()
         history = model.fit(
@@ -96,6 +112,6 @@ def fit_model(settings, task, train_origins, validation_origins, initial_weights
             epochs=settings.epochs,
             batch_size=settings.batch_size,
             callbacks=[stop_early, epoch_times],
-            verbose=common.progress_verbosity(),
+            verbose=cli.progress_verbosity(),
         )
     return single_device_copy(model, devices), history, epoch_times.seconds, initial_weights, devices

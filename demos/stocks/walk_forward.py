@@ -8,13 +8,13 @@ block. The blocks together cover every day after the first, out of sample.
 
 import numpy as np
 
-from demos import common
+from demos import cli, plots, runs, startup
 from demos.distribution import check_batch
 from demos.stocks.data import load_prices
 from demos.stocks.features import windows
 from demos.stocks.settings import APP
 from demos.stocks.tasks import TASKS
-from demos.stocks.training import fit_model, predict, write_forecasts
+from demos.stocks.training import check_settings, fit_model, predict, write_forecasts
 
 
 def blocks(task, settings):
@@ -31,16 +31,17 @@ def blocks(task, settings):
 
 def walk_forward(settings):
     """Runs the walk-forward evaluation; writes `walk_forward.json` and a plot; returns its data and folder."""
+    check_settings(settings)
     settings = settings.resolved()
     check_batch(settings.batch_size, settings.distribute)
-    common.set_seed(settings.seed)
+    startup.set_seed(settings.seed)
     prices = load_prices(settings)
     task = TASKS[settings.target](prices)
     planned = list(blocks(task, settings))
     if not planned:
-        raise common.CLIError(f"{len(task.close)} days leave no test block after --first-test-day "
+        raise cli.CLIError(f"{len(task.close)} days leave no test block after --first-test-day "
                               f"{settings.first_test_day}")
-    run_dir = common.new_run_dir(APP, f"walkforward-{settings.layer}", settings.out)
+    run_dir = runs.new_run_dir(APP, f"walkforward-{settings.layer}", settings.out)
     parts, all_forecasts, all_origins = [], [], []
     for fit, test in planned:
         validation_count = max(2, int(round(len(fit) * settings.validation_fraction)))
@@ -54,7 +55,7 @@ def walk_forward(settings):
               f"model RMSE {parts[-1]['rmse']:.4g}", flush=True)
         all_forecasts.append(forecasts)
         all_origins.append(test)
-    common.write_settings(run_dir, settings, devices)
+    runs.write_settings(run_dir, settings, devices)
     origins = np.concatenate(all_origins)
     forecasts = {name: np.concatenate([f[name] for f in all_forecasts]) for name in all_forecasts[0]}
     run = {"app": APP, "layer": settings.layer, "target": settings.target, "devices": devices, "ticker": prices.ticker,
@@ -62,7 +63,7 @@ def walk_forward(settings):
     overall = {**run, "test_first_day": parts[0]["first_day"], "test_last_day": parts[-1]["last_day"],
                "test_days": len(origins), **task.score(forecasts, origins, settings.horizon)}
     result = {**run, "blocks": parts, "overall": overall}  # `overall` reads like a `train` run's metrics
-    common.write_json(run_dir / "walk_forward.json", result)
+    runs.write_json(run_dir / "walk_forward.json", result)
     dates = prices.frame.index[origins + settings.horizon]
     actual = task.actual(origins, settings.horizon)
     write_forecasts(run_dir / "forecasts.csv", dates, actual, forecasts)
@@ -80,4 +81,4 @@ def block_table(result):
     rows.append(["overall", sum(part["forecasts"] for part in result["blocks"]), overall["rmse"],
                  *(overall[f"{name}_rmse"] for name in names)])
     unit = "RMSE (log variance)" if result["target"] == "volatility" else "RMSE (price)"
-    return common.format_table(rows, ["block", "forecasts", f"model {unit}", *names])
+    return plots.format_table(rows, ["block", "forecasts", f"model {unit}", *names])

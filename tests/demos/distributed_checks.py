@@ -8,8 +8,8 @@ are written to OUT_DIR/results.json for the test to compare.
 import sys
 from pathlib import Path
 
-from demos.common import write_json
 from demos.distribution import data_parallel, split_cpu
+from demos.runs import write_json
 
 split_cpu(2)
 

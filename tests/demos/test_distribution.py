@@ -18,7 +18,7 @@ import pytest
 import soundfile
 
 from datasets import fsdd
-from demos.common import CLIError
+from demos.cli import CLIError
 from demos.distribution import check_split, split_cpu
 
 HERE = Path(__file__).parent

@@ -80,8 +80,8 @@ def test_casual_prompts_are_lower_case_without_punctuation_and_replies_stay_as_w
 @pytest.mark.parametrize("layer", ["custom", "builtin"])
 def test_the_stateful_streams_compute_what_the_whole_sequence_does(layer):
     settings = Settings(layer=layer, batch_size=2, sequence_length=6, **SMALL)
-    trained = build_model(len(VOCABULARY), settings, batch_size=2)
-    whole = copy_weights(trained, build_model(len(VOCABULARY), settings))
+    trained = build_model(settings, len(VOCABULARY), batch_size=2)
+    whole = copy_weights(trained, build_model(settings, len(VOCABULARY)))
     batches = streams(sequence_length=6)
     stepped = np.concatenate([np.asarray(trained.predict_on_batch(batches[s][0])) for s in range(len(batches))], axis=1)
     inputs = np.concatenate([batches[s][0] for s in range(len(batches))], axis=1)
@@ -90,7 +90,7 @@ def test_the_stateful_streams_compute_what_the_whole_sequence_does(layer):
 
 def test_weight_decay_shrinks_a_weight_that_gets_no_gradient():
     settings = Settings(learning_rate=0.01, weight_decay=0.1, batch_size=2, sequence_length=6, **SMALL)
-    model = build_model(len(VOCABULARY), settings, batch_size=2)
+    model = build_model(settings, len(VOCABULARY), batch_size=2)
     compile_model(model, settings, steps=10)
     embeddings = model.get_layer("embedding").embeddings
     unused = np.array(embeddings[Vocabulary.UNKNOWN])  # no character of the stream is unknown: no gradient
@@ -99,7 +99,7 @@ def test_weight_decay_shrinks_a_weight_that_gets_no_gradient():
 
 
 def writer_of(layer="custom", max_reply_chars=12, lexicon=None):
-    model = build_model(len(VOCABULARY), Settings(layer=layer, **SMALL))
+    model = build_model(Settings(layer=layer, **SMALL), len(VOCABULARY))
     return ReplyWriter(model, VOCABULARY, max_reply_chars, max_context_chars=200, lexicon=lexicon)
 
 
@@ -171,7 +171,7 @@ def test_a_beam_that_runs_to_the_limit_writes_exactly_the_limit():
 
 
 def test_bits_per_char_of_an_untrained_model_is_near_uniform_and_counts_only_weighted_characters():
-    model = build_model(len(VOCABULARY), Settings(**SMALL))
+    model = build_model(Settings(**SMALL), len(VOCABULARY))
     held = HeldOut(CONVERSATIONS, [[False] + [True] * (len(turns) - 1) for turns in CONVERSATIONS], 0)
     assert abs(bits_per_char(model, evaluation_batches(VOCABULARY, held)) - math.log2(len(VOCABULARY))) < 0.5
     inputs, targets, weights = scored_targets(VOCABULARY, CONVERSATIONS[1], [False, True])

@@ -1,7 +1,6 @@
 """`demos.compare` on a tiny configuration: both layers, all three apps, every field of the report."""
 
 import dataclasses
-import importlib
 import json
 
 import numpy as np
@@ -9,16 +8,20 @@ import pytest
 import soundfile
 
 from datasets import fsdd
+from demos.apps import APPS
+from demos.chat import training as chat_training
 from demos.compare import report as report_module
 from demos.compare import runner
 from demos.compare.settings import Settings
+from demos.speech import training as speech_training
+from demos.stocks import training as stocks_training
 
 LAYERS = ("builtin", "custom", "coupled")
 TINY_CORPUS = "Hello\nHi there!\n\nHow are you?\nFine, thanks.\n\nWhat is AI?\nA field.\n\nBye\nSee you.\n"
 TINY = {
     "speech": {"units": 8, "epochs": 2, "batch_size": 16},
-    "chat": {"units": 16, "embedding_dim": 8, "batch_size": 4, "epochs": 2, "match_sample": 0,
-             "max_reply_chars": 40, "validation_fraction": 0.25},
+    "chat": {"units": 16, "embedding_dim": 8, "batch_size": 4, "sequence_length": 16, "epochs": 2, "match_sample": 0,
+             "recall_sample": 0, "max_reply_chars": 40, "validation_fraction": 0.25},
     "stocks": {"units": 4, "epochs": 2, "window": 10},
 }
 
@@ -55,13 +58,12 @@ def tiny_comparison(tmp_path_factory):
             "chat": {"corpus": str(root / "corpus.txt")}, "stocks": {}}
     settings = Settings(quick=True, seed=3)
     apps_settings = {
-        app: dataclasses.replace(runner.demo_settings(app, settings), **TINY[app], **data[app]) for app in runner.APPS
+        app: dataclasses.replace(runner.demo_settings(app, settings), **TINY[app], **data[app]) for app in APPS
     }
     calls = []
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(root)
-        for app in runner.APPS:
-            training = importlib.import_module(f"demos.{app}.training")
+        for training in (speech_training, chat_training, stocks_training):
             patch.setattr(training, "train", recording_calls(training.train, calls))
         report = runner.run(apps_settings, root / "report", LAYERS, seeds=[3])
     report_module.write_report(report, root / "report", settings)
@@ -71,10 +73,10 @@ def tiny_comparison(tmp_path_factory):
 @pytest.mark.slow
 def test_report_has_every_field_for_every_layer_of_every_app(tiny_comparison):
     report, _, out_dir = tiny_comparison
-    assert set(report["apps"]) == set(runner.APPS) and report["skipped"] == {}
+    assert set(report["apps"]) == set(APPS) and report["skipped"] == {}
     assert report["layers"] == list(LAYERS) and report["seeds"] == [3]
     for app, summary in report["apps"].items():
-        metric, baseline = runner.QUALITY[app]
+        metric, baseline = APPS[app].quality, APPS[app].baseline
         assert summary["metric"] == metric and np.isfinite(summary[baseline])
         for layer in LAYERS:
             numbers = summary["layers"][layer]
@@ -105,7 +107,7 @@ def test_report_has_every_field_for_every_layer_of_every_app(tiny_comparison):
     assert json.loads((out_dir / "report.json").read_text())["apps"].keys() == report["apps"].keys()
     markdown = (out_dir / "report.md").read_text()
     printed = report_module.tables(report)
-    for app in runner.APPS:
+    for app in APPS:
         assert f"![{app}]({app}.png)" in markdown and f"\n{app} " in printed
     assert "ratio to custom" in markdown and "coupled" in printed
     chat = report["apps"]["chat"]["layers"]["custom"]
@@ -134,7 +136,7 @@ def test_quality_is_averaged_over_seeds_with_its_spread():
 def test_custom_run_starts_from_the_builtin_runs_initial_weights(tiny_comparison):
     _, calls, _ = tiny_comparison
     assert [(app_settings.layer, type(app_settings).__module__) for app_settings, _, _ in calls] == [
-        (layer, f"demos.{app}.settings") for app in runner.APPS for layer in LAYERS
+        (layer, f"demos.{app}.settings") for app in APPS for layer in LAYERS
     ]
     assert all(start is None for settings, start, _ in calls if settings.layer == "coupled")
     for (builtin_settings, builtin_start, builtin), (custom_settings, custom_start, custom) in zip(

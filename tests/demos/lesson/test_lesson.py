@@ -64,7 +64,7 @@ def train_tiny_runs(root):
     speech(["train", "--data-dir", str(recordings), "--cache-dir", str(root / "cache"), "--units", "4",
             "--epochs", "1", "--out", str(runs / "speech" / "tiny")])
     chat(["train", "--corpus", str(root / "corpus.txt"), "--units", "8", "--embedding-dim", "4", "--epochs", "1",
-          "--batch-size", "4", "--validation-fraction", "0.2", "--out", str(runs / "chat" / "tiny")])
+          "--batch-size", "4", "--sequence-length", "16", "--validation-fraction", "0.2", "--out", str(runs / "chat" / "tiny")])
     stocks(["train", "--offline", "--units", "4", "--epochs", "1", "--window", "10",
             "--out", str(runs / "stocks" / "tiny")])
     return runs

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from datasets import fsdd
-from demos.common import CLIError
+from demos.cli import CLIError
 from demos.speech import augmentation
 from demos.speech.data import load_data
 from demos.speech.features import signal_features

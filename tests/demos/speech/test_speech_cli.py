@@ -7,7 +7,7 @@ import pytest
 import soundfile
 
 from datasets import fsdd
-from demos.common import TrainResult, read_json
+from demos.runs import TrainResult, read_json
 from demos.speech.__main__ import main
 from demos.speech.prediction import audio_features, load_speech_run, predict_file
 
@@ -50,7 +50,7 @@ def test_train_writes_the_run(workdir):
 
 def test_reported_accuracies_are_those_of_the_saved_model_and_baseline(in_workdir):
     from demos.speech.data import load_data
-    from demos.speech.training import baseline_accuracy, predict_part
+    from demos.speech.evaluation import baseline_accuracy, predict_part
 
     run = load_speech_run()
     data = load_data(run.settings)
@@ -98,13 +98,13 @@ def test_explain_traces_the_first_lstm_as_the_model_runs_it(in_workdir, digits_d
     import keras
 
     from demos.speech.explain import explain_file
-    from demos.speech.model import FIRST_LSTM
+    from demos.speech.model import TRACED_LAYER
 
     run = load_speech_run()
     path = digits_dir / "4_theo_1.wav"
     out, digit, probability, trace = explain_file(run, path, tmp_path / "gates.png")
     frames = audio_features(path, run.settings)
-    both_directions = keras.Model(run.model.input, run.model.get_layer(FIRST_LSTM).output).predict(frames, verbose=0)
+    both_directions = keras.Model(run.model.input, run.model.get_layer(TRACED_LAYER).output).predict(frames, verbose=0)
     forward = both_directions[..., : run.settings.units]
     np.testing.assert_allclose(trace["hidden_state"], forward, atol=1e-5)
     assert trace["hidden_state"].shape == (1, len(frames[0]), run.settings.units)

@@ -6,7 +6,7 @@ import pytest
 import soundfile
 
 from datasets import fsdd
-from demos.common import CLIError
+from demos.cli import CLIError
 from demos.speech import features
 from demos.speech.data import Part, frame_statistics, load_data
 from demos.speech.settings import Settings
@@ -90,10 +90,9 @@ def test_frame_statistics_of_the_training_part():
 def test_the_model_stacks_as_many_lstm_layers_as_asked(depth):
     import keras
 
-    from custom_layers import ExplicitLSTM
     from demos.speech.model import build_model
 
-    model = build_model(Settings(units=4, lstm_layers=depth), ExplicitLSTM, np.zeros(5), np.ones(5))
+    model = build_model(Settings(units=4, lstm_layers=depth), np.zeros(5), np.ones(5))
     stacked = [layer for layer in model.layers if isinstance(layer, keras.layers.Bidirectional)]
     assert [layer.name for layer in stacked] == [f"lstm_{k}" for k in range(1, depth + 1)]
     assert model.predict(np.ones((2, 7, 5), "float32"), verbose=0).shape == (2, 10)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from demos.common import CLIError
+from demos.cli import CLIError
 from demos.stocks.features import FEATURES, FIRST_COMPLETE_DAY, daily_features, split_days, targets, windows
 from demos.stocks.model import build_model
 from demos.stocks.prediction import forecast_days, forecast_log_return
