@@ -116,11 +116,22 @@ def test_the_step_by_hand_equals_the_layer(lesson_dir):
     by_hand = json.loads((lesson_dir / "lesson.json").read_text())["by_hand"]
     assert len(by_hand["units"]) == 3 and len({unit["unit"] for unit in by_hand["units"]}) == 3
     assert by_hand["max_difference_from_layer"] < 1e-5
-    for unit in by_hand["units"]:
-        assert unit["f"]["z"] == pytest.approx(unit["f"]["Wx"] + unit["f"]["Uh"] + unit["f"]["b"])
-        expected_c = unit["f"]["value"] * unit["C_prev"] + unit["i"]["value"] * unit["c"]["value"]
-        assert unit["C"] == pytest.approx(expected_c)
-        assert unit["h"] == pytest.approx(unit["o"]["value"] * np.tanh(unit["C"]))
+
+
+def test_one_step_by_hand_gives_the_numbers_worked_out_on_paper():
+    from custom_layers import ExplicitLSTM
+    from demos.lesson.by_hand import step_by_hand
+
+    layer = ExplicitLSTM(1)
+    layer.build((None, None, 1))
+    # Blocks i, f, c, o: W = (0, 1, 0.5, -1), U = (2, 0, 1, 0), b = (0, 0, 0, 1); x = 1, h_prev = 0.5, C_prev = 2.
+    layer.cell.set_weights([np.array([[0, 1, 0.5, -1]]), np.array([[2, 0, 1, 0]]), np.array([0, 0, 0, 1])])
+    step = step_by_hand(layer, np.array([1.0]), np.array([0.5]), np.array([2.0]), unit=0)
+    assert [step[gate]["z"] for gate in "ifco"] == [1.0, 1.0, 1.0, 0.0]  # z = Wx + Uh + b
+    assert step["i"]["value"] == pytest.approx(0.7310586) and step["f"]["value"] == pytest.approx(0.7310586)
+    assert step["c"]["value"] == pytest.approx(0.7615942) and step["o"]["value"] == 0.5
+    assert step["C"] == pytest.approx(2.0188871)  # 0.7310586 * 2 + 0.7310586 * 0.7615942
+    assert step["h"] == pytest.approx(0.4826690)  # 0.5 * tanh(2.0188871)
 
 
 def test_bad_lags_are_one_line(tmp_path, capsys):
