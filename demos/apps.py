@@ -33,6 +33,7 @@ class App:
     quality: str  # the key of metrics.json that says how good a run is
     baseline: str  # the same measure of the app's baseline, in the same run
     higher_is_better: bool
+    data_parallel: bool  # whether `--distribute` can split its batches across devices
     parts: Callable  # () -> Parts (imports the app)
 
 
@@ -61,7 +62,7 @@ def stocks_parts():
 
 
 APPS = {
-    "speech": App("speech", "test_accuracy", "baseline_test_accuracy", True, speech_parts),
-    "chat": App("chat", "val_bits_per_char", "baseline_val_bits_per_char", False, chat_parts),
-    "stocks": App("stocks", "rmse", "persistence_rmse", False, stocks_parts),
+    "speech": App("speech", "test_accuracy", "baseline_test_accuracy", True, True, speech_parts),
+    "chat": App("chat", "val_bits_per_char", "baseline_val_bits_per_char", False, False, chat_parts),
+    "stocks": App("stocks", "rmse", "persistence_rmse", False, True, stocks_parts),
 }

@@ -43,7 +43,9 @@ def demo_settings(app, settings):
 
 
 def missing_data(app, app_settings):
-    """Why the app cannot run here (no speech recordings), or None."""
+    """Why the app cannot run here (no speech recordings; chat with --distribute), or None."""
+    if app_settings.distribute and not APPS[app].data_parallel:
+        return "it trains stateful streams, which one device must carry (--distribute)"
     if app != "speech":
         return None
     try:

@@ -173,10 +173,10 @@ def units_section(results):
                         for e in r["examples"])
         shown.append(f"<h3>{html.escape(name)}: unit {r['unit']} (r = {r['correlation']:+.2f})</h3>{texts}")
     return f"""
-<p>Each label is computed from the characters the chat decoder has read so far; each unit's C_t is correlated
-with it over every step of the traced training replies. The best unit per label:</p>
+<p>Each label is computed from the characters the chat LSTM has read so far; each unit's C_t is correlated
+with it over every step of the traced training exchanges (a prompt, then its reply). The best unit per label:</p>
 {table(["label", "unit", "correlation with C_t"], rows)}
-<p>Below, replies coloured character by character by that unit's C_t (red positive, blue negative; hover for the
+<p>Below, exchanges coloured character by character by that unit's C_t (red positive, blue negative; hover for the
 value).</p>
 {''.join(shown)}"""
 

@@ -1,8 +1,8 @@
-"""Section 5, units that mean something: chat decoder units whose C_t follows a label a reader can name.
+"""Section 5, units that mean something: chat LSTM units whose C_t follows a label a reader can name.
 
-Each label is computed from the characters the decoder has read so far; each
+Each label is computed from the characters the LSTM has read so far; each
 unit's cell state is correlated with it over every real step of the traced
-replies (as Karpathy, Johnson and Fei-Fei, 2015, and LSTMVis did).
+exchanges (as Karpathy, Johnson and Fei-Fei, 2015, and LSTMVis did).
 """
 
 import html
@@ -27,7 +27,7 @@ def inside_quotes(text):
 
 
 LABELS = {
-    "position in the reply": position,
+    "position in the exchange": position,
     "inside a word": inside_word,
     "after a question mark": after_question_mark,
     "inside quotes": inside_quotes,
@@ -46,17 +46,17 @@ def correlations(cell, valid, texts, label):
 
 
 def measure(traced, examples=3):
-    """For each label: the best unit, its correlation, and a few replies with that unit's C_t per character."""
+    """For each label: the best unit, its correlation, and a few exchanges with that unit's C_t per character."""
     cell, valid, texts = traced.trace["cell_state"], traced.valid, traced.texts
     results = {}
     for name, label in LABELS.items():
         r = correlations(cell, valid, texts, label)
         if r is None:
-            results[name] = {"unit": None, "correlation": None, "note": "the label never changes in the traced replies"}
+            results[name] = {"unit": None, "correlation": None, "note": "the label never changes in the traced exchanges"}
             continue
         unit = int(np.abs(r).argmax())
         varying = [row for row in range(len(texts)) if label(texts[row]).std() > 0]
-        rows = sorted(varying, key=lambda row: -len(texts[row]))[:examples]  # the longest replies where it varies
+        rows = sorted(varying, key=lambda row: -len(texts[row]))[:examples]  # the longest exchanges where it varies
         results[name] = {
             "unit": unit,
             "correlation": float(r[unit]),

@@ -28,6 +28,7 @@ def test_an_app_provides_settings_quick_settings_and_train(name):
     assert set(parts.QUICK_SETTINGS) <= fields and parts.QUICK_SETTINGS  # a small run changes something
     defaults = parts.Settings()
     assert defaults.layer == "custom" and defaults.distribute is False and defaults.out is None
+    assert defaults.seed == 0  # one default seed for every app
     parameters = inspect.signature(parts.train).parameters
     assert list(parameters)[:2] == ["settings", "initial_weights"] and parameters["initial_weights"].default is None
     assert all(parameter.default is not inspect.Parameter.empty for parameter in list(parameters.values())[1:])
@@ -36,6 +37,7 @@ def test_an_app_provides_settings_quick_settings_and_train(name):
     assert model.__name__ == f"demos.{name}.model"
     assert list(inspect.signature(model.build_model).parameters)[0] == "settings"
     assert app.name == name and app.quality != app.baseline and isinstance(app.higher_is_better, bool)
+    assert isinstance(app.data_parallel, bool)
     assert isinstance(parts.TRACED_LAYER, str) and parts.TRACED_LAYER
 
 

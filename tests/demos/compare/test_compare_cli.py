@@ -58,3 +58,8 @@ def test_demo_settings_turn_dropout_off_and_quick_cuts_epochs():
     assert runner.demo_settings("stocks", Settings()).offline
     chat = runner.demo_settings("chat", Settings(quick=True))
     assert chat.max_training_pairs and chat.match_sample == 0  # a few pairs learnt by heart, all checked
+
+
+def test_chat_is_skipped_with_one_line_when_the_comparison_is_distributed(tmp_path):
+    report = runner.run({"chat": runner.demo_settings("chat", Settings(distribute=True))}, tmp_path)
+    assert report["apps"] == {} and "stateful streams" in report["skipped"]["chat"]
