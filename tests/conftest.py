@@ -50,3 +50,30 @@ def dailydialog_files():
         return folder
 
     return write
+
+
+@pytest.fixture(scope="session")
+def tone_recordings():
+    """`write(folder, speakers=("tone",), takes=(0, 5, 6, 7))`: FSDD-named WAV files, a tone per digit.
+
+    Each is a 0.30-0.38 s tone whose pitch says the digit (300 + 150 x digit
+    Hz), with a little noise drawn from the take. Takes 0-4 fall in FSDD's
+    official test set, 5 and above in its training set. Returns the folder.
+    """
+    import numpy as np
+    import soundfile
+
+    from datasets import fsdd
+
+    def write(folder, speakers=("tone",), takes=(0, 5, 6, 7)):
+        folder.mkdir(parents=True, exist_ok=True)
+        for speaker in speakers:
+            for digit in fsdd.DIGITS:
+                for take in takes:
+                    time = np.arange(int((0.3 + 0.02 * (take % 5)) * fsdd.SAMPLE_RATE)) / fsdd.SAMPLE_RATE
+                    noise = np.random.default_rng(take).normal(0, 0.01, time.size)
+                    tone = 0.5 * np.sin(2 * np.pi * (300 + 150 * digit) * time) + noise
+                    soundfile.write(folder / f"{digit}_{speaker}_{take}.wav", tone, fsdd.SAMPLE_RATE)
+        return folder
+
+    return write

@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 import pytest
-import variant_references as ref
+import variant_testing as ref
 from lstm_testing import (
     BATCH,
     FEATURES,

@@ -5,9 +5,7 @@ import json
 
 import numpy as np
 import pytest
-import soundfile
 
-from datasets import fsdd
 from demos.apps import APPS
 from demos.chat import training as chat_training
 from demos.compare import report as report_module
@@ -26,18 +24,6 @@ TINY = {
 }
 
 
-def write_tones(folder):
-    """40 recordings of one speaker: a tone per digit, takes 0 (test set) and 5-7 (training set)."""
-    folder.mkdir()
-    for digit in fsdd.DIGITS:
-        for take in (0, 5, 6, 7):
-            time = np.arange(int(0.25 * fsdd.SAMPLE_RATE)) / fsdd.SAMPLE_RATE
-            noise = np.random.default_rng(take).normal(0, 0.01, time.size)
-            tone = 0.5 * np.sin(2 * np.pi * (300 + 150 * digit) * time) + noise
-            soundfile.write(folder / f"{digit}_tone_{take}.wav", tone, fsdd.SAMPLE_RATE)
-    return folder
-
-
 def recording_calls(train, calls):
     """`train`, which also appends `(settings, initial_weights, result)` of each call to `calls`."""
 
@@ -50,11 +36,11 @@ def recording_calls(train, calls):
 
 
 @pytest.fixture(scope="module")
-def tiny_comparison(tmp_path_factory):
+def tiny_comparison(tmp_path_factory, tone_recordings):
     """One tiny comparison of all three apps; returns the report, the `train` calls made and the folder."""
     root = tmp_path_factory.mktemp("compare")
     (root / "corpus.txt").write_text(TINY_CORPUS)
-    data = {"speech": {"data_dir": str(write_tones(root / "fsdd")), "cache_dir": str(root / "cache")},
+    data = {"speech": {"data_dir": str(tone_recordings(root / "fsdd")), "cache_dir": str(root / "cache")},
             "chat": {"corpus": str(root / "corpus.txt")}, "stocks": {}}
     settings = Settings(quick=True, seed=3)
     apps_settings = {

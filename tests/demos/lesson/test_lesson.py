@@ -10,10 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from datasets import fsdd
 from demos.lesson.__main__ import main
 from demos.lesson.page import SECTION_TITLES
-from tests.demos.speech.conftest import write_tone
 
 pytestmark = pytest.mark.slow
 REPOSITORY = Path(__file__).resolve().parents[3]
@@ -48,17 +46,13 @@ TINY_LESSON = ["--lags", "2,4", "--memory-units", "4", "--train-count", "64", "-
                "--memory-epochs", "1", "--gradient-lag", "4", "--chat-sample", "8", "--speech-sample", "8", "--stocks-sample", "8"]
 
 
-def train_tiny_runs(root):
+def train_tiny_runs(root, tone_recordings):
     """One tiny run of each demo under `root/runs/<app>/` (as `python -m demos.<app> train` writes them)."""
     from demos.chat.__main__ import main as chat
     from demos.speech.__main__ import main as speech
     from demos.stocks.__main__ import main as stocks
 
-    recordings = root / "fsdd"
-    recordings.mkdir()
-    for digit in fsdd.DIGITS:
-        for take in (0, 5, 6, 7):
-            write_tone(recordings / f"{digit}_tone_{take}.wav", digit, take)
+    recordings = tone_recordings(root / "fsdd")
     (root / "corpus.txt").write_text(CORPUS)
     runs = root / "runs"
     speech(["train", "--data-dir", str(recordings), "--cache-dir", str(root / "cache"), "--units", "4",
@@ -71,9 +65,9 @@ def train_tiny_runs(root):
 
 
 @pytest.fixture(scope="module")
-def lesson_dir(tmp_path_factory):
+def lesson_dir(tmp_path_factory, tone_recordings):
     root = tmp_path_factory.mktemp("lesson")
-    runs = train_tiny_runs(root)
+    runs = train_tiny_runs(root, tone_recordings)
     out = root / "lesson"
     # A fresh process, as `make lesson` runs: it must load the demos' models without their modules imported first.
     command = [sys.executable, "-m", "demos.lesson", "--runs", str(runs), "--out", str(out), *TINY_LESSON]

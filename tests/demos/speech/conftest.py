@@ -4,9 +4,7 @@ import os
 import shutil
 from pathlib import Path
 
-import numpy as np
 import pytest
-import soundfile
 
 from datasets import fsdd
 
@@ -20,25 +18,16 @@ def shared_recordings():
     return folder if folder.is_dir() else None
 
 
-def write_tone(path, digit, take, sample_rate=fsdd.SAMPLE_RATE):
-    """A 0.3-0.4 s tone whose pitch says the digit, with a little noise per take."""
-    seconds = 0.3 + 0.02 * (take % 5)
-    time = np.arange(int(seconds * sample_rate)) / sample_rate
-    noise = np.random.default_rng(take).normal(0, 0.01, time.size)
-    soundfile.write(path, 0.5 * np.sin(2 * np.pi * (300 + 150 * digit) * time) + noise, sample_rate)
-
-
 @pytest.fixture(scope="session")
-def digits_dir(tmp_path_factory):
-    """120 recordings: 2 speakers x 10 digits x 6 takes."""
+def digits_dir(tmp_path_factory, tone_recordings):
+    """120 recordings: 2 speakers x 10 digits x 6 takes (tones when the shared copy is missing)."""
     folder = tmp_path_factory.mktemp("fsdd")
     source = shared_recordings()
+    if source is None:
+        return tone_recordings(folder, SPEAKERS, TAKES)
     for speaker in SPEAKERS:
         for digit in fsdd.DIGITS:
             for take in TAKES:
                 name = f"{digit}_{speaker}_{take}.wav"
-                if source is not None:
-                    shutil.copy(source / name, folder / name)
-                else:
-                    write_tone(folder / name, digit, take)
+                shutil.copy(source / name, folder / name)
     return folder
