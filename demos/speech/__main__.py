@@ -99,16 +99,17 @@ def loso(args):
 
 
 def predict(args):
-    from demos.speech.prediction import check_top, load_speech_run, predict_digits, predict_file
+    from demos.speech.prediction import check_top, load_speech_run, stretches, top_digits
 
     check_top(args.top)
     run = load_speech_run(args.model)
-    digits = predict_digits(run, args.file)
-    if len(digits) == 1:
-        print(plots.format_table(predict_file(run, args.file, args.top), ["digit", "probability"]))
+    found = stretches(run, args.file)
+    if len(found) == 1:  # one digit: the likeliest few, of that stretch alone
+        print(plots.format_table(top_digits(found[0][2], args.top), ["digit", "probability"]))
         return
-    rows = [(f"{start:.2f}-{end:.2f} s", digit, f"{probability:.1%}") for start, end, digit, probability in digits]
-    print(f"{len(digits)} digits, split on silence:")
+    rows = [(f"{start:.2f}-{end:.2f} s", digit, f"{probability:.1%}")
+            for start, end, probabilities in found for digit, probability in top_digits(probabilities, 1)]
+    print(f"{len(found)} digits, split on silence:")
     print(plots.format_table(rows, ["when", "digit", "probability"]))
 
 

@@ -46,9 +46,13 @@ def check_top(top):
 
 
 def predict_file(run, path, top=3):
-    """The `top` most likely digits of the recording at `path`, as `(digit, probability)` pairs."""
+    """The `top` most likely digits of the whole recording at `path`, as `(digit, probability)` pairs."""
     check_top(top)
-    probabilities = run.model.predict(audio_features(path, run.settings), verbose=0)[0]
+    return top_digits(run.model.predict(audio_features(path, run.settings), verbose=0)[0], top)
+
+
+def top_digits(probabilities, top):
+    """The `top` likeliest digits, as `(digit, probability)` pairs, likeliest first."""
     best = np.argsort(-probabilities, kind="stable")[:top]
     return [(int(digit), float(probabilities[digit])) for digit in best]
 
@@ -70,11 +74,17 @@ def split_digits(signal, sample_rate=fsdd.SAMPLE_RATE):
 
 
 def predict_digits(run, path):
-    """Each digit said in the recording at `path`: `[(start s, end s, digit, probability)]`, in time order.
+    """Each digit said in the recording at `path`: `[(start s, end s, digit, probability)]`, in time order."""
+    return [(start, end, *top_digits(probabilities, 1)[0]) for start, end, probabilities in stretches(run, path)]
+
+
+def stretches(run, path):
+    """The digit probabilities of each stretch of speech at `path`: `[(start s, end s, probabilities)]`.
 
     The recording is read at any sample rate and channel count, split on
     silence, and each stretch is classified on its own (with `--normalize
-    speaker`, after standardizing all stretches by their pooled statistics).
+    speaker`, after standardizing all stretches by their pooled statistics):
+    silence and noise around a digit are never read as part of it.
     """
     if not Path(path).is_file():
         raise CLIError(f"no file {path}")
@@ -86,9 +96,5 @@ def predict_digits(run, path):
     if not spans:
         raise CLIError(f"{path}: no stretch of sound long enough to be a digit")
     digits = as_one_speaker([signal_features(signal[start:end], run.settings) for start, end in spans], run.settings)
-    answers = []
-    for (start, end), frames in zip(spans, digits, strict=True):
-        probabilities = run.model.predict(frames[np.newaxis], verbose=0)[0]
-        digit = int(probabilities.argmax())
-        answers.append((start / fsdd.SAMPLE_RATE, end / fsdd.SAMPLE_RATE, digit, float(probabilities[digit])))
-    return answers
+    return [(start / fsdd.SAMPLE_RATE, end / fsdd.SAMPLE_RATE, run.model.predict(frames[np.newaxis], verbose=0)[0])
+            for (start, end), frames in zip(spans, digits, strict=True)]

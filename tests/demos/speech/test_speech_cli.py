@@ -9,7 +9,7 @@ import soundfile
 from datasets import fsdd
 from demos.runs import TrainResult, read_json
 from demos.speech.__main__ import main
-from demos.speech.prediction import audio_features, load_speech_run, predict_file
+from demos.speech.prediction import audio_features, load_speech_run, predict_file, stretches
 
 pytestmark = pytest.mark.slow
 
@@ -65,8 +65,7 @@ def test_predict_the_latest_run(in_workdir, digits_dir, capsys):
     main(["predict", str(path), "--top", "4"])
     rows = capsys.readouterr().out.strip().splitlines()[2:]
     printed = [(int(row.split()[0]), float(row.split()[1])) for row in rows]
-    run = load_speech_run()
-    probabilities = run.model.predict(audio_features(path, run.settings), verbose=0)[0]
+    (_, _, probabilities), = stretches(load_speech_run(), path)  # one digit, read without the silence around it
     expected = sorted(enumerate(probabilities), key=lambda pair: -pair[1])[:4]
     assert [digit for digit, _ in printed] == [digit for digit, _ in expected]
     np.testing.assert_allclose([p for _, p in printed], [p for _, p in expected], atol=1e-4)
@@ -253,6 +252,10 @@ def test_what_a_phone_or_laptop_records_gets_the_clean_recordings_answers(traine
         soundfile.write(tmp_path / f"take_{rate}.wav", np.clip(stereo, -0.9 * np.abs(resampled).max(), 1.0), rate)
         answers = predict_digits(trained_run, tmp_path / f"take_{rate}.wav")
         assert [digit for *_, digit, _ in answers] == clean[:1], rate
+        # `predict` answers for that stretch alone, never for the whole file with its silence and noise.
+        main(["predict", str(tmp_path / f"take_{rate}.wav"), "--model", str(trained_run.run_dir), "--top", "1"])
+        printed = capsys.readouterr().out.strip().splitlines()[-1].split()
+        assert int(printed[0]) == answers[0][2] and float(printed[1]) == pytest.approx(answers[0][3], abs=1e-3)
     pause = np.zeros(4000, dtype="float32")
     level = [fsdd.load_audio(digits_dir / name) for name in names]  # one speaker, one microphone: one loudness
     several = np.concatenate([np.r_[part / np.abs(part).max() * 0.5, pause] for part in level])
