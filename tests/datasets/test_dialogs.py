@@ -235,6 +235,7 @@ def test_the_official_archive_is_downloaded_with_its_split_archives_unpacked(dai
                 inner.write(source / split / f"dialogues_{split}.txt", f"{split}/dialogues_{split}.txt")
             outer.write(inner_path, f"ijcnlp_dailydialog/{split}.zip")
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    monkeypatch.delenv("DAILYDIALOG_DIR", raising=False)
     folder = dialogs.download_dailydialog(archive.as_uri())
     assert folder.is_relative_to(tmp_path / "keras")
     assert dialogs.read_dailydialog(folder)["test"] == [["Hi!", "Hello!", "See you."]]

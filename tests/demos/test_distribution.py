@@ -119,7 +119,10 @@ def test_two_devices_match_one_on_the_demos(checks, app, metric):
     assert (one["devices"], two["devices"]) == (1, 2)
     assert json.loads((folder / f"{app}-two" / "settings.json").read_text())["devices"] == 2
     np.testing.assert_allclose(two["history"]["loss"], one["history"]["loss"], rtol=1e-4)
-    assert two[metric] == pytest.approx(one[metric], rel=0.01)
+    if app == "speech":  # losses equal to 1e-4 may still flip one recording whose two likeliest digits tie
+        assert abs(two[metric] - one[metric]) <= 1 / one["test_count"] + 1e-9
+    else:
+        assert two[metric] == pytest.approx(one[metric], rel=0.01)
 
 
 def free_port():

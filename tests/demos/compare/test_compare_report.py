@@ -15,7 +15,9 @@ from demos.speech import training as speech_training
 from demos.stocks import training as stocks_training
 
 LAYERS = ("builtin", "custom", "coupled")
-TINY_CORPUS = "Hello\nHi there!\n\nHow are you?\nFine, thanks.\n\nWhat is AI?\nA field.\n\nBye\nSee you.\n"
+TINY_CORPUS = ("Hello\nHi there!\n\nHow are you?\nFine, thanks.\n\nWhat is AI?\nA field.\n\nBye\nSee you.\n\n"
+               "Good morning\nMorning!\n\nDo you like tea?\nYes, green tea.\n\nWhere do you live?\nIn a computer.\n\n"
+               "Tell me a joke\nWhy did the chicken cross the road?\n")
 TINY = {
     "speech": {"units": 8, "epochs": 2, "batch_size": 16},
     "chat": {"units": 16, "embedding_dim": 8, "batch_size": 4, "sequence_length": 16, "epochs": 2, "match_sample": 0,
