@@ -83,15 +83,15 @@ def held_out(conversations, training_pairs):
 
 
 def read_corpus(settings, announce):
-    """(training, repeated, validation, test, source) conversations of the corpus the settings name."""
-    small = settings.max_training_pairs or (settings.corpus not in (None, DAILYDIALOG)
-                                            and not is_dailydialog_folder(settings.corpus))
-    if small:
-        conversations = load_conversations(settings.corpus)
-        training, validation, test = split_conversations(conversations, settings)
-        if settings.max_training_pairs:
-            training = sample_pairs(training, settings.max_training_pairs, settings.seed)
-        return training, [], validation, test, str(settings.corpus or "the chatterbot corpus")
+    """(training, repeated, validation, test, source) conversations of the corpus the settings name.
+
+    `max_training_pairs` samples the training pairs: of the chatterbot corpus
+    when no corpus is named (the quick runs), else of the corpus named.
+    """
+    if settings.corpus is None and settings.max_training_pairs:
+        return own_split(load_conversations(), settings, "the chatterbot corpus")
+    if settings.corpus not in (None, DAILYDIALOG) and not is_dailydialog_folder(settings.corpus):
+        return own_split(load_conversations(settings.corpus), settings, str(settings.corpus))
     folder = settings.corpus if is_dailydialog_folder(settings.corpus) else find_dailydialog()
     if folder is None and settings.corpus == DAILYDIALOG:
         raise CorpusError("DailyDialog was not found and could not be downloaded: set $DAILYDIALOG_DIR to its folder")
@@ -99,14 +99,20 @@ def read_corpus(settings, announce):
     if folder is None:
         announce("DailyDialog not found (no $DAILYDIALOG_DIR, no cached copy, no network): training on the "
                  "chatterbot corpus and the persona alone")
-        training, validation, test = split_conversations(load_conversations(), settings)
-        return training + persona, [], validation, test, "the chatterbot corpus and the persona"
+        training, _, validation, test, source = own_split(load_conversations(), settings, "the chatterbot corpus")
+        return training + persona, [], validation, test, f"{source} and the persona"
     splits = read_dailydialog(folder)
-    if settings.corpus == DAILYDIALOG or settings.corpus is not None:
-        return splits["train"], [], splits["validation"], splits["test"], f"DailyDialog ({folder})"
-    repeated = load_conversations() + persona
-    return (splits["train"], repeated, splits["validation"], splits["test"],
+    training = sample_pairs(splits["train"], settings.max_training_pairs, settings.seed)
+    if settings.corpus is not None:
+        return training, [], splits["validation"], splits["test"], f"DailyDialog ({folder})"
+    return (training, load_conversations() + persona, splits["validation"], splits["test"],
             f"DailyDialog ({folder}), the chatterbot corpus and the persona")
+
+
+def own_split(conversations, settings, source):
+    """A corpus without an official split, split by conversation (`split_conversations`), its pairs sampled."""
+    training, validation, test = split_conversations(conversations, settings)
+    return sample_pairs(training, settings.max_training_pairs, settings.seed), [], validation, test, source
 
 
 def is_dailydialog_folder(path):
@@ -128,9 +134,10 @@ def split_conversations(conversations, settings):
 
 
 def sample_pairs(conversations, size, seed):
-    """A seeded sample of `size` distinct pairs, each a conversation of two turns, in corpus order."""
+    """A seeded sample of `size` distinct pairs, each a conversation of two turns, in corpus order (0: all as given)."""
+    if not size:
+        return conversations
     pairs = list(dict.fromkeys(dialog_pairs(conversations)))
-    if 0 < size < len(pairs):
-        chosen = sorted(random.Random(seed).sample(range(len(pairs)), size))
-        pairs = [pairs[k] for k in chosen]
+    if size < len(pairs):
+        pairs = [pairs[k] for k in sorted(random.Random(seed).sample(range(len(pairs)), size))]
     return [list(pair) for pair in pairs]
