@@ -33,8 +33,8 @@ SHOWN_EVERYDAY = 20  # everyday messages shown with the retrieval bot's replies 
 def bits_per_char(model, batches):
     """Mean -log2 P(next character) over the characters of weight 1 of `batches` (`features.evaluation_batches`)."""
     bits, count = 0.0, 0.0
-    for inputs, targets, weights in batches:
-        logits = np.asarray(model(inputs, training=False), dtype="float64")
+    for inputs, targets, weights in batches:  # compiled once per padded length: an eager LSTM steps in Python
+        logits = np.asarray(model.predict_on_batch(inputs), dtype="float64")
         picked = np.take_along_axis(log_softmax(logits, axis=-1), targets[..., None], axis=-1)[..., 0]
         bits -= (picked * weights).sum() / math.log(2)
         count += weights.sum()
