@@ -84,7 +84,7 @@ def scored_targets(vocabulary, turns, scored):
     ids = encode_conversation(vocabulary, turns)
     weights = []
     for turn, flag in zip(turns, scored, strict=True):
-        weights += [float(flag)] * (len(vocabulary.encode(turn)) + 1)
+        weights += [float(flag)] * (len(turn) + 1)  # one id per character, then the end
     return ids[:-1], ids[1:], weights
 
 
