@@ -1,13 +1,15 @@
-"""Daily stock prices (Open, High, Low, Close, Volume): Yahoo Finance, a CSV file, or offline GOOG.
+"""Daily stock prices (Open, High, Low, Close, Volume): Yahoo Finance, a CSV file, or offline series.
 
 - `download(ticker, start, end)`: yfinance, cached on disk per ticker and date
   range. yfinance returns an empty frame (it does not raise) when it is offline,
   rate-limited or given an unknown ticker: the likely cause is named, and with
   no network and no cache the offline prices are used instead, with a notice.
-- `offline_prices(ticker)`: series the `backtesting` package ships, no network
-  needed: GOOG, daily 2004-08-19..2013-03-01 (`backtesting.test.GOOG`), and
+- `offline_prices(ticker)`: series shipped with installed packages, no network
+  needed: GOOG, daily 2004-08-19..2013-03-01 (`backtesting.test.GOOG`);
   EURUSD, hourly 2017-04-19..2018-02-07 (`backtesting.test.EURUSD`) made daily,
-  with each day's realised variance from its hourly returns.
+  with each day's realised variance from its hourly returns; SP500 and NASDAQ,
+  the S&P 500 and NASDAQ Composite indices, daily 1999-01-04..2018-12-31
+  (`arch.data.sp500`, `arch.data.nasdaq`).
 - `read_csv(path)`: a user's file with a date column and OHLCV columns, checked
   line by line; rows with missing values are dropped and counted.
 
@@ -58,7 +60,12 @@ def notice(message):
     print(f"notice: {message}", file=sys.stderr)
 
 
-OFFLINE_TICKERS = ("GOOG", "EURUSD")
+INDEX_SOURCES = {  # offline daily index levels shipped with `arch`: ticker -> (module, description)
+    "SP500": ("sp500", "arch.data.sp500 (daily S&P 500 index 1999-01-04..2018-12-31 shipped with the arch package)"),
+    "NASDAQ": ("nasdaq", "arch.data.nasdaq (daily NASDAQ Composite 1999-01-04..2018-12-31 shipped with the arch "
+                         "package)"),
+}
+OFFLINE_TICKERS = ("GOOG", "EURUSD", *INDEX_SOURCES)
 
 
 def load(ticker="GOOG", start=None, end=None, csv=None, offline=False):
@@ -71,11 +78,13 @@ def load(ticker="GOOG", start=None, end=None, csv=None, offline=False):
 
 
 def offline_prices(ticker="GOOG"):
-    """A series shipped with `backtesting`: GOOG (daily) or EURUSD (hourly bars made daily)."""
+    """A series shipped with `backtesting` (GOOG daily, EURUSD hourly bars made daily) or `arch` (SP500, NASDAQ)."""
+    if ticker not in OFFLINE_TICKERS:
+        raise StockDataError(f"offline, the series are {', '.join(OFFLINE_TICKERS)}, not {ticker!r}")
+    if ticker in INDEX_SOURCES:
+        return index_prices(ticker)
     from backtesting.test import EURUSD, GOOG
 
-    if ticker not in OFFLINE_TICKERS:
-        raise StockDataError(f"offline, the series are {' and '.join(OFFLINE_TICKERS)}, not {ticker!r}")
     if ticker == "EURUSD":
         frame, realized = _daily_from_intraday(EURUSD[COLUMNS].astype(float))
         return Prices(frame, "EURUSD", EURUSD_SOURCE, realized)
@@ -83,6 +92,16 @@ def offline_prices(ticker="GOOG"):
     frame = GOOG[COLUMNS].astype(float)
     frame.index = pd.DatetimeIndex(frame.index, name="Date")
     return Prices(frame, "GOOG", OFFLINE_SOURCE)
+
+
+def index_prices(ticker):
+    """The daily OHLCV of an index shipped with `arch` (`INDEX_SOURCES`)."""
+    import importlib
+
+    module, source = INDEX_SOURCES[ticker]
+    frame = importlib.import_module(f"arch.data.{module}").load()[COLUMNS].astype(float)
+    frame.index = pd.DatetimeIndex(frame.index, name="Date")
+    return Prices(frame.sort_index(), ticker, source)
 
 
 def _daily_from_intraday(bars):

@@ -11,9 +11,9 @@ class Settings:
     # "cornell", a YAML file or folder, a DailyDialog or Cornell folder, or a plain text file.
     corpus: str | None = None
     layer: str = "custom"  # one of demos.cli.LAYER_NAMES ("custom": ExplicitLSTM, "builtin": keras.layers.LSTM)
-    epochs: int = 9  # passes over the training conversations (about 6 minutes each here)
-    batch_size: int = 64  # parallel streams of conversation text per gradient step
-    sequence_length: int = 128  # characters per stream and step (the state carries on to the next step)
+    epochs: int = 10  # passes over the training conversations (about 5 minutes each here)
+    batch_size: int = 128  # parallel streams of conversation text per gradient step
+    sequence_length: int = 64  # characters per stream and step (the state carries on to the next step)
     learning_rate: float = 0.004  # Adam's initial learning rate, decayed to 5% of it along a cosine
     units: int = 384  # LSTM units
     embedding_dim: int = 48  # size of each character's learned vector

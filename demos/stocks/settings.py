@@ -12,7 +12,7 @@ class Settings:
     start: str = "2010-01-01"  # first day to download (YYYY-MM-DD)
     end: str | None = None  # day after the last one to download (YYYY-MM-DD); None: today
     csv: str | None = None  # read prices from this CSV file (Date, Open, High, Low, Close, Volume) instead
-    offline: bool = False  # use a series shipped with the backtesting package: GOOG (daily) or EURUSD (hourly)
+    offline: bool = False  # use a series shipped with installed packages: GOOG, EURUSD (hourly), SP500, NASDAQ
     tickers: str | None = None  # several symbols, comma-separated: one model each, a table each and a pooled one
     target: str = "price"  # "price" (the close) or "volatility" (log mean daily variance over the horizon)
     layer: str = "custom"  # one of demos.cli.LAYER_NAMES ("custom": ExplicitLSTM, "builtin": keras.layers.LSTM)

@@ -153,6 +153,17 @@ def test_candidate_scores_are_the_mean_log_probability_of_each_reply_and_its_end
         assert scores[0, column] == pytest.approx(np.mean(picked), abs=1e-4)
 
 
+def test_a_reply_without_context_is_scored_as_the_opening_turn():
+    writer = writer_of()
+    candidates = ["Hi there!", "Good night"]
+    scores = reply_scores(writer, [[]], [candidates])  # the context-free term of the recall's ranking
+    for column, candidate in enumerate(candidates):
+        ids = encode_conversation(VOCABULARY, [candidate])
+        log_probabilities = log_softmax(np.asarray(writer.model(np.array([ids[:-1]])), "float64")[0], axis=-1)
+        assert scores[0, column] == pytest.approx(np.mean([log_probabilities[t, ids[t + 1]]
+                                                           for t in range(len(ids) - 1)]), abs=1e-4)
+
+
 def test_sampling_follows_the_seed():
     writer = writer_of()
     first = writer.write(["Hello"], temperature=1.5, seed=7)

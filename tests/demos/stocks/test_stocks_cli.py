@@ -103,7 +103,7 @@ def test_user_errors_are_one_line(price_csv, capsys):
         ["train", "--csv", str(price_csv), "--target", "weather"], capsys
     )
     assert "--tickers takes comma-separated symbols" in fail(["train", "--offline", "--tickers", ","], capsys)
-    assert "offline, the series are GOOG and EURUSD, not 'MSFT'" in fail(
+    assert "offline, the series are GOOG, EURUSD, SP500, NASDAQ, not 'MSFT'" in fail(
         ["train", "--offline", "--ticker", "MSFT"], capsys
     )
     assert not list(price_csv.parent.glob("runs/stocks/*"))
