@@ -101,6 +101,7 @@ def index_prices(ticker):
     module, source = INDEX_SOURCES[ticker]
     frame = importlib.import_module(f"arch.data.{module}").load()[COLUMNS].astype(float)
     frame.index = pd.DatetimeIndex(frame.index, name="Date")
+    notice(f"offline: using {source}")
     return Prices(frame.sort_index(), ticker, source)
 
 

@@ -3,6 +3,7 @@
   python -m demos.stocks train --offline     # train on GOOG 2004-2013, score the test period
   python -m demos.stocks forecast --days 5   # the next 5 trading days, from the latest run
   python -m demos.stocks explain             # the LSTM's gates over the last input window
+  python -m demos.stocks walk-forward --offline --ticker SP500 --target volatility   # refit yearly, 2001-2018
 
 The model reads a window of daily return features and predicts the log return
 of the close `--horizon` trading days ahead. Its test-period errors are set
@@ -18,9 +19,14 @@ TRAIN_FLAGS = {
     "start": "first day to download (YYYY-MM-DD)",
     "end": "day after the last one to download (YYYY-MM-DD); if not given: today",
     "csv": "read prices from this CSV file (Date, Open, High, Low, Close, Volume columns) instead of downloading",
-    "offline": "use a series shipped with the backtesting package (no network): --ticker GOOG (daily 2004-2013) "
-    "or EURUSD (hourly 2017-2018, made daily)",
-    "tickers": "several symbols, comma-separated (offline: GOOG,EURUSD): one model each, a table each and a pooled one",
+    "offline": "use a series shipped with installed packages (no network): --ticker GOOG (daily 2004-2013), "
+    "EURUSD (hourly 2017-2018, made daily), SP500 or NASDAQ (daily index 1999-2018)",
+    "tickers": "several symbols, comma-separated (offline: any of GOOG,EURUSD,SP500,NASDAQ): one model each, a "
+    "table each and a pooled one",
+    "drop_inputs": "volatility inputs to leave out, comma-separated, of: log_variance_1d, log_variance_5d, "
+    "log_variance_22d, return_1d, negative_return, absolute_return, log_range, log_volume_ratio",
+    "one_model": "walk-forward with --tickers: also train one model on every ticker (each standardised by its own "
+    "training days), in the same yearly blocks, against one model each",
     "target": "price: the close --horizon days ahead; volatility: the log mean daily variance over the next "
     "--horizon days",
     "window": "trading days of features the model sees; 0: 30 for price, 60 for volatility",
@@ -51,6 +57,12 @@ def build_parser():
         "of --refit-every days is forecast by a model (and baselines) fitted on every day before it.",
     )
     cli.add_settings_arguments(walk_parser, Settings(), cli.train_flags(APP, TRAIN_FLAGS))
+    ablation_parser = cli.add_command(
+        commands, "ablation", ablation, "train once with every volatility input and once without each",
+        description="What each input adds: train (as the train command) with every volatility input, then leaving "
+        "out each in turn; a table of the test scores and a Diebold-Mariano test against every input.",
+    )
+    cli.add_settings_arguments(ablation_parser, Settings(target="volatility"), cli.train_flags(APP, TRAIN_FLAGS))
     forecast_parser = add_model_command(
         commands, "forecast", forecast, "forecast the next days, by iterating the model on its own forecasts"
     )
@@ -70,16 +82,22 @@ def add_model_command(commands, name, run, help_text):
     parser = cli.add_command(commands, name, run, help_text)
     cli.add_model_argument(parser, APP)
     source = parser.add_mutually_exclusive_group()
-    source.add_argument("--ticker", help="Yahoo Finance symbol; if not given: the data source of training")
+    source.add_argument("--ticker", help="Yahoo Finance symbol, or with --offline one of GOOG, EURUSD, SP500, NASDAQ; "
+                        "if not given: the data source of training")
     source.add_argument("--csv", help="CSV file of prices (Date, Open, High, Low, Close, Volume)")
-    source.add_argument("--offline", action="store_true", help="the GOOG prices 2004-2013 of the backtesting package")
+    parser.add_argument("--offline", action="store_true",
+                        help="a series shipped with installed packages (no network): --ticker names it (if not "
+                        "given: the ticker of training)")
     parser.add_argument("--start", help="first day to download (YYYY-MM-DD); if not given: as in training")
     parser.add_argument("--end", help="day after the last one to download (YYYY-MM-DD); if not given: as in training")
     return parser
 
 
 def train(args):
-    run_for_tickers(cli.settings_from_args(Settings, args), train_one, "tickers")
+    settings = cli.settings_from_args(Settings, args)
+    if settings.one_model:
+        raise cli.CLIError("--one-model is an option of walk-forward (one model for several series, refit each year)")
+    run_for_tickers(settings, train_one, "tickers")
 
 
 def train_one(settings):
@@ -106,7 +124,30 @@ def run_for_tickers(settings, run_one, folder_name):
 
 
 def walk_forward(args):
-    run_for_tickers(cli.settings_from_args(Settings, args), walk_forward_one, "walkforward-tickers")
+    settings = cli.settings_from_args(Settings, args)
+    if settings.one_model:
+        return walk_forward_together(settings)
+    run_for_tickers(settings, walk_forward_one, "walkforward-tickers")
+
+
+def ablation(args):
+    from demos.stocks.ablation import ablation as run_ablation
+    from demos.stocks.ablation import ablation_table
+
+    result, root = run_ablation(cli.settings_from_args(Settings, args))
+    print(ablation_table(result))
+    print(f"runs and ablation.json in {root}")
+
+
+def walk_forward_together(settings):
+    from demos.stocks.one_model import comparison_table
+    from demos.stocks.one_model import walk_forward_together as run_together
+    from demos.stocks.pooled import pooled_table
+
+    result, root = run_together(settings)
+    print(comparison_table(result))
+    print(pooled_table(result["pooled"]))
+    print(f"walk-forward of one model and one model each saved in {root}")
 
 
 def walk_forward_one(settings):
@@ -156,13 +197,13 @@ def explain(args):
     from demos.stocks.explain import DAYS_AFTER_SPIKE, shock_response, spike_window_end, window_end
     from demos.stocks.explain import explain as explain_window
     from demos.stocks.prediction import load_stocks_run
-    from demos.stocks.tasks import TASKS
+    from demos.stocks.tasks import make_task
 
     day = parse_date(args.date)
     run = load_stocks_run(args)
     settings = run.settings
     path = output_path(args.out, run.run_dir / "gates.png")
-    task = TASKS[settings.target](load_prices(settings))
+    task = make_task(settings, load_prices(settings))
     at_spike = settings.target == "volatility" and day is None
     end = spike_window_end(task, settings.window) if at_spike else window_end(task, settings.window, day)
     trace = explain_window(run.model, task, settings.window, end, path)

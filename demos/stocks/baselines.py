@@ -11,7 +11,11 @@ log(mean(v_{t+1} .. v_{t+horizon})):
 - GARCH(1,1) from the `arch` package, on daily close-to-close returns, its
   parameters fitted on the training days; its variance (close to close)
   measures another thing than the target (the day's range), so its level is
-  shifted by the mean log gap between the two on the training origins.
+  shifted by the mean log gap between the two on the training origins;
+- GJR-GARCH(1,1,1) (Glosten, Jagannathan and Runkle 1993), the same with a
+  term for negative returns only: falls raise the variance more than rises;
+- pooled HAR (with several series learnt by one model): HAR's regression
+  fitted on every series' training origins at once (`pooled_har`).
 """
 
 import numpy as np
@@ -40,17 +44,25 @@ def har_regressors(variance, origins):
 
 
 def har(variance, origins, train_origins, train_targets):
-    coefficients, *_ = np.linalg.lstsq(har_regressors(variance, train_origins), train_targets, rcond=None)
-    return har_regressors(variance, origins) @ coefficients
+    return har_regressors(variance, origins) @ har_coefficients([variance], [train_origins], [train_targets])
 
 
-def garch(close, origins, horizon, train_origins, train_targets):
-    """GARCH(1,1) forecasts of the mean variance over the next `horizon` days, level-matched on training."""
+def har_coefficients(variances, train_origins, train_targets):
+    """HAR's least-squares coefficients over one or several series: lists of variances, origins and targets."""
+    regressors = np.concatenate([har_regressors(v, o) for v, o in zip(variances, train_origins, strict=True)])
+    coefficients, *_ = np.linalg.lstsq(regressors, np.concatenate(train_targets), rcond=None)
+    return coefficients
+
+
+def garch(close, origins, horizon, train_origins, train_targets, asymmetric=False):
+    """GARCH(1,1) (GJR-GARCH(1,1,1) if `asymmetric`) forecasts of the mean variance over the next `horizon` days,
+    level-matched on training."""
     from arch import arch_model
 
     returns = 100 * np.diff(np.log(np.asarray(close, dtype="float64")))  # returns[k]: day k to day k + 1
     last_train_day = int(np.max(train_origins))
-    model = arch_model(returns, mean="Constant", vol="GARCH", p=1, q=1, dist="normal", rescale=False)
+    model = arch_model(returns, mean="Constant", vol="GARCH", p=1, o=int(asymmetric), q=1, dist="normal",
+                       rescale=False)
     fitted = model.fit(last_obs=last_train_day, disp="off")
     first = int(min(np.min(origins), np.min(train_origins)))
     # Row k forecasts the variance of returns[k + 1 ..], that is of days k + 1 to k + 1 + horizon: origin day k.
@@ -67,4 +79,5 @@ def forecasts(variance, close, origins, horizon, train_origins, train_targets):
         "ewma": ewma(variance, origins),
         "har": har(variance, origins, train_origins, train_targets),
         "garch": garch(close, origins, horizon, train_origins, train_targets),
+        "gjr_garch": garch(close, origins, horizon, train_origins, train_targets, asymmetric=True),
     }

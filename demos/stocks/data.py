@@ -7,7 +7,7 @@ import numpy as np
 from datasets import stocks
 from demos.cli import CLIError
 from demos.stocks.features import split_days, windows
-from demos.stocks.tasks import TASKS
+from demos.stocks.tasks import make_task
 
 
 class Period(NamedTuple):
@@ -21,7 +21,7 @@ class Period(NamedTuple):
 
 def load_period(settings):
     """The task of `settings` (resolved: window and horizon set) and its chronological split."""
-    task = TASKS[settings.target](load_prices(settings))
+    task = make_task(settings, load_prices(settings))
     split = split_days(len(task.close), settings.window, settings.horizon, settings.test_fraction,
                        settings.validation_fraction, task.first_day)
     return Period(task, split, windows(task.features, split.test, settings.window),

@@ -108,7 +108,23 @@ def volatility_report(metrics):
         format_table(rows, ["forecast", "RMSE (log)", "QLIKE", "DM statistic", "DM p"]),
         "A negative DM statistic means the model's squared errors are the smaller ones.",
         *verdicts,
+        *portfolio_report(metrics.get("portfolio")),
     ])
+
+
+def portfolio_report(worth):
+    """Lines of the volatility-targeting table (`portfolio.portfolio_scores`), none without one."""
+    if not worth:
+        return []
+    names = ["buy_and_hold", *(name for name in worth if isinstance(worth[name], dict) and name != "buy_and_hold")]
+    rows = [[name if name != "model" else "model (LSTM)", 100 * worth[name]["volatility"],
+             "-" if worth[name]["rolling_volatility_gap"] is None else 100 * worth[name]["rolling_volatility_gap"],
+             worth[name]["sharpe"], worth[name].get("mean_exposure", 1.0)] for name in names]
+    return [
+        f"Volatility targeting: each day, hold {worth['target_volatility']:.0%} / forecast volatility of the asset "
+        f"(at most {worth['max_leverage']:g}x), the rest in cash:",
+        format_table(rows, ["portfolio", "volatility %", "rolling gap to target %", "Sharpe", "mean exposure"]),
+    ]
 
 
 def report(metrics):

@@ -1,28 +1,32 @@
 """The pictures of the stocks demo: the test period, the next days, the price above a gate trace."""
 
+import numpy as np
 from matplotlib.figure import Figure
 
-ZOOM_DAYS = 60  # the lower panel of the test plot shows the last days up close
+ZOOM_DAYS = 60  # the lower panel of the price test plot shows the last days up close
+CALM_TO_STORM_DAYS = 500  # the lower panel of the volatility test plot: about two years around the highest volatility
 
 
 def plot_test_period(dates, actual, forecasts, path, title):
     """Actual closes and the forecasts (name -> prices) over the test period, then its last days."""
     lines = [("actual", actual, "black", 1.4)] + [(name, values, None, 1.0) for name, values in forecasts.items()]
-    plot_two_panels(dates, lines, "close", ZOOM_DAYS, "test period", path, title)
+    zoom = slice(max(0, len(dates) - ZOOM_DAYS), len(dates))
+    plot_two_panels(dates, lines, "close", zoom, "test period", f"last {zoom.stop - zoom.start} days of it", path,
+                    title)
 
 
-def plot_two_panels(dates, lines, ylabel, zoom_days, top_title, path, title):
-    """`lines` = (label, values, colour, width) over all `dates`, and again over the last `zoom_days`."""
+def plot_two_panels(dates, lines, ylabel, zoom, top_title, bottom_title, path, title):
+    """`lines` = (label, values, colour, width) over all `dates`, and again over the days of the slice `zoom`."""
     figure = Figure(figsize=(11, 7), layout="constrained")
     axes = figure.subplots(2, 1)
-    for axis, first in zip(axes, (0, max(0, len(dates) - zoom_days)), strict=True):
+    for axis, part in zip(axes, (slice(0, len(dates)), zoom), strict=True):
         for label, values, color, width in lines:
-            axis.plot(dates[first:], values[first:], color=color, linewidth=width, label=label)
+            axis.plot(dates[part], values[part], color=color, linewidth=width, label=label)
         axis.set_ylabel(ylabel)
         axis.grid(alpha=0.3)
         axis.legend(fontsize=8, ncol=3)
     axes[0].set_title(top_title)
-    axes[1].set_title(f"last {len(dates) - first} days of it")
+    axes[1].set_title(bottom_title)
     figure.suptitle(title)
     figure.savefig(path, dpi=110)
 
@@ -59,13 +63,18 @@ def plot_volatility(dates, actual, forecasts, path, title):
     from demos.stocks.volatility import annualized_volatility
 
     styles = {"model": ("LSTM", "tab:red", 1.6), "har": ("har", "tab:blue", 1.0),
-              "garch": ("garch", "tab:green", 1.0), "ewma": ("ewma", "tab:purple", 0.8),
-              "persistence": ("persistence", "tab:grey", 0.8)}
+              "garch": ("garch", "tab:green", 1.0), "gjr_garch": ("gjr-garch", "tab:olive", 1.0),
+              "ewma": ("ewma", "tab:purple", 0.8), "persistence": ("persistence", "tab:grey", 0.8)}
     lines = [("realised", annualized_volatility(actual), "black", 1.2)]
     lines += [(label, annualized_volatility(forecasts[name]), color, width)
               for name, (label, color, width) in styles.items() if name in forecasts]
-    plot_two_panels(dates, lines, "volatility, % a year", 3 * ZOOM_DAYS,
-                    "test period: each forecast is dated on the last day it covers", path, title)
+    peak = int(np.argmax(actual))
+    first = min(max(0, peak - CALM_TO_STORM_DAYS * 3 // 4), max(0, len(dates) - CALM_TO_STORM_DAYS))
+    zoom = slice(first, min(len(dates), first + CALM_TO_STORM_DAYS))
+    plot_two_panels(dates, lines, "volatility, % a year", zoom,
+                    "test period: each forecast is dated on the last day it covers",
+                    f"{dates[zoom][0].date()}..{dates[zoom][-1].date()}: into and out of the highest volatility",
+                    path, title)
 
 
 def plot_volatility_forecast(dates, monthly, future_dates, forecast, path, title):

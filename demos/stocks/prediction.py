@@ -86,13 +86,13 @@ def forecast_on(run, close, end):
 def volatility_forecast(run, history, path):
     """The model's volatility forecast for the days after the last day, drawn after `history` days of it."""
     from demos.stocks.plots import plot_volatility_forecast
-    from demos.stocks.tasks import VolatilityTask
+    from demos.stocks.tasks import make_task
     from demos.stocks.training import predict
     from demos.stocks.volatility import annualized_volatility, mean_before
 
     if history < 1:
         raise CLIError("--history must be at least 1")
-    task = VolatilityTask(load_prices(run.settings))
+    task = make_task(run.settings, load_prices(run.settings))
     last = len(task.close) - 1
     if last < task.first_day + run.settings.window - 1:
         raise CLIError(f"need at least {task.first_day + run.settings.window} days of prices for a forecast")

@@ -18,6 +18,8 @@ class Settings:
     layer: str = "custom"  # one of demos.cli.LAYER_NAMES ("custom": ExplicitLSTM, "builtin": keras.layers.LSTM)
     window: int = 0  # trading days of features the model sees; 0: 30 for price, 60 for volatility
     horizon: int = 0  # trading days ahead; 0: 1 for price, 5 for volatility
+    drop_inputs: str = ""  # volatility inputs left out, comma-separated (see volatility.VOLATILITY_FEATURES)
+    one_model: bool = False  # with --tickers: also one model for all of them, against one model each
     units: int = 32  # LSTM units
     epochs: int = 30  # most training epochs (early stopping on validation loss)
     patience: int = 5  # epochs without validation improvement before stopping

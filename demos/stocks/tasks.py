@@ -7,7 +7,7 @@ walk-forward evaluation and `explain` work through it alone.
 
 import numpy as np
 
-from demos.stocks import baselines, evaluation, features, plots, volatility
+from demos.stocks import baselines, evaluation, features, plots, portfolio, volatility
 
 
 class PriceTask:
@@ -29,11 +29,16 @@ class PriceTask:
         """What the untrained model forecasts: no change (persistence)."""
         return 0.0
 
+    def model_forecast(self, model_outputs, origins):
+        """The closes a model's outputs (log returns) forecast."""
+        return self.close[origins] * np.exp(model_outputs)
+
     def forecasts(self, model_outputs, origins, horizon, fit_origins):
         """Closes `horizon` days after each origin: the model's and the baselines'."""
         today = self.close[origins]
         drift = float(np.mean(np.diff(np.log(self.close[: np.max(fit_origins) + 1]))))
-        return {"model": today * np.exp(model_outputs), **evaluation.baseline_forecasts(today, horizon, drift)}
+        return {"model": self.model_forecast(model_outputs, origins),
+                **evaluation.baseline_forecasts(today, horizon, drift)}
 
     def actual(self, origins, horizon):
         return self.close[np.asarray(origins) + horizon]
@@ -53,11 +58,12 @@ class VolatilityTask:
     name = "volatility"
     first_day = volatility.FIRST_COMPLETE_DAY
 
-    def __init__(self, prices):
+    def __init__(self, prices, inputs=None):
         self.prices = prices
         self.close = prices.frame["Close"].to_numpy(dtype="float64")
         self.variance = volatility.daily_variance(prices)
-        self.features = volatility.volatility_features(self.variance, self.close)
+        self.inputs = inputs or volatility.VOLATILITY_FEATURES
+        self.features = volatility.volatility_features(self.variance, prices, self.inputs)
         self.header_series = ("log daily variance", np.log(self.variance))
         self.measure = "realised variance of intraday returns" if prices.realized_variance is not None else (
             "Garman-Klass range variance")
@@ -74,22 +80,31 @@ class VolatilityTask:
         """What the untrained model forecasts: the training mean of the departures."""
         return float(np.mean(train_targets))
 
+    def model_forecast(self, model_outputs, origins):
+        """The log variances a model's outputs (departures from the last month's level) forecast."""
+        return np.asarray(model_outputs, dtype="float64") + self.level(origins)
+
     def forecasts(self, model_outputs, origins, horizon, fit_origins):
         """Log variance forecasts: the model's and the baselines' (fitted on `fit_origins`)."""
         fitted = baselines.forecasts(self.variance, self.close, origins, horizon, fit_origins,
                                      self.actual(fit_origins, horizon))
-        return {"model": np.asarray(model_outputs, dtype="float64") + self.level(origins), **fitted}
+        return {"model": self.model_forecast(model_outputs, origins), **fitted}
 
     def actual(self, origins, horizon):
         return volatility.volatility_targets(self.variance, origins, horizon).astype("float64")
 
     def score(self, forecasts, origins, horizon):
         scores = evaluation.score_volatility(forecasts, self.actual(origins, horizon), horizon)
-        return {**scores, "variance_measure": self.measure}
+        worth = portfolio.portfolio_scores(forecasts, self.variance, self.close, origins)
+        return {**scores, "variance_measure": self.measure, "portfolio": worth}
 
     def plot(self, dates, actual, forecasts, path, title):
         """Realised volatility against the LSTM's and every baseline's."""
         plots.plot_volatility(dates, actual, forecasts, path, title)
 
 
-TASKS = {"price": PriceTask, "volatility": VolatilityTask}
+def make_task(settings, prices):
+    """The task `settings.target` names, on `prices` (volatility: without the inputs of `--drop-inputs`)."""
+    if settings.target == "volatility":
+        return VolatilityTask(prices, volatility.parse_inputs(settings.drop_inputs))
+    return PriceTask(prices)

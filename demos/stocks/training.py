@@ -11,6 +11,7 @@ from demos.stocks.data import load_period
 from demos.stocks.features import windows
 from demos.stocks.model import build_model
 from demos.stocks.settings import APP, TARGET_DEFAULTS
+from demos.stocks.volatility import parse_inputs
 
 SAMPLE_COUNT = 8  # held-out windows returned for comparing two models
 
@@ -29,6 +30,12 @@ def check_settings(settings):
         positive=("learning_rate",),
     )
     cli.check_layer(settings.layer)
+    try:
+        parse_inputs(settings.drop_inputs)
+    except ValueError as error:
+        raise cli.CLIError(f"--drop-inputs: {error}") from None
+    if settings.one_model and not settings.tickers:
+        raise cli.CLIError("--one-model trains one model for several series: name them with --tickers")
 
 
 def train(settings, initial_weights=None):
@@ -90,19 +97,25 @@ def write_forecasts(path, dates, actual, forecasts):
 
 
 def fit_model(settings, task, train_origins, validation_origins, initial_weights=None):
-    """A model fitted on `train_origins`, early-stopped on `validation_origins` (data-parallel with
-    `settings.distribute`).
-
-    Returns `(model on one device, history, seconds per epoch, the weights training started from, devices)`.
-    """
+    """A model fitted on `train_origins` of `task`, early-stopped on `validation_origins` (see `fit_windows`)."""
     train_part, validation_part = (
         (windows(task.features, origins, settings.window), task.targets(origins, settings.horizon))
         for origins in (train_origins, validation_origins)
     )
-    first_day = task.first_day
+    scaling_days = task.features[task.first_day : np.max(train_origins) + 1]
+    return fit_windows(settings, train_part, validation_part, scaling_days, task.starting_point(train_part[1]),
+                       train_part[1].std(), initial_weights)
+
+
+def fit_windows(settings, train_part, validation_part, scaling_days, target_offset, target_scale,
+                initial_weights=None):
+    """A model fitted on `(windows, targets)` pairs, early-stopped on the validation pair (data-parallel with
+    `settings.distribute`); its input scaling is fitted on the feature rows `scaling_days`.
+
+    Returns `(model on one device, history, seconds per epoch, the weights training started from, devices)`.
+    """
     with data_parallel(settings.distribute) as devices:
-        model = build_model(settings, task.features[first_day : np.max(train_origins) + 1],
-                            task.starting_point(train_part[1]), train_part[1].std())
+        model = build_model(settings, scaling_days, target_offset, target_scale)
         initial_weights = runs.start_from(model, initial_weights)
         stop_early = keras.callbacks.EarlyStopping(patience=settings.patience, restore_best_weights=True)
         epoch_times = EpochTimes()

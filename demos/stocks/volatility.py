@@ -9,13 +9,18 @@ Garman-Klass range estimator from the day's open, high, low and close:
 (it measures the day's trading range, not the overnight gap). The target of
 day t is the log of the mean variance over the next `horizon` days,
 log(mean(v_{t+1} .. v_{t+horizon})): volatility clusters, so it can be
-forecast from the recent past. Day t's features use day t and before only.
+forecast from the recent past. Day t's features use day t and before only:
+the log variance over 1, 5 and 22 days (the HAR terms), the day's log return,
+its negative part and its size (falls raise volatility more than rises: the
+leverage effect), the day's log high-low range, and the day's volume against
+its last month's mean (log), 0 where a series has no volume.
 """
 
 import numpy as np
 import pandas as pd
 
-VOLATILITY_FEATURES = ["log_variance_1d", "log_variance_5d", "log_variance_22d", "return_1d"]
+VOLATILITY_FEATURES = ["log_variance_1d", "log_variance_5d", "log_variance_22d", "return_1d", "negative_return",
+                       "absolute_return", "log_range", "log_volume_ratio"]
 FIRST_COMPLETE_DAY = 22  # the first day with a month (22 trading days) of variances behind it
 VARIANCE_FLOOR = 1e-8  # a day without a range (high = low) counts as a daily volatility of 0.01%
 
@@ -37,11 +42,37 @@ def mean_before(variance, days):
     return pd.Series(variance).rolling(days).mean().to_numpy()
 
 
-def volatility_features(variance, close):
-    """Features of each day, `(days, len(VOLATILITY_FEATURES))` float32: log variance means and the return."""
-    returns = np.diff(np.log(np.asarray(close, dtype="float64")), prepend=np.nan)
-    columns = [np.log(variance), np.log(mean_before(variance, 5)), np.log(mean_before(variance, 22)), returns]
-    return np.stack(columns, axis=-1).astype("float32")
+def volatility_features(variance, prices, inputs=None):
+    """Features of each day, `(days, len(inputs))` float32, `inputs` names of `VOLATILITY_FEATURES` (None: all)."""
+    frame = prices.frame
+    returns = np.diff(np.log(frame["Close"].to_numpy(dtype="float64")), prepend=np.nan)
+    volume = frame["Volume"].to_numpy(dtype="float64")
+    month_volume = mean_before(volume, 22)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        volume_ratio = np.where((volume > 0) & (month_volume > 0), np.log(volume / month_volume), 0.0)
+    columns = {
+        "log_variance_1d": np.log(variance),
+        "log_variance_5d": np.log(mean_before(variance, 5)),
+        "log_variance_22d": np.log(mean_before(variance, 22)),
+        "return_1d": returns,
+        "negative_return": np.minimum(returns, 0.0),
+        "absolute_return": np.abs(returns),
+        "log_range": np.log(np.maximum(frame["High"] / frame["Low"], 1.0 + VARIANCE_FLOOR)).to_numpy("float64"),
+        "log_volume_ratio": np.where(np.isnan(month_volume), np.nan, volume_ratio),
+    }
+    return np.stack([columns[name] for name in inputs or VOLATILITY_FEATURES], axis=-1).astype("float32")
+
+
+def parse_inputs(text):
+    """The feature names of `--drop-inputs` removed from `VOLATILITY_FEATURES`; ValueError for an unknown name."""
+    dropped = [name.strip() for name in (text or "").split(",") if name.strip()]
+    unknown = [name for name in dropped if name not in VOLATILITY_FEATURES]
+    if unknown:
+        raise ValueError(f"unknown input {unknown[0]!r}: the inputs are {', '.join(VOLATILITY_FEATURES)}")
+    kept = [name for name in VOLATILITY_FEATURES if name not in dropped]
+    if not kept:
+        raise ValueError("--drop-inputs leaves no input")
+    return kept
 
 
 def volatility_targets(variance, origins, horizon):

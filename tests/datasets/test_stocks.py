@@ -80,6 +80,16 @@ def test_offline_prices_are_the_backtesting_goog_series():
     assert prices.frame.index.is_monotonic_increasing
 
 
+@pytest.mark.parametrize("ticker", ["SP500", "NASDAQ"])
+def test_offline_indices_are_twenty_years_of_daily_ohlcv(ticker):
+    prices = stocks.offline_prices(ticker)
+    frame = prices.frame
+    assert prices.ticker == ticker and "arch.data" in prices.source
+    assert list(frame.columns) == stocks.COLUMNS and len(frame) == 5031
+    assert str(frame.index[0].date()) == "1999-01-04" and str(frame.index[-1].date()) == "2018-12-31"
+    assert frame.index.is_monotonic_increasing and (frame["High"] >= frame["Low"]).all()
+
+
 def test_empty_download_without_network_falls_back_to_offline_goog(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(yfinance, "download", lambda *args, **kwargs: pd.DataFrame())
     monkeypatch.setattr(stocks, "network_available", lambda: False)

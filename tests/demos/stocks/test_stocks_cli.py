@@ -106,6 +106,10 @@ def test_user_errors_are_one_line(price_csv, capsys):
     assert "offline, the series are GOOG, EURUSD, SP500, NASDAQ, not 'MSFT'" in fail(
         ["train", "--offline", "--ticker", "MSFT"], capsys
     )
+    assert "--drop-inputs: unknown input 'volume'" in fail(
+        ["train", "--csv", str(price_csv), "--target", "volatility", "--drop-inputs", "volume"], capsys
+    )
+    assert "add --target volatility" in fail(["ablation", "--csv", str(price_csv), "--target", "price"], capsys)
     assert not list(price_csv.parent.glob("runs/stocks/*"))
 
 

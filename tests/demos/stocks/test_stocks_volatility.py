@@ -10,7 +10,7 @@ from datasets import stocks
 from demos.stocks import baselines
 from demos.stocks.__main__ import main
 from demos.stocks.evaluation import qlike, score_volatility
-from demos.stocks.volatility import daily_variance, volatility_features, volatility_targets
+from demos.stocks.volatility import VOLATILITY_FEATURES, daily_variance, parse_inputs, volatility_features, volatility_targets
 
 
 def prices_of(frame, realized=None):
@@ -40,9 +40,39 @@ def test_target_is_the_log_mean_variance_of_the_next_days_and_features_look_back
     np.testing.assert_allclose(volatility_targets(variance, origins, 3),
                                np.log([variance[26:29].mean(), variance[31:34].mean()]), rtol=1e-6)
     close = np.linspace(100, 140, 40)
-    changed = variance.copy()
-    changed[31:] *= 5  # the future changes...
-    np.testing.assert_array_equal(volatility_features(variance, close)[:31], volatility_features(changed, close)[:31])
+    frame = pd.DataFrame({"Open": close, "High": close * 1.02, "Low": close * 0.99, "Close": close,
+                          "Volume": np.arange(40.0) + 1}, index=pd.bdate_range("2020-01-01", periods=40))
+    changed_variance, changed_frame = variance.copy(), frame.copy()
+    changed_variance[31:] *= 5  # the future changes...
+    changed_frame.iloc[31:] *= 3
+    np.testing.assert_array_equal(volatility_features(variance, prices_of(frame))[:31],
+                                  volatility_features(changed_variance, prices_of(changed_frame))[:31])
+
+
+def test_the_inputs_of_one_day_by_hand():
+    close = np.array([100.0] * 22 + [98.0, 99.0])
+    frame = pd.DataFrame({"Open": close, "High": close * 1.03, "Low": close, "Close": close,
+                          "Volume": [10.0] * 22 + [40.0, 0.0]}, index=pd.bdate_range("2020-01-01", periods=24))
+    variance = np.full(24, 1e-4)
+    features = dict(zip(VOLATILITY_FEATURES, volatility_features(variance, prices_of(frame))[22].astype("float64")))
+    fall = np.log(98 / 100)
+    assert features["return_1d"] == pytest.approx(fall, rel=1e-5)
+    assert features["negative_return"] == pytest.approx(fall, rel=1e-5)
+    assert features["absolute_return"] == pytest.approx(-fall, rel=1e-5)
+    assert features["log_range"] == pytest.approx(np.log(1.03), rel=1e-5)
+    assert features["log_volume_ratio"] == pytest.approx(np.log(40 / ((21 * 10 + 40) / 22)), rel=1e-5)
+    next_day = dict(zip(VOLATILITY_FEATURES, volatility_features(variance, prices_of(frame))[23]))
+    assert next_day["negative_return"] == 0.0 and next_day["log_volume_ratio"] == 0.0  # a rise; no volume
+
+
+def test_inputs_left_out_by_name():
+    assert parse_inputs("") == VOLATILITY_FEATURES
+    assert parse_inputs("log_range, return_1d") == [name for name in VOLATILITY_FEATURES
+                                                     if name not in ("log_range", "return_1d")]
+    with pytest.raises(ValueError, match="unknown input 'volume'"):
+        parse_inputs("volume")
+    with pytest.raises(ValueError, match="leaves no input"):
+        parse_inputs(",".join(VOLATILITY_FEATURES))
 
 
 def test_persistence_ewma_and_har_baselines():
@@ -72,6 +102,24 @@ def test_garch_forecasts_use_only_the_past_and_the_training_fit():
     before = test_origins <= 520
     np.testing.assert_allclose(first[before], second[before])
     assert not np.allclose(first[~before], second[~before]) and np.isfinite(first).all()
+
+
+def test_gjr_garch_raises_the_forecast_more_after_a_fall_than_after_a_rise():
+    rng = np.random.default_rng(2)
+    days, returns, variance = 2500, np.zeros(2500), 1e-4
+    for day in range(1, days):  # a GJR process: a fall adds 0.15 of its square to the next variance, a rise nothing
+        variance = 2e-6 + 0.85 * variance + 0.15 * returns[day - 1] ** 2 * (returns[day - 1] < 0)
+        returns[day] = np.sqrt(variance) * rng.normal()
+    train_origins, shock = np.arange(30, 2000), 2300
+    targets = rng.normal(-9, 0.3, len(train_origins))
+    after = {}
+    for sign in (-1, 1):
+        returns[shock] = sign * 0.04  # a 4% fall or rise on day `shock`
+        moved = 100 * np.exp(np.cumsum(returns))
+        after[sign] = {name: baselines.garch(moved, [shock], 5, train_origins, targets, asymmetric=name == "gjr")[0]
+                       for name in ("garch", "gjr")}
+    assert after[-1]["gjr"] - after[1]["gjr"] > 0.3  # log variance: the fall weighs far more
+    assert abs(after[-1]["garch"] - after[1]["garch"]) < 0.1
 
 
 def test_qlike_and_scores():
@@ -108,7 +156,7 @@ TINY = ["--units", "4", "--epochs", "2", "--window", "20"]
 def test_volatility_train_forecast_explain_and_walk_forward(ohlc_csv, capsys):
     main(["train", "--csv", str(ohlc_csv), "--target", "volatility", "--out", "run", *TINY])
     metrics = json.loads((ohlc_csv.parent / "run" / "metrics.json").read_text())
-    for name in ("persistence", "ewma", "har", "garch"):
+    for name in ("persistence", "ewma", "har", "garch", "gjr_garch"):
         for key in (f"{name}_rmse", f"{name}_qlike", f"dm_pvalue_vs_{name}"):
             assert np.isfinite(metrics[key]), key
     assert metrics["target"] == "volatility" and metrics["horizon"] == 5 and np.isfinite(metrics["qlike"])
@@ -139,3 +187,19 @@ def test_several_offline_series_get_a_pooled_table(tmp_path, monkeypatch, capsys
     counts = [len(pd.read_csv(tmp_path / "both" / name / "forecasts.csv")) for name in ("GOOG", "EURUSD")]
     assert pooled["series"] == ["GOOG", "EURUSD"] and pooled["forecasts"] == sum(counts)
     assert "pooled over GOOG, EURUSD" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_ablation_trains_once_without_each_input(ohlc_csv, capsys):
+    kept = ["log_variance_1d", "log_range"]
+    dropped = ",".join(name for name in VOLATILITY_FEATURES if name not in kept)
+    main(["ablation", "--csv", str(ohlc_csv), "--drop-inputs", dropped, "--out", "ablation", *TINY])
+    result = json.loads((ohlc_csv.parent / "ablation" / "ablation.json").read_text())
+    assert list(result["left_out"]) == ["none", *kept]
+    for name in kept:
+        settings = json.loads((ohlc_csv.parent / "ablation" / name / "settings.json").read_text())
+        assert set(settings["drop_inputs"].split(",")) == set(dropped.split(",")) | {name}
+        row = result["left_out"][name]
+        assert row["rmse_change"] == pytest.approx(row["rmse"] - result["left_out"]["none"]["rmse"])
+        assert 0 <= row["dm_pvalue_vs_every_input"] <= 1
+    assert "input left out" in capsys.readouterr().out
