@@ -8,7 +8,7 @@ run one after another (never two at once: on a small CPU they would slow
 each other down).
 
     python -m benchmarks.chat_training_speed
-    python -m benchmarks.chat_training_speed --configs "384,64,0.004,jax;512,64,0.002,tensorflow" --minutes 5
+    python -m benchmarks.chat_training_speed --configs "384,64,0.004,jax;512,128,0.002,tensorflow" --minutes 5
 """
 
 import argparse
@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 
-DEFAULT_CONFIGS = "384,64,0.004,jax;384,64,0.004,tensorflow;256,64,0.004,jax;512,64,0.002,jax"
+DEFAULT_CONFIGS = "384,128,0.004,jax;384,128,0.004,tensorflow;256,128,0.004,jax;512,128,0.002,jax"
 
 
 def parse_args(argv=None):
@@ -27,7 +27,7 @@ def parse_args(argv=None):
     parser.add_argument("--configs", default=DEFAULT_CONFIGS,
                         help="configurations separated by ';', each units,batch size,learning rate,backend")
     parser.add_argument("--minutes", type=float, default=4.0, help="training time of each configuration")
-    parser.add_argument("--sequence-length", type=int, default=128, help="characters per stream and step")
+    parser.add_argument("--sequence-length", type=int, default=64, help="characters per stream and step")
     parser.add_argument("--warmup", type=int, default=5, help="untimed steps first (compilation)")
     parser.add_argument("--validation-conversations", type=int, default=200,
                         help="held-out conversations whose replies are measured at the end")

@@ -49,6 +49,8 @@ TRAIN_FLAGS = {
 
 
 DEFAULT_BEAM = 0  # greedy by default: beam search (prediction.beam_reply) matched fewer typed prompts
+DEFAULT_ANTI_LM = 0.0  # weight of the context-free log-probability taken off each reply character (0: none)
+DEFAULT_ANTI_LM_CHARS = 0  # reply characters chosen with it (0: all)
 
 
 def build_parser():
@@ -77,6 +79,12 @@ def build_parser():
         command.add_argument("--beam", type=int, default=DEFAULT_BEAM,
                              help="keep this many likeliest partial replies and write the best whole one (beam "
                              "search; 0 or 1: greedy, one character at a time); ignored when sampling")
+        command.add_argument("--anti-lm", type=float, default=DEFAULT_ANTI_LM,
+                             help="maximum mutual information: take this much of the log-probability of each "
+                             "character given no conversation off the one given the conversation (0: none; not with "
+                             "--beam)")
+        command.add_argument("--anti-lm-chars", type=int, default=DEFAULT_ANTI_LM_CHARS,
+                             help="only the first this many characters of a reply are chosen with --anti-lm (0: all)")
     for command in (reply_parser, talk_parser):
         command.add_argument("--temperature", type=float, default=0.0, help="0: greedy; above 0: sample")
         command.add_argument("--top-k", type=int, default=0, help="sample among the k likeliest characters (0: all)")
@@ -115,10 +123,11 @@ def print_scores(scores):
 def load(args):
     from demos.chat.prediction import load_writer
 
-    for name in ("temperature", "top_k", "beam"):
+    for name in ("temperature", "top_k", "beam", "anti_lm", "anti_lm_chars"):
         if getattr(args, name, 0) < 0:
             raise cli.CLIError(f"--{name.replace('_', '-')} must be 0 or more, got {getattr(args, name)}")
-    return load_writer(args.model, getattr(args, "known_words_only", None), getattr(args, "beam", 0))
+    return load_writer(args.model, getattr(args, "known_words_only", None), getattr(args, "beam", 0),
+                       getattr(args, "anti_lm", 0.0), getattr(args, "anti_lm_chars", 0))
 
 
 def evaluate(args):
@@ -127,16 +136,29 @@ def evaluate(args):
 
     writer = load(args)
     settings = runs.read_settings(writer.run_dir, Settings)
-    scores = {"decoding": decoding_name(writer.beam_width),
+    scores = {"decoding": decoding_name(writer),
               **evaluate_run(writer.model, prepare_data(settings), settings, writer.run_dir, writer)}
     print_scores(scores)
-    path = writer.run_dir / f"evaluation-{f'beam{writer.beam_width}' if writer.beam_width > 1 else 'greedy'}.json"
+    path = writer.run_dir / f"evaluation-{decoding_file_name(writer)}.json"
     runs.write_json(path, scores)
     print(f"wrote {path}")
 
 
-def decoding_name(beam_width):
-    return f"beam search, width {beam_width}" if beam_width > 1 else "greedy"
+def decoding_name(writer):
+    if writer.beam_width > 1:
+        return f"beam search, width {writer.beam_width}"
+    if writer.anti_lm > 0:
+        span = f"the first {writer.anti_lm_chars} characters" if writer.anti_lm_chars else "every character"
+        return f"greedy, anti-LM {writer.anti_lm:g} over {span}"
+    return "greedy"
+
+
+def decoding_file_name(writer):
+    if writer.beam_width > 1:
+        return f"beam{writer.beam_width}"
+    if writer.anti_lm > 0:
+        return f"antilm{writer.anti_lm:g}-{writer.anti_lm_chars}"
+    return "greedy"
 
 
 MAX_MESSAGE_CHARS = 1000  # a longer message is cut, with a note

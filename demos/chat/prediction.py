@@ -5,6 +5,13 @@ by the end symbol) is read once; then each step feeds the last character and
 the states of the previous step to the same LSTM (`model.build_step_model`),
 so a reply costs one LSTM step per character. With a `decoding.WordLexicon`,
 replies use only the training corpus's words.
+
+With `anti_lm` above 0 (maximum mutual information decoding, the anti-LM
+form of Li et al., 2016), the first `anti_lm_chars` characters are chosen by
+log p(c | conversation) - anti_lm * log p(c | no conversation): the same
+model, fed the reply alone, says what would come whatever was said, and that
+much is taken off, so that the opening is an answer to this message rather
+than the reply that fits any message ("I don't know.").
 """
 
 import json
@@ -31,7 +38,7 @@ class ReplyWriter:
     """Greedy, beam-searched or sampled replies of a trained chat model (see `model.build_model`)."""
 
     def __init__(self, model, vocabulary, max_reply_chars, max_context_chars, lexicon=None, run_dir=None,
-                 beam_width=0):
+                 beam_width=0, anti_lm=0.0, anti_lm_chars=0):
         self.model = model
         self.vocabulary = vocabulary
         self.max_reply_chars = max_reply_chars
@@ -39,6 +46,8 @@ class ReplyWriter:
         self.lexicon = lexicon  # None: any spelling; a WordLexicon: known words only
         self.run_dir = run_dir  # the run folder the model came from, if any
         self.beam_width = beam_width  # above 1: `beam_reply` writes the replies that are not sampled
+        self.anti_lm = anti_lm  # weight of the context-free log-probability taken off (greedy and sampled replies)
+        self.anti_lm_chars = anti_lm_chars  # characters of a reply chosen that way (0: all of them)
         self.step_model = build_step_model(model)
         self.units = model.get_layer(TRACED_LAYER).units
 
@@ -80,12 +89,13 @@ class ReplyWriter:
             return [beam_reply(self, turns, self.beam_width, stop_at_end) for turns in conversations]
         random = np.random.default_rng(seed)
         logits, states = self.read(conversations)
+        free = self.read([[] for _ in conversations]) if self.anti_lm > 0 else None  # the reply without context
         batch = len(conversations)
         replies = np.zeros((batch, self.max_reply_chars), dtype="int32")
         done = np.zeros(batch, dtype=bool)
         tracker = WordTracker(self.lexicon, batch) if self.lexicon is not None else None
         for step in range(self.max_reply_chars):
-            logits = np.array(logits)
+            logits = self.informative(logits, free, step)
             logits[:, NEVER_WRITTEN] = -np.inf
             if tracker is not None:
                 logits[~tracker.allowed()] = -np.inf
@@ -97,7 +107,17 @@ class ReplyWriter:
             if done.all() or step == self.max_reply_chars - 1:
                 break
             logits, states = self.step(previous, states)
+            if free is not None:
+                free = self.step(previous, free[1])
         return [self.vocabulary.decode(reply) for reply in replies]
+
+    def informative(self, logits, free, step):
+        """The scores of the next characters: the logits, or with `anti_lm` the log-probabilities given the
+        conversation minus `anti_lm` times those without it (`free`), for the first `anti_lm_chars` steps."""
+        if free is None or 0 < self.anti_lm_chars <= step:
+            return np.array(logits, dtype="float64")
+        given = log_softmax(np.asarray(logits, "float64"), axis=-1)
+        return given - self.anti_lm * log_softmax(np.asarray(free[0], "float64"), axis=-1)
 
 
 def beam_reply(writer, turns, width, stop_at_end=True):
@@ -162,11 +182,12 @@ def save_words(run_dir, lexicon):
     (run_dir / WORDS_FILE).write_text(text + "\n", encoding="utf-8")
 
 
-def load_writer(model=None, known_words_only=None, beam_width=0):
+def load_writer(model=None, known_words_only=None, beam_width=0, anti_lm=0.0, anti_lm_chars=0):
     """A `ReplyWriter` for the run named by `--model` (the latest if None).
 
     `known_words_only` None follows the run's `known_words_only` setting;
-    `beam_width` above 1 writes unsampled replies by beam search.
+    `beam_width` above 1 writes unsampled replies by beam search; `anti_lm`
+    and `anti_lm_chars` as in `ReplyWriter`.
     """
     run = load_run(APP, Settings, model)
     paths = [run.run_dir / name for name in (VOCABULARY_FILE, WORDS_FILE)]
@@ -183,4 +204,4 @@ def load_writer(model=None, known_words_only=None, beam_width=0):
         known_words_only = settings.known_words_only
     lexicon = WordLexicon(corpus_words, vocabulary) if known_words_only else None
     return ReplyWriter(run.model, vocabulary, settings.max_reply_chars, settings.max_context_chars, lexicon,
-                       run.run_dir, beam_width)
+                       run.run_dir, beam_width, anti_lm, anti_lm_chars)

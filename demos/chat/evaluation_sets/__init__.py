@@ -2,7 +2,9 @@
 
 - `typed_prompts.tsv`: messages as people type them, each with the chatterbot prompt it means;
 - `everyday_messages.txt`: greetings, thanks, small talk, feelings, plans, questions about the bot,
-  found in no corpus file (DailyDialog included).
+  found in no corpus file (DailyDialog included);
+- `tuning_messages.txt`: more of the same, apart from the everyday set: read to choose how replies are
+  written (the everyday set only reports).
 """
 
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 HERE = Path(__file__).parent
 TYPED_PROMPTS = HERE / "typed_prompts.tsv"
 EVERYDAY_MESSAGES = HERE / "everyday_messages.txt"
+TUNING_MESSAGES = HERE / "tuning_messages.txt"
 
 
 def read_lines(path):

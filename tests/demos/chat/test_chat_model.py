@@ -164,6 +164,22 @@ def test_a_reply_without_context_is_scored_as_the_opening_turn():
                                                            for t in range(len(ids) - 1)]), abs=1e-4)
 
 
+def test_anti_lm_takes_the_context_free_choice_off_the_first_characters():
+    writer = writer_of()
+    turns = ["Hello", "How are you?"]
+    greedy = writer.write([turns])[0]
+    given = np.array(writer.model(np.array([encode_conversation(VOCABULARY, turns)])))[0, -1]
+    alone = np.array(writer.model(np.array([[Vocabulary.START]])))[0, -1]  # the reply as an opening turn
+    scores = log_softmax(given.astype("float64")) - 1.5 * log_softmax(alone.astype("float64"))
+    scores[NEVER_WRITTEN] = -np.inf
+    writer.anti_lm, writer.anti_lm_chars = 1.5, 1
+    informed = writer.write([turns])[0]
+    first = VOCABULARY.token(int(np.argmax(scores))) if int(np.argmax(scores)) != Vocabulary.END else ""
+    assert informed[:1] == first
+    writer.anti_lm = 0.0
+    assert writer.write([turns])[0] == greedy
+
+
 def test_sampling_follows_the_seed():
     writer = writer_of()
     first = writer.write(["Hello"], temperature=1.5, seed=7)

@@ -6,7 +6,7 @@ import pytest
 
 from datasets.dialogs import dialog_pairs, load_conversations, read_dailydialog
 from demos.chat.data import PERSONA
-from demos.chat.evaluation_sets import EVERYDAY_MESSAGES, read_lines, read_typed_prompts
+from demos.chat.evaluation_sets import EVERYDAY_MESSAGES, TUNING_MESSAGES, read_lines, read_typed_prompts
 from demos.chat.normalization import basic_form
 
 
@@ -14,18 +14,26 @@ def turn_forms(conversations):
     return {basic_form(turn) for turns in conversations for turn in turns}
 
 
-def test_everyday_messages_are_at_least_100_and_in_no_chatterbot_or_persona_turn():
-    everyday = read_lines(EVERYDAY_MESSAGES)
-    assert len(everyday) >= 100 and len(set(everyday)) == len(everyday)
+@pytest.mark.parametrize("path", [EVERYDAY_MESSAGES, TUNING_MESSAGES])
+def test_hand_written_messages_are_in_no_chatterbot_or_persona_turn(path):
+    messages = read_lines(path)
+    assert len(set(messages)) == len(messages)
     forms = turn_forms(load_conversations() + load_conversations(PERSONA))
-    assert [message for message in everyday if basic_form(message) in forms] == []
+    assert [message for message in messages if basic_form(message) in forms] == []
+
+
+def test_everyday_messages_are_at_least_100_and_none_is_a_tuning_message():
+    everyday = read_lines(EVERYDAY_MESSAGES)
+    assert len(everyday) >= 100
+    assert {basic_form(message) for message in everyday} & {basic_form(m) for m in read_lines(TUNING_MESSAGES)} == set()
 
 
 @pytest.mark.skipif(not os.environ.get("DAILYDIALOG_DIR"), reason="needs $DAILYDIALOG_DIR (make test sets it)")
-def test_everyday_messages_are_in_no_dailydialog_turn_of_any_split():
+@pytest.mark.parametrize("path", [EVERYDAY_MESSAGES, TUNING_MESSAGES])
+def test_hand_written_messages_are_in_no_dailydialog_turn_of_any_split(path):
     splits = read_dailydialog(os.environ["DAILYDIALOG_DIR"])
     forms = turn_forms([turns for conversations in splits.values() for turns in conversations])
-    assert [message for message in read_lines(EVERYDAY_MESSAGES) if basic_form(message) in forms] == []
+    assert [message for message in read_lines(path) if basic_form(message) in forms] == []
 
 
 def test_typed_prompts_mean_corpus_prompts_and_are_typed_differently():
