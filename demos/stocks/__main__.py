@@ -63,6 +63,9 @@ def build_parser():
         "out each in turn; a table of the test scores and a Diebold-Mariano test against every input.",
     )
     cli.add_settings_arguments(ablation_parser, Settings(target="volatility"), cli.train_flags(APP, TRAIN_FLAGS))
+    ablation_parser.add_argument("--repeats", type=int, default=3,
+                                 help="seeds per configuration (--seed and the next ones): one seed's luck moves the "
+                                 "test RMSE about as much as one input")
     forecast_parser = add_model_command(
         commands, "forecast", forecast, "forecast the next days, by iterating the model on its own forecasts"
     )
@@ -134,7 +137,7 @@ def ablation(args):
     from demos.stocks.ablation import ablation as run_ablation
     from demos.stocks.ablation import ablation_table
 
-    result, root = run_ablation(cli.settings_from_args(Settings, args))
+    result, root = run_ablation(cli.settings_from_args(Settings, args), args.repeats)
     print(ablation_table(result))
     print(f"runs and ablation.json in {root}")
 

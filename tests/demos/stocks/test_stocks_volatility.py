@@ -193,13 +193,19 @@ def test_several_offline_series_get_a_pooled_table(tmp_path, monkeypatch, capsys
 def test_ablation_trains_once_without_each_input(ohlc_csv, capsys):
     kept = ["log_variance_1d", "log_range"]
     dropped = ",".join(name for name in VOLATILITY_FEATURES if name not in kept)
-    main(["ablation", "--csv", str(ohlc_csv), "--drop-inputs", dropped, "--out", "ablation", *TINY])
+    main(["ablation", "--csv", str(ohlc_csv), "--drop-inputs", dropped, "--repeats", "2", "--out", "ablation", *TINY])
     result = json.loads((ohlc_csv.parent / "ablation" / "ablation.json").read_text())
-    assert list(result["left_out"]) == ["none", *kept]
+    assert list(result["left_out"]) == ["none", *kept] and result["seeds"] == [0, 1]
+    reference = result["left_out"]["none"]
     for name in kept:
-        settings = json.loads((ohlc_csv.parent / "ablation" / name / "settings.json").read_text())
-        assert set(settings["drop_inputs"].split(",")) == set(dropped.split(",")) | {name}
+        settings = json.loads((ohlc_csv.parent / "ablation" / name / "seed1" / "settings.json").read_text())
+        assert set(settings["drop_inputs"].split(",")) == set(dropped.split(",")) | {name} and settings["seed"] == 1
         row = result["left_out"][name]
-        assert row["rmse_change"] == pytest.approx(row["rmse"] - result["left_out"]["none"]["rmse"])
+        assert row["rmse_mean"] == pytest.approx(np.mean(row["rmse_by_seed"]))
+        assert row["rmse_change"] == pytest.approx(row["rmse_mean"] - reference["rmse_mean"])
         assert 0 <= row["dm_pvalue_vs_every_input"] <= 1
+    forecasts = [pd.read_csv(ohlc_csv.parent / "ablation" / "none" / f"seed{seed}" / "forecasts.csv") for seed in (0, 1)]
+    averaged = (forecasts[0]["model"] + forecasts[1]["model"]) / 2
+    assert reference["averaged_forecast_rmse"] == pytest.approx(
+        np.sqrt(np.mean((averaged - forecasts[0]["actual"]) ** 2)), rel=1e-4)
     assert "input left out" in capsys.readouterr().out
