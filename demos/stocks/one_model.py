@@ -101,7 +101,9 @@ def walk_forward_together(settings):
     results = {}
     for task, record in zip(tasks, records, strict=True):
         if record.parts:
-            results[task.prices.ticker] = record.save(root / task.prices.ticker, 1)["overall"]
+            folder = root / task.prices.ticker
+            folder.mkdir(parents=True, exist_ok=True)
+            results[task.prices.ticker] = record.save(folder, 1)["overall"]
     if not results:
         raise cli.CLIError("no series has a test block after --first-test-day")
     runs.write_settings(root, settings)
