@@ -3,9 +3,9 @@
 - bits per character of the held-out replies given the conversation so far,
   against an interpolated Kneser-Ney character n-gram over the same stream;
 - recall@1 of 10: the true reply ranked among 9 replies of other test
-  dialogues (Lowe et al., 2015) by the model's likelihood per character
-  given the context over the same without it, against TF-IDF on the same
-  candidates and chance;
+  dialogues by the model's likelihood per character (Lowe et al., 2015),
+  and by its mutual information with the context, against TF-IDF on the
+  same candidates and chance;
 - replies to hand-written everyday messages: known words, loops, distinct-1
   and distinct-2 (Li et al., 2016), word perplexity under a Kneser-Ney word
   trigram of the training replies (beside the human test replies');
@@ -116,26 +116,25 @@ def reply_scores(writer, contexts, candidates, batch_size=32):
 def recall_scores(writer, corpus, settings):
     """recall@1 of 10 of the model and of TF-IDF on the same candidates, and the bootstrap margin.
 
-    The model ranks the candidates by pointwise mutual information with the
-    context: the mean log-probability per character of a reply after the
-    conversation so far minus the same after no conversation at all (the
-    reply as an opening turn). The likelihood alone (`likelihood_recall_...`)
-    favours short, generic replies that fit any context ("Sure.", "Thank you.");
-    subtracting the context-free likelihood ranks what this context makes likely
-    (the maximum mutual information criterion of Li et al., 2016).
+    The model ranks the candidates by their mean log-probability per
+    character after the conversation so far. `mutual_information_recall_...`
+    ranks by that minus the same with no conversation before the reply (the
+    reply as an opening turn): the pointwise mutual information of reply and
+    context, the maximum mutual information criterion of Li et al. (2016),
+    which takes off what makes a reply likely whatever was said.
     """
     tasks = recall_tasks(corpus.test, settings.recall_sample, settings.seed)
     contexts, candidates = [context for context, _ in tasks], [options for _, options in tasks]
     likelihood = reply_scores(writer, contexts, candidates)
+    model_hits = likelihood.argmax(axis=1) == 0
     mutual_information = likelihood - reply_scores(writer, [[] for _ in contexts], candidates)
-    model_hits = mutual_information.argmax(axis=1) == 0
     ranker = TfidfRanker([turn for turns in corpus.all_training for turn in turns])
     tfidf_hits = np.array([ranker.scores(" ".join(context), options).argmax() == 0 for context, options in tasks])
     margins = np.random.default_rng(settings.seed).choice(
         model_hits.astype(float) - tfidf_hits, (BOOTSTRAP_SAMPLES, len(tasks))).mean(axis=1)
     return {
         "recall_at_1_of_10": float(model_hits.mean()),
-        "likelihood_recall_at_1_of_10": float((likelihood.argmax(axis=1) == 0).mean()),
+        "mutual_information_recall_at_1_of_10": float((mutual_information.argmax(axis=1) == 0).mean()),
         "tfidf_recall_at_1_of_10": float(tfidf_hits.mean()),
         "chance_recall_at_1_of_10": 1 / CANDIDATES,
         "recall_margin_ci_low": float(np.percentile(margins, 2.5)),
