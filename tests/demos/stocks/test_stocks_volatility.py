@@ -10,7 +10,13 @@ from datasets import stocks
 from demos.stocks import baselines
 from demos.stocks.__main__ import main
 from demos.stocks.evaluation import qlike, score_volatility
-from demos.stocks.volatility import VOLATILITY_FEATURES, daily_variance, parse_inputs, volatility_features, volatility_targets
+from demos.stocks.volatility import (
+    VOLATILITY_FEATURES,
+    daily_variance,
+    parse_inputs,
+    volatility_features,
+    volatility_targets,
+)
 
 
 def prices_of(frame, realized=None):
