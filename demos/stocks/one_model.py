@@ -95,15 +95,12 @@ def walk_forward_together(settings):
     root = runs.new_run_dir(APP, f"walkforward-one-model-{settings.layer}", settings.out)
     records = [BlockRecord(task, settings) for task in tasks]
     for start in starts:
-        members = [(task, *plan[start]) for task, plan in zip(tasks, planned, strict=True) if start in plan]
+        members = [(task, *plan[start], record) for task, plan, record in zip(tasks, planned, records, strict=True)
+                   if start in plan]
         if members:
-            forecast_block(settings, members, [records[tasks.index(task)] for task, *_ in members])
-    results = {}
-    for task, record in zip(tasks, records, strict=True):
-        if record.parts:
-            folder = root / task.prices.ticker
-            folder.mkdir(parents=True, exist_ok=True)
-            results[task.prices.ticker] = record.save(folder, 1)["overall"]
+            forecast_block(settings, members)
+    results = {task.prices.ticker: record.save(root / task.prices.ticker, 1)["overall"]
+               for task, record in zip(tasks, records, strict=True) if record.parts}
     if not results:
         raise cli.CLIError("no series has a test block after --first-test-day")
     runs.write_settings(root, settings)
@@ -113,13 +110,13 @@ def walk_forward_together(settings):
     return result, root
 
 
-def forecast_block(settings, members, records):
-    """Fits the one model, each series' own model and the pooled HAR on `(task, fit, test)` members; records the
-    forecasts of each series' test origins."""
-    model, scalings, epochs = fit_together(settings, [(task, fit) for task, fit, _ in members])
-    pooled_har = baselines.har_coefficients([task.variance for task, *_ in members], [fit for _, fit, _ in members],
-                                            [task.actual(fit, settings.horizon) for task, fit, _ in members])
-    for (task, fit, test), scaling, record in zip(members, scalings, records, strict=True):
+def forecast_block(settings, members):
+    """Fits the one model, each series' own model and the pooled HAR on `(task, fit, test, record)` members, and
+    adds each series' test forecasts to its `walk_forward.BlockRecord`."""
+    model, scalings, epochs = fit_together(settings, [(task, fit) for task, fit, *_ in members])
+    pooled_har = baselines.har_coefficients([task.variance for task, *_ in members], [fit for _, fit, *_ in members],
+                                            [task.actual(fit, settings.horizon) for task, fit, *_ in members])
+    for (task, fit, test, record), scaling in zip(members, scalings, strict=True):
         outputs = predict(model, windows(scaling.features(task).astype("float32"), test, settings.window))
         forecasts = task.forecasts(outputs * scaling.target_std + scaling.target_mean, test, settings.horizon, fit)
         own, *_ = fit_model(settings, task, *split_fit(fit, settings))

@@ -62,8 +62,7 @@ class VolatilityTask:
         self.prices = prices
         self.close = prices.frame["Close"].to_numpy(dtype="float64")
         self.variance = volatility.daily_variance(prices)
-        self.inputs = inputs or volatility.VOLATILITY_FEATURES
-        self.features = volatility.volatility_features(self.variance, prices, self.inputs)
+        self.features = volatility.volatility_features(self.variance, prices, inputs)  # inputs None: all of them
         self.header_series = ("log daily variance", np.log(self.variance))
         self.measure = "realised variance of intraday returns" if prices.realized_variance is not None else (
             "Garman-Klass range variance")

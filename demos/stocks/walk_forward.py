@@ -88,6 +88,7 @@ class BlockRecord:
 
     def save(self, run_dir, devices):
         """Writes `walk_forward.json`, `forecasts.csv` and `forecast.png` into `run_dir`; returns the JSON's data."""
+        run_dir.mkdir(parents=True, exist_ok=True)
         task, settings, prices = self.task, self.settings, self.task.prices
         origins = np.concatenate(self.origins)
         forecasts = {name: np.concatenate([f[name] for f in self.forecasts]) for name in self.forecasts[0]}
