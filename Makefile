@@ -17,7 +17,7 @@ endif
 # pytest-xdist: two workers, each test file on one worker (its module fixtures built once); PARALLEL= runs serially.
 PARALLEL ?= -n 2 --dist loadfile
 
-.PHONY: setup demo lesson test test-fast bench lint clean
+.PHONY: setup demo lesson app browser test test-fast bench lint clean
 
 setup: $(STAMP)
 
@@ -34,7 +34,15 @@ demo: setup  ## the main job: both layers on every demo, side by side
 lesson: setup  ## what each gate does, measured on the trained demo models: runs/lesson/<time>/index.html
 	$(BIN)/python -m demos.lesson
 
-test: setup  ## the whole suite: TensorFlow backend, then the layer again on JAX; a test file per worker
+app: setup  ## the three demos in a web page: http://127.0.0.1:7860
+	$(BIN)/python -m demos.app
+
+browser:  ## Chromium for the browser tests (Debian's; installed with apt-get when missing and run as root)
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get install -y -q chromium >/dev/null; } || \
+	  echo "note: no Chromium: the browser tests are skipped (Debian: apt-get install chromium)"
+
+test: setup browser  ## the whole suite: TensorFlow backend, then the layer again on JAX; a test file per worker
 	$(BIN)/python -m pytest $(PARALLEL)
 	KERAS_BACKEND=jax $(BIN)/python -m pytest $(PARALLEL) tests/custom_layers
 

@@ -161,22 +161,14 @@ def decoding_file_name(writer):
     return "greedy"
 
 
-MAX_MESSAGE_CHARS = 1000  # a longer message is cut, with a note
-
-
 def answer(writer, turns, temperature=0.0, top_k=0, seed=0):
-    """The reply to the last of `turns`; notes on stderr when the message is cut or holds unknown characters."""
-    from demos.startup import set_seed
+    """The reply to the last of `turns`; its notes (a message cut, unknown characters) on stderr."""
+    from demos.chat.prediction import answer as write_answer
 
-    message = turns[-1]
-    if len(message) > MAX_MESSAGE_CHARS:
-        print(f"note: message cut to its first {MAX_MESSAGE_CHARS} characters", file=sys.stderr)
-        turns = [*turns[:-1], message[:MAX_MESSAGE_CHARS]]
-    unknown = {character for character in turns[-1] if character not in writer.vocabulary.index}
-    if unknown:
-        print(f"note: unknown to the model, read as one symbol: {''.join(sorted(unknown))}", file=sys.stderr)
-    set_seed(seed)
-    return writer.write([turns], temperature, top_k, seed)[0]
+    reply_text, notes = write_answer(writer, turns, temperature, top_k, seed)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    return reply_text
 
 
 def reply(args):

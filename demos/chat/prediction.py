@@ -27,6 +27,7 @@ from demos.chat.settings import APP, Settings
 from demos.cli import CLIError
 from demos.runs import load_run
 
+MAX_MESSAGE_CHARS = 1000  # a longer message is cut, with a note
 VOCABULARY_FILE = "vocabulary.json"
 WORDS_FILE = "words.json"  # the training corpus's words (replies may use only these)
 
@@ -118,6 +119,27 @@ class ReplyWriter:
             return np.array(logits, dtype="float64")
         given = log_softmax(np.asarray(logits, "float64"), axis=-1)
         return given - self.anti_lm * log_softmax(np.asarray(free[0], "float64"), axis=-1)
+
+
+def answer(writer, turns, temperature=0.0, top_k=0, seed=0):
+    """The reply to the last of `turns` (the earlier ones are its context), and notes for the reader.
+
+    A message longer than `MAX_MESSAGE_CHARS` is cut (a note says so);
+    characters the model never saw are read as one unknown symbol (a note
+    names them). Returns `(reply, notes)`.
+    """
+    from demos.startup import set_seed
+
+    notes = []
+    message = turns[-1]
+    if len(message) > MAX_MESSAGE_CHARS:
+        notes.append(f"message cut to its first {MAX_MESSAGE_CHARS} characters")
+        turns = [*turns[:-1], message[:MAX_MESSAGE_CHARS]]
+    unknown = {character for character in turns[-1] if character not in writer.vocabulary.index}
+    if unknown:
+        notes.append(f"unknown to the model, read as one symbol: {''.join(sorted(unknown))}")
+    set_seed(seed)
+    return writer.write([turns], temperature, top_k, seed)[0], notes
 
 
 def beam_reply(writer, turns, width, stop_at_end=True):

@@ -196,20 +196,14 @@ def forecast_volatility(run, history, path):
 
 def explain(args):
     from demos.runs import output_path
-    from demos.stocks.data import load_prices
-    from demos.stocks.explain import DAYS_AFTER_SPIKE, shock_response, spike_window_end, window_end
-    from demos.stocks.explain import explain as explain_window
+    from demos.stocks.explain import DAYS_AFTER_SPIKE, explain_run, shock_response
     from demos.stocks.prediction import load_stocks_run
-    from demos.stocks.tasks import make_task
 
     day = parse_date(args.date)
     run = load_stocks_run(args)
     settings = run.settings
     path = output_path(args.out, run.run_dir / "gates.png")
-    task = make_task(settings, load_prices(settings))
-    at_spike = settings.target == "volatility" and day is None
-    end = spike_window_end(task, settings.window) if at_spike else window_end(task, settings.window, day)
-    trace = explain_window(run.model, task, settings.window, end, path)
+    task, end, trace, at_spike = explain_run(run, day, path)
     dates = task.prices.frame.index
     print(f"gates over the {settings.window} days up to {dates[end].date()} ({task.prices.source}); plot: {path}")
     if at_spike:

@@ -52,6 +52,25 @@ def explain(model, task, window, end, path):
     return trace
 
 
+def explain_run(run, day, path):
+    """Traces a run's gates over the window ending on `day` (a `pd.Timestamp`) and draws them at `path`.
+
+    Without a day: the window ending on the last day, or for the volatility
+    target the window that holds the largest daily variance (`spike_window_end`).
+    Returns `(task, end, trace, at_spike)`: the run's task on its data, the
+    index of the window's last day, the trace, and whether the window is placed
+    around the spike.
+    """
+    from demos.stocks.data import load_prices
+    from demos.stocks.tasks import make_task
+
+    settings = run.settings
+    task = make_task(settings, load_prices(settings))
+    at_spike = settings.target == "volatility" and day is None
+    end = spike_window_end(task, settings.window) if at_spike else window_end(task, settings.window, day)
+    return task, end, explain(run.model, task, settings.window, end, path), at_spike
+
+
 def shock_response(trace, shock_step, units=5):
     """What the gates did at `shock_step` of a trace, and how long the cell state held the shock.
 

@@ -39,6 +39,8 @@ def plot_next_days(history_dates, history, future_dates, future, path, title):
     axis.plot(
         [history_dates[-1], *future_dates], [history[-1], *future], marker="o", markersize=3, label="forecast"
     )
+    axis.plot([history_dates[-1], *future_dates], [history[-1]] * (len(future_dates) + 1), color="grey",
+              linestyle="--", label="persistence: no change")
     axis.set_ylabel("close")
     axis.grid(alpha=0.3)
     axis.legend()
@@ -77,13 +79,17 @@ def plot_volatility(dates, actual, forecasts, path, title):
                     path, title)
 
 
-def plot_volatility_forecast(dates, monthly, future_dates, forecast, path, title):
-    """The last month's volatility over the recent days, and the forecast over the days it covers."""
+def plot_volatility_forecast(dates, monthly, future_dates, forecast, path, title, persistence=None):
+    """The last month's volatility over the recent days, and the forecast over the days it covers
+    (beside persistence's, when given)."""
     figure = Figure(figsize=(10, 4.5), layout="constrained")
     axis = figure.subplots()
     axis.plot(dates, monthly, color="black", linewidth=1.2, label="volatility of the last 22 days")
     axis.plot(future_dates, [forecast] * len(future_dates), color="tab:red", linewidth=3, marker="o",
               label="LSTM forecast: mean over the coming days")
+    if persistence is not None:
+        axis.plot(future_dates, [persistence] * len(future_dates), color="grey", linestyle="--",
+                  label="persistence: the last month's level")
     axis.set_ylabel("volatility, % a year")
     axis.set_title(title)
     axis.grid(alpha=0.3)

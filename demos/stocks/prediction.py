@@ -97,11 +97,11 @@ def volatility_forecast(run, history, path):
     if last < task.first_day + run.settings.window - 1:
         raise CLIError(f"need at least {task.first_day + run.settings.window} days of prices for a forecast")
     model = predict(run.model, windows(task.features, [last], run.settings.window))[0] + task.level([last])[0]
+    persistence = float(annualized_volatility(task.level([last])[0]))
     dates = task.prices.frame.index
     monthly = annualized_volatility(np.log(mean_before(task.variance, 22)[-history:]))
     future = next_trading_days(dates[-1], run.settings.horizon)
     plot_volatility_forecast(dates[-history:], monthly, future, annualized_volatility(model), path,
-                             f"{task.prices.ticker}: volatility over the next {run.settings.horizon} days")
+                             f"{task.prices.ticker}: volatility over the next {run.settings.horizon} days", persistence)
     return {"ticker": task.prices.ticker, "source": task.prices.source, "last_date": dates[-1].date(),
-            "model": float(annualized_volatility(model)),
-            "persistence": float(annualized_volatility(task.level([last])[0]))}
+            "model": float(annualized_volatility(model)), "persistence": persistence}

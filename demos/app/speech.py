@@ -1,0 +1,99 @@
+"""The speech tab: a recording (microphone or file) -> the digits said, their probabilities, the gates."""
+
+import dataclasses
+import tempfile
+from pathlib import Path
+
+from datasets import fsdd
+from demos.app.holds import AS_TRAINED, HeldModel, explicit
+from demos.app.widgets import answered, held_from, hold_fields
+
+
+class SpeechTab:
+    """The latest speech run (or `--speech-model`), answering recordings."""
+
+    def __init__(self, run, workdir):
+        run.model = explicit(run.model)
+        self.run = run
+        self.held = HeldModel(run.model)
+        self.workdir = Path(workdir)
+
+    def digits(self, path, hold=AS_TRAINED):
+        """`(start s, end s, probabilities)` of each digit said in the recording at `path`."""
+        from demos.speech.prediction import stretches
+
+        if not path:
+            raise_missing()
+        with self.held.answering(hold) as model:
+            return stretches(dataclasses.replace(self.run, model=model), path)
+
+    def gates(self, path, start, end):
+        """The PNG of the first LSTM's gates over the stretch `start`-`end` s of the recording."""
+        import soundfile
+
+        from demos.speech.explain import explain_file
+
+        signal = fsdd.load_audio(path)
+        folder = Path(tempfile.mkdtemp(dir=self.workdir))
+        stretch = folder / f"{Path(path).stem}-{start:.2f}s.wav"
+        soundfile.write(stretch, signal[int(start * fsdd.SAMPLE_RATE) : int(end * fsdd.SAMPLE_RATE)], fsdd.SAMPLE_RATE)
+        with self.held.answering():
+            png, *_ = explain_file(self.run, stretch, folder / "gates.png")
+        return str(png)
+
+
+def raise_missing():
+    from demos.cli import CLIError
+
+    raise CLIError("no recording: record with the microphone or upload an audio file first")
+
+
+def summary(found):
+    """One line naming each digit heard, with its time span and probability."""
+    parts = [f"**{int(p.argmax())}** ({start:.2f}-{end:.2f} s, {p.max():.0%})" for start, end, p in found]
+    return f"Heard {len(found)} digit{'s' * (len(found) != 1)}: " + ", ".join(parts)
+
+
+def probabilities(found):
+    """The first digit's probabilities, for a `gr.Label`."""
+    return {str(digit): float(p) for digit, p in enumerate(found[0][2])}
+
+
+def build(gr, page, tab):
+    """The tab's fields and events (`page`: the `gr.Blocks` they are in); `tab` is a `SpeechTab`, or the line saying how to train one."""
+    if isinstance(tab, str):
+        gr.Markdown(tab, elem_id="speech-missing")
+        return
+    gr.Markdown(f"Model: `{tab.run.run_dir}` ({tab.run.settings.layer} LSTM). Say one or more digits, 0 to 9, "
+                "with a short pause between them.")
+    audio = gr.Audio(sources=["microphone", "upload"], type="filepath", label="recording", elem_id="speech-audio")
+    message = gr.Markdown(elem_id="speech-message")
+    label = gr.Label(num_top_classes=3, label="first digit: probabilities", elem_id="speech-label")
+    image = gr.Image(label="the first LSTM's gates over the first digit, under its spectrogram", type="filepath",
+                     elem_id="speech-gates")
+    (gate, value, units), button = hold_fields(gr, "speech")
+    held_message = gr.Markdown(elem_id="speech-held-message")
+    held_label = gr.Label(num_top_classes=3, label="with the gate held", elem_id="speech-held-label")
+    spans = gr.State()
+
+    @answered(3, on_error=(None, None))
+    def recognise(path):
+        if not path:
+            return "", None, None
+        found = tab.digits(path)
+        return summary(found), probabilities(found), [(start, end) for start, end, _ in found]
+
+    @answered(2)
+    def draw(path, found):
+        if not path or not found:
+            return gr.update(), None
+        return gr.update(), tab.gates(path, *found[0])
+
+    @answered(2)
+    def hold_again(path, gate_name, held_value, held_units):
+        hold = held_from(gate_name, held_value, held_units)
+        found = tab.digits(path, hold)
+        return f"{hold.describe()}: " + summary(found), probabilities(found)
+
+    audio.change(recognise, audio, [message, label, spans]).then(draw, [audio, spans], [message, image])
+    button.click(hold_again, [audio, gate, value, units], [held_message, held_label])
