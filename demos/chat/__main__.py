@@ -30,7 +30,7 @@ TRAIN_FLAGS = {
     "epochs": "passes over the training conversations",
     "batch_size": "parallel streams of conversation text per gradient step",
     "sequence_length": "characters per stream and gradient step (the LSTM state carries on to the next step)",
-    "learning_rate": "initial AdamW learning rate (cosine decay to 5%)",
+    "learning_rate": "initial AdamW learning rate (cosine decay to 5%%)",
     "units": "LSTM units",
     "embedding_dim": "size of the character vectors",
     "dropout": "dropout on the LSTM's inputs and outputs",

@@ -50,3 +50,29 @@ def test_importing_the_registry_imports_no_app_and_no_framework():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             cwd=Path(__file__).parents[2])
     assert result.stdout.strip() == "[]"
+
+
+PROGRAMS = [*APPS, "compare", "lesson", "app"]
+
+
+def commands_of(parser):
+    """`[]` for the program's own `--help`, then `[command]` for each of its commands."""
+    import argparse
+
+    found = [[]]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            found += [[name] for name in action.choices]
+    return found
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_every_command_answers_help(program, capsys):
+    import importlib
+
+    main = importlib.import_module(f"demos.{program}.__main__")
+    for command in commands_of(main.build_parser()):
+        with pytest.raises(SystemExit) as exited:
+            main.main([*command, "--help"])
+        assert exited.value.code == 0, command
+        assert "usage: python -m demos." in capsys.readouterr().out
