@@ -73,7 +73,7 @@ def build(gr, page, tab):
         clear = gr.Button("New conversation", elem_id="chat-clear", scale=1)
     message = gr.Markdown(elem_id="chat-notes")
     with gr.Row():
-        quantity = gr.Dropdown(list(QUANTITIES), value="cell_state", label="draw over the last reply",
+        quantity = gr.Radio(list(QUANTITIES), value="cell_state", label="draw over the last reply",
                                elem_id="chat-quantity")
         chosen = gr.Textbox("0, 1, 2, 3, 4, 5, 6, 7", label="units", elem_id="chat-units")
     drawing = gr.HTML(elem_id="chat-gates")

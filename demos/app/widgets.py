@@ -12,7 +12,7 @@ log = logging.getLogger("demos.app")
 def hold_fields(gr, tab):
     """The three fields that hold a gate, and the button that answers again with it held."""
     with gr.Row():
-        gate = gr.Dropdown(list(GATES), value="forget", label="gate to hold", elem_id=f"{tab}-hold-gate")
+        gate = gr.Radio(list(GATES), value="forget", label="gate to hold", elem_id=f"{tab}-hold-gate")
         value = gr.Slider(0.0, 1.0, value=0.0, step=0.05, label="held at", elem_id=f"{tab}-hold-value")
         units = gr.Textbox("all", label="units (all, or indices: 0, 3, 7)", elem_id=f"{tab}-hold-units")
     button = gr.Button("Answer again with the gate held", elem_id=f"{tab}-hold-button")

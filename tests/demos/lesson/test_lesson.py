@@ -16,59 +16,14 @@ from demos.lesson.page import SECTION_TITLES
 pytestmark = pytest.mark.slow
 REPOSITORY = Path(__file__).resolve().parents[3]
 
-CORPUS = """\
-Hi
-Hello, how are you?
-
-Are you a robot?
-I am a program.
-
-Do you read books?
-I read "Hamlet" every year.
-
-What time is it?
-Time to learn.
-
-Where do you live?
-In a computer.
-
-Can you sing?
-Not very well?
-
-Do you like films?
-I liked "Up" a lot.
-
-Can you dance?
-Can you?
-"""
-
 TINY_LESSON = ["--lags", "2,4", "--memory-units", "4", "--train-count", "64", "--test-count", "32",
                "--memory-epochs", "1", "--gradient-lag", "4", "--chat-sample", "8", "--speech-sample", "8", "--stocks-sample", "8"]
 
 
-def train_tiny_runs(root, tone_recordings):
-    """One tiny run of each demo under `root/runs/<app>/` (as `python -m demos.<app> train` writes them)."""
-    from demos.chat.__main__ import main as chat
-    from demos.speech.__main__ import main as speech
-    from demos.stocks.__main__ import main as stocks
-
-    recordings = tone_recordings(root / "fsdd")
-    (root / "corpus.txt").write_text(CORPUS)
-    runs = root / "runs"
-    speech(["train", "--data-dir", str(recordings), "--cache-dir", str(root / "cache"), "--units", "4",
-            "--epochs", "1", "--out", str(runs / "speech" / "tiny")])
-    chat(["train", "--corpus", str(root / "corpus.txt"), "--units", "8", "--embedding-dim", "4", "--epochs", "1",
-          "--batch-size", "4", "--sequence-length", "16", "--validation-fraction", "0.2", "--out", str(runs / "chat" / "tiny")])
-    stocks(["train", "--offline", "--units", "4", "--epochs", "1", "--window", "10",
-            "--out", str(runs / "stocks" / "tiny")])
-    return runs
-
-
 @pytest.fixture(scope="module")
-def lesson_dir(tmp_path_factory, tone_recordings):
-    root = tmp_path_factory.mktemp("lesson")
-    runs = train_tiny_runs(root, tone_recordings)
-    out = root / "lesson"
+def lesson_dir(tmp_path_factory, tiny_runs):
+    runs = tiny_runs
+    out = tmp_path_factory.mktemp("lesson") / "lesson"
     # A fresh process, as `make lesson` runs: it must load the demos' models without their modules imported first.
     command = [sys.executable, "-m", "demos.lesson", "--runs", str(runs), "--out", str(out), *TINY_LESSON]
     finished = subprocess.run(command, cwd=REPOSITORY, capture_output=True, text=True, timeout=600)
