@@ -104,8 +104,10 @@ def build(gr, page, tab):
         return f"With the {hold.describe()}, the bot says: **{reply_text or '(nothing)'}**"
 
     sent = [log, text]
-    send.click(send_message, [log, text], [message, *sent]).then(draw, [log, quantity, chosen], [message, drawing])
-    text.submit(send_message, [log, text], [message, *sent]).then(draw, [log, quantity, chosen], [message, drawing])
+    send.click(send_message, [log, text], [message, *sent], api_name="reply").then(
+        draw, [log, quantity, chosen], [message, drawing])
+    text.submit(send_message, [log, text], [message, *sent], api_name=False).then(
+        draw, [log, quantity, chosen], [message, drawing])
     for field in (quantity, chosen):
         field.change(draw, [log, quantity, chosen], [message, drawing])
     clear.click(lambda: ([], "", "", ""), None, [log, message, drawing, held_reply])

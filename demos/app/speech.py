@@ -95,5 +95,5 @@ def build(gr, page, tab):
         found = tab.digits(path, hold)
         return f"{hold.describe()}: " + summary(found), probabilities(found)
 
-    audio.change(recognise, audio, [message, label, spans]).then(draw, [audio, spans], [message, image])
+    audio.change(recognise, audio, [message, label, spans], api_name="digits").then(draw, [audio, spans], [message, image])
     button.click(hold_again, [audio, gate, value, units], [held_message, held_label])
