@@ -28,17 +28,19 @@ def new_run_dir(app, layer, out=None):
     return run_dir
 
 
-def resolve_model_path(app, model=None):
-    """The `model.keras` named by `--model` (a run folder or the file), or the latest run's."""
+def resolve_model_path(app, model=None, root=None):
+    """The `model.keras` named by `--model` (a run folder or the file), or the latest run's under `root`
+    (default: `RUNS_ROOT`)."""
     if model:
         path = Path(model)
         path = path / MODEL_FILE if path.is_dir() else path
         if not path.is_file():
             raise CLIError(f"no model at {path}: pass a run folder of `train` or its {MODEL_FILE}")
         return path
-    candidates = sorted((RUNS_ROOT / app).glob(f"*/{MODEL_FILE}"), key=lambda p: p.stat().st_mtime)
+    folder = Path(root or RUNS_ROOT) / app
+    candidates = sorted(folder.glob(f"*/{MODEL_FILE}"), key=lambda p: p.stat().st_mtime)
     if not candidates:
-        raise CLIError(f"no trained model under {RUNS_ROOT / app}: run `python -m demos.{app} train` first")
+        raise CLIError(f"no trained model under {folder}: run `python -m demos.{app} train` first")
     return candidates[-1]
 
 

@@ -17,15 +17,17 @@ def load_tabs(settings):
     """`(speech tab, chat tab, stocks tab)`; a tab whose run is missing is the line that says how to train it."""
     from pathlib import Path
 
-    from demos import runs
     from demos.chat.prediction import load_writer
+    from demos.runs import resolve_model_path
     from demos.speech.prediction import load_speech_run
 
-    runs.RUNS_ROOT = Path(settings.runs)
+    def run_of(app, chosen):
+        return str(resolve_model_path(app, chosen, settings.runs))
+
     workdir = tempfile.mkdtemp(prefix="lstm-lab-app-")
-    return (loaded(lambda: speech.SpeechTab(load_speech_run(settings.speech_model), workdir)),
-            loaded(lambda: chat.ChatTab(load_writer(settings.chat_model))),
-            stocks.StocksTab(runs.RUNS_ROOT / "stocks", workdir, settings.stocks_model)), workdir
+    return (loaded(lambda: speech.SpeechTab(load_speech_run(run_of("speech", settings.speech_model)), workdir)),
+            loaded(lambda: chat.ChatTab(load_writer(run_of("chat", settings.chat_model)))),
+            stocks.StocksTab(Path(settings.runs) / "stocks", workdir, settings.stocks_model)), workdir
 
 
 def loaded(make):

@@ -70,7 +70,7 @@ def build(gr, page, tab):
     message = gr.Markdown(elem_id="speech-message")
     label = gr.Label(num_top_classes=3, label="first digit: probabilities", elem_id="speech-label")
     image = gr.Image(label="the first LSTM's gates over the first digit, under its spectrogram", type="filepath",
-                     elem_id="speech-gates")
+                     show_label=False, elem_id="speech-gates")
     (gate, value, units), button = hold_fields(gr, "speech")
     held_message = gr.Markdown(elem_id="speech-held-message")
     held_label = gr.Label(num_top_classes=3, label="with the gate held", elem_id="speech-held-label")

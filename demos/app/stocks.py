@@ -151,15 +151,16 @@ def build(gr, page, tab):
     about = gr.Markdown(elem_id="stocks-about")
     message = gr.Markdown(elem_id="stocks-message")
     go = gr.Button("Forecast", variant="primary", elem_id="stocks-forecast")
-    plot = gr.Image(label="forecast", type="filepath", elem_id="stocks-plot")
+    plot = gr.Image(label="forecast", type="filepath", show_label=False, elem_id="stocks-plot")
     with gr.Row():
         day = gr.Textbox(label="gates: last day of the window (YYYY-MM-DD; empty: explain's choice)",
                          elem_id="stocks-date")
         draw = gr.Button("Draw the gates", elem_id="stocks-gates-button")
-    gates = gr.Image(label="gates", type="filepath", elem_id="stocks-gates")
+    gates = gr.Image(label="gates", type="filepath", show_label=False, elem_id="stocks-gates")
     (gate, value, units), button = hold_fields(gr, "stocks")
     held_message = gr.Markdown(elem_id="stocks-held-message")
-    held_plot = gr.Image(label="forecast with the gate held", type="filepath", elem_id="stocks-held-plot")
+    held_plot = gr.Image(label="forecast with the gate held", type="filepath", show_label=False,
+                         elem_id="stocks-held-plot")
     with gr.Accordion("Train a quick model", open=not choices):
         with gr.Row():
             target = gr.Radio(["price", "volatility"], value="volatility", label="target", elem_id="stocks-target")

@@ -265,3 +265,42 @@ def test_a_50_mb_upload_is_refused_before_it_is_read_and_the_next_works(page, se
     assert refused.status_code == 413
     upload(page, two_digits)
     assert heard(wait_for_text(page, "#speech-message", "Heard")) == [3, 5]
+
+
+@pytest.mark.skipif(not os.environ.get("LSTM_LAB_SCREENSHOTS") or not os.environ.get("LSTM_LAB_APP_RUNS"),
+                    reason="README screenshots: set LSTM_LAB_SCREENSHOTS (a folder) and LSTM_LAB_APP_RUNS (trained runs)")
+def test_readme_screenshots_of_each_tab_on_trained_runs(browser):
+    """`LSTM_LAB_APP_RUNS=runs LSTM_LAB_SCREENSHOTS=demos/app/images pytest -k readme tests/demos/app`."""
+    from demos.app.page import serve
+    from demos.app.settings import Settings
+
+    served = serve(Settings(port=free_port(), runs=os.environ["LSTM_LAB_APP_RUNS"]), block=False)
+    try:
+        context = browser.new_context(viewport={"width": 1100, "height": 1300})
+        page = context.new_page()
+        page.goto(served.local_url)
+        upload(page, Path(os.environ.get(fsdd.ENV_VARIABLE, "")) / "7_yweweler_3.wav")
+        wait_for_text(page, "#speech-message", "Heard")
+        page.wait_for_selector("#speech-gates img", timeout=DIGIT_SECONDS)
+        choose(page, "#speech-hold-gate", "forget")
+        page.click("#speech-hold-button")
+        wait_for_text(page, "#speech-held-message", "held at")
+        screenshot(page, "speech")
+        page.get_by_role("tab", name="Chat").click()
+        for message in ("hi there, how are you?", "what do you do for fun?"):
+            send(page, message, 1 + (message[0] == "w"))
+        page.wait_for_selector("#chat-gates .unit-row", timeout=DIGIT_SECONDS)
+        choose(page, "#chat-hold-gate", "forget")
+        page.click("#chat-hold-button")
+        wait_for_text(page, "#chat-held-reply", "the bot says")
+        screenshot(page, "chat")
+        page.get_by_role("tab", name="Stocks").click()
+        wait_for_text(page, "#stocks-about", "test RMSE")
+        page.click("#stocks-forecast")
+        page.wait_for_selector("#stocks-plot img", timeout=DIGIT_SECONDS)
+        page.click("#stocks-gates-button")
+        page.wait_for_selector("#stocks-gates img", timeout=DIGIT_SECONDS)
+        screenshot(page, "stocks")
+        context.close()
+    finally:
+        served.close()

@@ -52,3 +52,22 @@ def test_bad_flags_are_one_line(capsys):
         with pytest.raises(SystemExit) as exited:
             main(flags)
         assert exited.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_a_quick_stock_model_is_trained_on_demand_and_listed_first(app_runs, tmp_path):
+    import shutil
+
+    from demos.app.holds import Hold
+
+    runs = tmp_path / "runs"
+    shutil.copytree(app_runs / "stocks", runs / "stocks")
+    (_, _, stocks), _ = load_tabs(Settings(runs=str(runs)))
+    steps = []
+    folder, metrics = stocks.train_quick("goog", True, "price", 1, 0, progress=lambda share, desc: steps.append(desc))
+    assert stocks.runs()[0] == folder and (runs / "stocks" / folder.split("/")[-1] / "model.keras").is_file()
+    assert metrics["target"] == "price" and metrics["epochs"] <= 4 and "4 epochs" in steps[0]
+    text, png = stocks.forecast(folder, "", True)
+    held, _ = stocks.forecast(folder, "", True, Hold("output", 0.0))
+    assert text.startswith("GOOG: last close") and held != text
+    with pytest.raises(CLIError, match="offline tickers"):
+        stocks.train_quick("NOSUCH", True, "price", 1, 0)
