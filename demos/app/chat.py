@@ -60,10 +60,7 @@ def text_of(content):
 
 
 def build(gr, page, tab):
-    """The tab's fields and events (`page`: the `gr.Blocks` they are in); `tab` is a `ChatTab`, or the line saying how to train one."""
-    if isinstance(tab, str):
-        gr.Markdown(tab, elem_id="chat-missing")
-        return
+    """The tab's fields and events (`page`: the `gr.Blocks` they are in) for a `ChatTab`."""
     gr.Markdown(f"Model: `{tab.writer.run_dir}`. The bot writes one character at a time; the conversation so far "
                 "is its context.")
     log = gr.Chatbot(label="conversation", elem_id="chat-log", height=320)

@@ -60,10 +60,7 @@ def probabilities(found):
 
 
 def build(gr, page, tab):
-    """The tab's fields and events (`page`: the `gr.Blocks` they are in); `tab` is a `SpeechTab`, or the line saying how to train one."""
-    if isinstance(tab, str):
-        gr.Markdown(tab, elem_id="speech-missing")
-        return
+    """The tab's fields and events (`page`: the `gr.Blocks` they are in) for a `SpeechTab`."""
     gr.Markdown(f"Model: `{tab.run.run_dir}` ({tab.run.settings.layer} LSTM). Say one or more digits, 0 to 9, "
                 "with a short pause between them.")
     audio = gr.Audio(sources=["microphone", "upload"], type="filepath", label="recording", elem_id="speech-audio")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from demos.app.page import load_tabs
+from demos.app.page import build_page, load_tabs
 from demos.app.settings import Settings
 from demos.cli import CLIError
 
@@ -20,6 +20,9 @@ def test_a_missing_run_is_a_line_naming_its_train_command_and_the_other_tabs_loa
     assert stocks.runs() == []
     with pytest.raises(CLIError, match="train a quick model"):
         stocks.load(None)
+    page = build_page((speech, chat, stocks))  # the page still builds; the speech tab shows the line
+    shown = [str(getattr(block, "value", "")) for block in page.blocks.values()]
+    assert any("python -m demos.speech train" in text for text in shown)
 
 
 def test_the_stock_runs_put_the_chosen_one_first_and_refuse_an_unknown_offline_ticker(app_runs, tmp_path):
