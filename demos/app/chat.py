@@ -1,7 +1,7 @@
 """The chat tab: a conversation with the bot (the earlier turns are its context), and its gates over a reply."""
 
-from demos.app.holds import AS_TRAINED, HeldModel, explicit, read_units
-from demos.app.widgets import answered, held_from, hold_fields
+from demos.app.holds import AS_TRAINED, HeldModel, explicit, read_hold, read_units
+from demos.app.widgets import answered, hold_fields
 from demos.cli import CLIError
 
 QUANTITIES = ("cell_state", "hidden_state", "forget_gate", "input_gate", "output_gate")
@@ -96,7 +96,7 @@ def build(gr, page, tab):
         turns = turns_of(history)
         if len(turns) < 2:
             raise CLIError("send a message first: the last one is answered again")
-        hold = held_from(gate_name, held_value, held_units)
+        hold = read_hold(gate_name, held_value, held_units)
         reply_text, _ = tab.reply(turns[:-1], hold)
         return f"With the {hold.describe()}, the bot says: **{reply_text or '(nothing)'}**"
 

@@ -5,8 +5,9 @@ import tempfile
 from pathlib import Path
 
 from datasets import fsdd
-from demos.app.holds import AS_TRAINED, HeldModel, explicit
-from demos.app.widgets import answered, held_from, hold_fields
+from demos.app.holds import AS_TRAINED, HeldModel, explicit, read_hold
+from demos.app.widgets import answered, hold_fields
+from demos.cli import CLIError
 
 
 class SpeechTab:
@@ -23,7 +24,7 @@ class SpeechTab:
         from demos.speech.prediction import stretches
 
         if not path:
-            raise_missing()
+            raise CLIError("no recording: record with the microphone or upload an audio file first")
         with self.held.answering(hold) as model:
             return stretches(dataclasses.replace(self.run, model=model), path)
 
@@ -40,12 +41,6 @@ class SpeechTab:
         with self.held.answering():
             png, *_ = explain_file(self.run, stretch, folder / "gates.png")
         return str(png)
-
-
-def raise_missing():
-    from demos.cli import CLIError
-
-    raise CLIError("no recording: record with the microphone or upload an audio file first")
 
 
 def summary(found):
@@ -88,7 +83,7 @@ def build(gr, page, tab):
 
     @answered(2)
     def hold_again(path, gate_name, held_value, held_units):
-        hold = held_from(gate_name, held_value, held_units)
+        hold = read_hold(gate_name, held_value, held_units)
         found = tab.digits(path, hold)
         return f"{hold.describe()}: " + summary(found), probabilities(found)
 

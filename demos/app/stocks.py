@@ -5,8 +5,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from demos.app.holds import AS_TRAINED, HeldModel, explicit
-from demos.app.widgets import answered, held_from, hold_fields
+from demos.app.holds import AS_TRAINED, HeldModel, explicit, read_hold
+from demos.app.widgets import answered, hold_fields
 from demos.cli import MODEL_FILE, CLIError
 
 OFFLINE_TICKERS = ("GOOG", "SP500", "NASDAQ", "EURUSD")
@@ -124,21 +124,10 @@ class StocksTab:
         return Path(tempfile.mkdtemp(dir=self.workdir)) / name
 
 
-def scores(metrics):
-    """A Markdown table of a run's test RMSE beside its baselines' (and the Diebold-Mariano p-values)."""
-    rows = [("LSTM", metrics["rmse"], "")]
-    for key in metrics:
-        if key.endswith("_rmse"):
-            name = key.removesuffix("_rmse")
-            rows.append((name, metrics[key], metrics.get(f"dm_pvalue_vs_{name}", "")))
-    lines = ["| model | test RMSE | DM p-value vs LSTM |", "|---|---|---|"]
-    lines += [f"| {name} | {rmse:.4f} | {p if p == '' else f'{p:.3g}'} |" for name, rmse, p in rows]
-    return f"Test period {metrics.get('test_first_day', '?')} to {metrics.get('test_last_day', '?')}:\n\n" + "\n".join(lines)
-
-
 def build(gr, page, tab):
     """The tab's fields and events (`page`: the `gr.Blocks` they are in)."""
     from demos.runs import read_json
+    from demos.stocks.evaluation import report
 
     choices = tab.runs()
     gr.Markdown("A trained stock run forecasts the days after its data ends. Choose a run, or train a quick one.")
@@ -172,7 +161,8 @@ def build(gr, page, tab):
     def describe(chosen):
         if not chosen:
             return "", ""
-        return "", f"**{tab.describe(chosen)}**. " + scores(read_json(Path(chosen) / "metrics.json"))
+        scores = report(read_json(Path(chosen) / "metrics.json"))
+        return "", f"**{tab.describe(chosen)}**. Its test RMSE beside the baselines':\n\n```\n{scores}\n```"
 
     @answered(2)
     def forecast(chosen, name, is_offline):
@@ -184,7 +174,7 @@ def build(gr, page, tab):
 
     @answered(2)
     def hold_again(chosen, name, is_offline, gate_name, held_value, held_units):
-        hold = held_from(gate_name, held_value, held_units)
+        hold = read_hold(gate_name, held_value, held_units)
         text, png = tab.forecast(chosen, name, is_offline, hold)
         return f"With the {hold.describe()}: {text}", png
 

@@ -3,7 +3,7 @@
 import functools
 import logging
 
-from demos.app.holds import GATES, read_hold
+from demos.app.holds import GATES
 from demos.cli import CLIError
 
 log = logging.getLogger("demos.app")
@@ -17,10 +17,6 @@ def hold_fields(gr, tab):
         units = gr.Textbox("all", label="units (all, or indices: 0, 3, 7)", elem_id=f"{tab}-hold-units")
     button = gr.Button("Answer again with the gate held", elem_id=f"{tab}-hold-button")
     return (gate, value, units), button
-
-
-def held_from(gate, value, units):
-    return read_hold(gate, value, units)
 
 
 def answered(outputs, on_error=None):

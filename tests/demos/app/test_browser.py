@@ -163,9 +163,7 @@ def test_a_held_gate_answers_as_intervene_does(page, app_runs, two_digits):
         held = stretches(run, two_digits)
     upload(page, two_digits)
     wait_for_text(page, "#speech-message", "Heard")
-    choose(page, "#speech-hold-gate", "output")
-    page.click("#speech-hold-button")
-    text = wait_for_text(page, "#speech-held-message", "held at 0")
+    text = hold_and_answer(page, "speech", "output", "#speech-held-message", "held at 0")
     assert heard(text) == [int(p.argmax()) for _, _, p in held]
     assert f"{held[0][2].max():.0%}" in text
 
@@ -173,6 +171,13 @@ def test_a_held_gate_answers_as_intervene_does(page, app_runs, two_digits):
 def choose(page, selector, option):
     """Picks `option` of a radio group."""
     page.check(f"{selector} input[value='{option}']")
+
+
+def hold_and_answer(page, tab, gate, answer_selector, pattern):
+    """Holds `gate` (at the field's value, 0) in `tab`, answers again, and returns the held answer's text."""
+    choose(page, f"#{tab}-hold-gate", gate)
+    page.click(f"#{tab}-hold-button")
+    return wait_for_text(page, answer_selector, pattern)
 
 
 def bot_replies(page):
@@ -199,11 +204,10 @@ def test_the_bot_answers_with_the_conversation_as_context(page, app_runs):
     assert bot_replies(page) == [first, answer(writer, ["Hello", first, "Thank you"])[0]]
     rows = page.wait_for_selector("#chat-gates .unit-row", timeout=DIGIT_SECONDS)
     assert len(page.query_selector_all("#chat-gates .unit-row")) == 8 and "unit" in rows.inner_text()
-    choose(page, "#chat-hold-gate", "output")
-    page.click("#chat-hold-button")
     with intervene(writer.step_model, output_gate=0.0):
         held = answer(writer, ["Hello", first, "Thank you"])[0]
-    assert wait_for_text(page, "#chat-held-reply", "the bot says").endswith(f"the bot says: {held or '(nothing)'}")
+    text = hold_and_answer(page, "chat", "output", "#chat-held-reply", "the bot says")
+    assert text.endswith(f"the bot says: {held or '(nothing)'}")
     screenshot(page, "chat")
 
 
@@ -282,17 +286,13 @@ def test_readme_screenshots_of_each_tab_on_trained_runs(browser):
         upload(page, Path(os.environ.get(fsdd.ENV_VARIABLE, "")) / "7_yweweler_3.wav")
         wait_for_text(page, "#speech-message", "Heard")
         page.wait_for_selector("#speech-gates img", timeout=DIGIT_SECONDS)
-        choose(page, "#speech-hold-gate", "forget")
-        page.click("#speech-hold-button")
-        wait_for_text(page, "#speech-held-message", "held at")
+        hold_and_answer(page, "speech", "forget", "#speech-held-message", "held at")
         screenshot(page, "speech")
         page.get_by_role("tab", name="Chat").click()
         for message in ("hi there, how are you?", "what do you do for fun?"):
             send(page, message, 1 + (message[0] == "w"))
         page.wait_for_selector("#chat-gates .unit-row", timeout=DIGIT_SECONDS)
-        choose(page, "#chat-hold-gate", "forget")
-        page.click("#chat-hold-button")
-        wait_for_text(page, "#chat-held-reply", "the bot says")
+        hold_and_answer(page, "chat", "forget", "#chat-held-reply", "the bot says")
         screenshot(page, "chat")
         page.get_by_role("tab", name="Stocks").click()
         wait_for_text(page, "#stocks-about", "test RMSE")
