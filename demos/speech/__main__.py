@@ -4,8 +4,8 @@ Commands:
   train    learn the digits from FSDD; evaluate on the official test split
            (takes 0-4) or on held-out speakers (--test-speakers)
   loso     leave-one-speaker-out: six folds, each speaker in turn never heard
-  predict  the digit(s) said in an audio file (any sample rate, mono or stereo; several digits
-           are split on the silences between them)
+  predict  the digit(s) said in audio files or folders (any sample rate, mono or stereo, silence
+           or room noise around; several digits are split on the silences between them)
   explain  the LSTM's gates over a recording, under its spectrogram
 
 Examples:
@@ -13,6 +13,7 @@ Examples:
   python -m demos.speech train --layer builtin --test-speakers theo
   python -m demos.speech loso --normalize utterance
   python -m demos.speech predict my_seven.wav --top 3
+  python -m demos.speech predict recordings/
   python -m demos.speech explain my_seven.wav --out seven.png
 """
 
@@ -41,6 +42,18 @@ TRAIN_FLAGS = {
     "eq_db": "copies: pass them through another microphone: a random spectral tilt and a peak or dip of up to "
     "this many dB (0: off)",
     "noise_snr": "copies: add white noise at a signal-to-noise ratio from this to 40 dB (0: no noise)",
+    "vtlp": "copies: warp the frequency axis by a factor within this share of 1, as a longer or shorter vocal "
+    "tract would (0: off)",
+    "room": "copies: share put in a random room (reverberation, telephone band, clipping, noise at 5-30 dB SNR, up "
+    "to 2 s of silence), then cut to their speech as predict cuts a recording",
+    "synth_voices": "training only: espeak-ng voices drawn to say the digits, beside every flite and festival voice "
+    "(synthesized once, cached; 0: none)",
+    "synth_takes": "takes of each digit per synthesized voice (flite and festival voices: 5 times as many), each "
+    "perturbed once like a copy (0: no synthesized voices)",
+    "no_digit_share": "training only: 'no digit' examples per digit example: other words in the synthesized voices, "
+    "noise, tones, clicks, near silence (0: none)",
+    "min_confidence": "answer 'no digit' when the likeliest digit's calibrated probability is below this (0: only "
+    "when the 'no digit' class wins)",
     "cache_dir": "folder of cached features",
     "units": "LSTM units per direction",
     "lstm_layers": "bidirectional LSTM layers, stacked (the first is the one explain draws)",
@@ -60,10 +73,13 @@ def build_parser():
                                      description="Six folds: each trains on five speakers and tests on every "
                                      "recording of the sixth. Takes the flags of train (--test-speakers is ignored).")
     cli.add_settings_arguments(loso_parser, Settings(), cli.train_flags(APP, TRAIN_FLAGS))
-    predict_parser = cli.add_command(commands, "predict", predict, "the digit said in an audio file")
+    predict_parser = cli.add_command(commands, "predict", predict, "the digits said in audio files")
+    predict_parser.add_argument("files", metavar="FILE", nargs="+",
+                                help="audio files or folders of them (any sample rate, mono or stereo); one file "
+                                "gets the likeliest digits, several get one line each and a summary")
     explain_parser = cli.add_command(commands, "explain", explain, "draw the LSTM gates over an audio file")
+    explain_parser.add_argument("file", metavar="FILE.wav", help="audio file (any sample rate, mono or stereo)")
     for command in (predict_parser, explain_parser):
-        command.add_argument("file", metavar="FILE.wav", help="audio file (any sample rate, mono or stereo)")
         cli.add_model_argument(command, APP)
     predict_parser.add_argument("--top", type=int, default=3, help="how many digits to list")
     cli.add_out_argument(explain_parser, "gates-<file>.png")
@@ -99,17 +115,45 @@ def loso(args):
 
 
 def predict(args):
-    from demos.speech.prediction import check_top, load_speech_run, stretches, top_digits
+    from demos.speech.prediction import audio_files, check_top, load_speech_run, stretches
 
     check_top(args.top)
+    files = audio_files(args.files)
     run = load_speech_run(args.model)
-    found = stretches(run, args.file)
-    if len(found) == 1:  # one digit: the likeliest few, of that stretch alone
-        print(plots.format_table(top_digits(found[0][2], args.top), ["digit", "probability"]))
+    if len(files) == 1:
+        print_stretches(stretches(run, files[0]), args.top)
         return
-    rows = [(f"{start:.2f}-{end:.2f} s", digit, f"{probability:.1%}")
-            for start, end, probabilities in found for digit, probability in top_digits(probabilities, 1)]
-    print(f"{len(found)} digits, split on silence:")
+    counts = {"digits": 0, "no digit": 0, "unreadable": 0}
+    for path in files:
+        try:
+            heard = [digit_name(p) for _, _, p in stretches(run, path) if digit_name(p) != "no digit"]
+        except cli.CLIError as error:
+            print(f"{path}: error: {error}")
+            counts["unreadable"] += 1
+            continue
+        print(f"{path}: {' '.join(heard) if heard else 'no digit'}")
+        counts["digits" if heard else "no digit"] += 1
+    print(f"{len(files)} files: {counts['digits']} with digits, {counts['no digit']} with no digit, "
+          f"{counts['unreadable']} unreadable")
+
+
+def digit_name(probabilities):
+    from demos.speech.part import CLASS_NAMES
+
+    name = CLASS_NAMES[int(probabilities.argmax())]
+    return "no digit" if name == "none" else name
+
+
+def print_stretches(found, top):
+    """One stretch: its likeliest classes; several: each with its time span."""
+    from demos.speech.prediction import top_digits
+
+    if len(found) == 1:
+        rows = [("no digit" if digit == 10 else digit, f"{p:.4g}") for digit, p in top_digits(found[0][2], top)]
+        print(plots.format_table(rows, ["digit", "probability"]))
+        return
+    rows = [(f"{start:.2f}-{end:.2f} s", digit_name(p), f"{p.max():.1%}") for start, end, p in found]
+    print(f"{len(found)} stretches of sound, split on silence:")
     print(plots.format_table(rows, ["when", "digit", "probability"]))
 
 

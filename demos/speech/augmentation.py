@@ -3,7 +3,9 @@
 A speaker never heard differs from the training voices in pitch, vocal-tract
 length (formants) and speaking rate, and in FSDD each voice also comes through
 its own microphone and room; perturbing the training audio along those axes
-widens what the model hears. Loudness is not perturbed: the features are
+widens what the model hears: vocal tract length perturbation (VTLP) warps
+the frequency axis as a longer or shorter tract would, and a share of the
+copies are heard in a room (`rooms.in_a_room`). Loudness is not perturbed: the features are
 measured against each utterance's loudest bin, so a gain changes nothing.
 """
 
@@ -17,9 +19,13 @@ import scipy.signal
 
 from datasets import fsdd
 from demos.speech.features import cache_key, read_cache, signal_features, write_cache
+from demos.speech.rooms import in_a_room
+from demos.speech.segments import longest_stretch
 
-AUGMENTATION_FIELDS = ("augment_copies", "speed_range", "pitch_range", "eq_db", "noise_snr")
+AUGMENTATION_FIELDS = ("augment_copies", "speed_range", "pitch_range", "vtlp", "eq_db", "noise_snr", "room")
 PITCH_WINDOW = 512  # STFT window of the pitch shift, in samples (64 ms at 8 kHz: 6x faster than librosa's 2048)
+VTLP_WINDOW = 256  # STFT window of the frequency warp, in samples
+VTLP_BOUNDARY = 0.85  # share of the Nyquist frequency below which the warp is a plain scaling (Jaitly and Hinton)
 
 
 def perturb(signal, settings, random):
@@ -29,9 +35,13 @@ def perturb(signal, settings, random):
         played at 8 kHz: tempo, pitch and formants move together (Kaldi's
         speed perturbation);
     pitch: shifted by up to `pitch_range` semitones, duration kept;
+    vocal tract: the frequency axis warped by a factor in [1 - vtlp, 1 + vtlp] (`warp_frequencies`);
     microphone: a random tilt of the spectrum and a peak or dip at a random
         frequency, each of up to `eq_db` dB (`colour`);
-    noise: white noise at a signal-to-noise ratio drawn from [noise_snr, 40] dB.
+    noise: white noise at a signal-to-noise ratio drawn from [noise_snr, 40] dB;
+    room: with probability `room`, a random room and device around it
+        (`rooms.in_a_room`), then cut to its longest stretch of speech, as
+        `predict` cuts a recording (`segments.split_digits`).
     """
     if settings.speed_range:
         speed = random.uniform(1 - settings.speed_range, 1 + settings.speed_range)
@@ -39,13 +49,34 @@ def perturb(signal, settings, random):
     if settings.pitch_range:
         steps = random.uniform(-settings.pitch_range, settings.pitch_range)
         signal = librosa.effects.pitch_shift(signal, sr=fsdd.SAMPLE_RATE, n_steps=steps, n_fft=PITCH_WINDOW)
+    if settings.vtlp:
+        signal = warp_frequencies(signal, random.uniform(1 - settings.vtlp, 1 + settings.vtlp))
     if settings.eq_db:
         signal = colour(signal, settings.eq_db, random)
     if settings.noise_snr:
         snr_db = random.uniform(settings.noise_snr, max(settings.noise_snr, 40.0))
         noise_power = np.mean(signal**2) / 10 ** (snr_db / 10)
         signal = signal + random.normal(0.0, np.sqrt(noise_power), signal.shape).astype(signal.dtype)
+    if random.random() < settings.room:
+        signal = longest_stretch(in_a_room(signal, random))
     return signal
+
+
+def warp_frequencies(signal, alpha):
+    """Vocal tract length perturbation (Jaitly and Hinton, 2013): each frame's spectrum with its frequencies
+    scaled by `alpha`, piecewise linearly so that the band edge stays put; the phase is kept.
+
+    Below `VTLP_BOUNDARY` x min(alpha, 1) / alpha of the Nyquist frequency a
+    frequency f moves to alpha f; above, a straight line takes it to Nyquist.
+    """
+    spectrum = librosa.stft(signal, n_fft=VTLP_WINDOW, hop_length=VTLP_WINDOW // 4)
+    bins = np.linspace(0.0, 1.0, spectrum.shape[0])  # frequency as a share of Nyquist
+    boundary = VTLP_BOUNDARY * min(alpha, 1.0) / alpha
+    warped = np.where(bins <= boundary, alpha * bins,
+                      1 - (1 - alpha * boundary) * (1 - bins) / (1 - boundary))  # where each bin's energy goes
+    magnitude = np.stack([np.interp(bins, warped, column) for column in np.abs(spectrum).T], axis=1)
+    return librosa.istft(magnitude * np.exp(1j * np.angle(spectrum)), hop_length=VTLP_WINDOW // 4,
+                         length=len(signal)).astype("float32")
 
 
 def colour(signal, eq_db, random):

@@ -12,23 +12,10 @@ from demos.batching import LengthBatches, pad
 from demos.cli import CLIError
 from demos.speech.augmentation import augmented_features
 from demos.speech.features import pooled_statistics, recording_features, standardized
+from demos.speech.part import Part
+from demos.speech.synthetic import no_digit_examples, synthetic_digits
 
 PAD_VALUE = 0.0  # padded frames are all zeros: a log-mel or MFCC frame never is
-
-
-@dataclasses.dataclass
-class Part:
-    """Some utterances: frame arrays of varying length, digits, speakers."""
-
-    features: list
-    digits: np.ndarray
-    speakers: list
-
-    def __len__(self):
-        return len(self.features)
-
-    def subset(self, indices):
-        return Part([self.features[i] for i in indices], self.digits[indices], [self.speakers[i] for i in indices])
 
 
 @dataclasses.dataclass
@@ -38,6 +25,7 @@ class SpokenDigits:
     test: Part
     split: str  # "official" or "speakers:<names>"
     skipped: list  # paths of files that could not be used
+    test_paths: list  # the test recordings' files, in the order of `test`
 
 
 def load_data(settings):
@@ -72,7 +60,19 @@ def load_data(settings):
              everything.subset(validation_indices), everything.subset(test_indices)]
     if settings.normalize == "speaker":
         parts = normalized_by_speaker(parts, everything)
-    return SpokenDigits(*parts, split, badly_named + unreadable)
+    fit, validation, test = parts
+    fit += by_own_speaker(synthetic_digits(settings), settings)
+    fit += by_own_speaker(no_digit_examples(settings, round(settings.no_digit_share * len(fit)), 1), settings)
+    validation += by_own_speaker(no_digit_examples(settings, round(settings.no_digit_share * len(validation)), 2),
+                                 settings)
+    return SpokenDigits(fit, validation, test, split, badly_named + unreadable, [kept[i].path for i in test_indices])
+
+
+def by_own_speaker(part, settings):
+    """With `--normalize speaker`, an added part standardized by each of its own speakers' (or voices') frames."""
+    if part is None or settings.normalize != "speaker" or not len(part):
+        return part
+    return normalized_by_speaker([part], part)[0]
 
 
 def with_copies(part, indices, recordings, settings):

@@ -1,4 +1,15 @@
-"""Held-out measures of a spoken-digit model: its predictions, the baseline's accuracy, the confusion matrix."""
+"""Held-out measures of a spoken-digit model.
+
+On the test recordings: accuracy (a digit answered "no digit" is wrong),
+false rejects, calibration error before and after temperature scaling, and
+the same recordings in a room (`rooms.evaluation_room`) through `predict`'s
+path; on sounds and voices training never heard: non-digit false accepts and
+the held-apart voices' digits; beside them, the logistic-regression baseline
+and PocketSphinx (`reference.py`).
+"""
+
+import tempfile
+from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -6,14 +17,85 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import ConfusionMatrixDisplay
 
 from datasets import fsdd
-from demos.speech.data import batches
+from demos.speech.calibration import (
+    answers,
+    expected_calibration_error,
+    fit_temperature,
+    save_calibration,
+    with_temperature,
+)
+from demos.speech.part import CLASS_NAMES, NO_DIGIT
+from demos.speech.prediction import class_probabilities, recording_answer, signal_stretches
+from demos.speech.reference import pocketsphinx_accuracy
+from demos.speech.rooms import evaluation_room
+from demos.speech.synthetic import evaluation_non_digits, held_apart_digits
 
 
-def predict_part(model, part, batch_size):
-    """Predicted and true digits of every utterance of `part`, in the same order."""
-    ordered = batches(part, batch_size)
-    probabilities = model.predict(ordered, verbose=0)
-    return probabilities.argmax(axis=-1), part.digits[ordered.order]
+def held_out_measures(run, data):
+    """Every held-out measure of a trained `run` (`runs.Run`) on `data`, as `metrics.json` keys.
+
+    Fits the temperature on the validation part and saves it with the run
+    (`calibration.json`), so that `predict` answers as measured here.
+    """
+    model, settings = run.model, run.settings
+    temperature = fit_temperature(class_probabilities(model, data.validation.features), data.validation.digits)
+    save_calibration(run.run_dir, temperature, settings.min_confidence)
+    raw = class_probabilities(model, data.test.features)
+    calibrated = with_temperature(raw, temperature)
+    given = answers(calibrated, settings.min_confidence)
+    digits = data.test.digits
+    measures = {
+        "test_accuracy": float(np.mean(given == digits)),
+        "test_count": len(digits),
+        "class_only_test_accuracy": float(np.mean(raw.argmax(axis=-1) == digits)),
+        "false_reject_rate": float(np.mean(given == NO_DIGIT)),
+        "class_only_false_reject_rate": float(np.mean(raw.argmax(axis=-1) == NO_DIGIT)),
+        "temperature": temperature,
+        "test_ece_before": expected_calibration_error(raw, digits),
+        "test_ece_after": expected_calibration_error(calibrated, digits),
+        "confusion": confusion(digits, given),
+    }
+    measures.update(non_digit_measures(model, settings, temperature))
+    measures.update(room_measures(run, [fsdd.load_audio(path) for path in data.test_paths], digits))
+    return measures
+
+
+def confusion(actual, given):
+    """Counts of each class said (rows) against each answered (columns), "none" last."""
+    matrix = np.zeros((len(CLASS_NAMES), len(CLASS_NAMES)), int)
+    np.add.at(matrix, (actual, given), 1)
+    return matrix.tolist()
+
+
+def non_digit_measures(model, settings, temperature):
+    """False accepts on non-digits and accuracy on the digits of voices never heard (`synthetic.py`)."""
+    others = evaluation_non_digits(settings)
+    probabilities = with_temperature(class_probabilities(model, others.features), temperature)
+    measures = {
+        "non_digit_count": len(others),
+        "non_digit_false_accept_rate": float(np.mean(answers(probabilities, settings.min_confidence) != NO_DIGIT)),
+        "class_only_non_digit_false_accept_rate": float(np.mean(probabilities.argmax(axis=-1) != NO_DIGIT)),
+    }
+    held = held_apart_digits(settings)
+    if held is not None:
+        probabilities = with_temperature(class_probabilities(model, held.features), temperature)
+        measures["held_apart_voice_accuracy"] = float(np.mean(answers(probabilities, settings.min_confidence)
+                                                              == held.digits))
+        measures["held_apart_voice_count"] = len(held)
+    return measures
+
+
+def room_measures(run, signals, digits):
+    """The test recordings in a room (a second of silence each side, pink noise at 20 dB) through `predict`'s
+    path, and PocketSphinx on them clean and in the room."""
+    rooms = [evaluation_room(signal, seed) for seed, signal in enumerate(signals)]
+    found = signal_stretches(run, rooms)
+    with tempfile.TemporaryDirectory() as folder:
+        reference = {f"pocketsphinx_{name}_accuracy": pocketsphinx_accuracy(audio, digits, fsdd.SAMPLE_RATE,
+                                                                              Path(folder))
+                     for name, audio in (("test", signals), ("room", rooms))}
+    return {"room_accuracy": float(np.mean([recording_answer(run, item) for item in found] == digits)),
+            **reference}
 
 
 def baseline_accuracy(data):
@@ -30,10 +112,10 @@ def baseline_accuracy(data):
 
 
 def plot_confusion(matrix, path, title):
-    """A 10 x 10 confusion matrix (rows: the digit said; columns: the digit heard) as a PNG."""
+    """The confusion matrix (rows: the digit said; columns: the class answered, "none" last) as a PNG."""
     figure = Figure(figsize=(5.5, 5), layout="constrained")
     axis = figure.subplots()
-    ConfusionMatrixDisplay(np.asarray(matrix), display_labels=list(fsdd.DIGITS)).plot(
+    ConfusionMatrixDisplay(np.asarray(matrix), display_labels=CLASS_NAMES).plot(
         ax=axis, colorbar=False, cmap="Blues"
     )
     axis.set_title(title, fontsize=10)

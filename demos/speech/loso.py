@@ -13,8 +13,20 @@ import numpy as np
 from datasets import fsdd
 from demos import cli, runs
 from demos.speech.evaluation import plot_confusion
+from demos.speech.part import CLASS_NAMES
 from demos.speech.settings import APP
 from demos.speech.training import check_settings, train
+
+FOLD_KEYS = ("test_accuracy", "baseline_test_accuracy", "room_accuracy", "pocketsphinx_test_accuracy",
+             "pocketsphinx_room_accuracy", "false_reject_rate", "non_digit_false_accept_rate",
+             "class_only_false_reject_rate", "class_only_non_digit_false_accept_rate", "held_apart_voice_accuracy",
+             "test_ece_before", "test_ece_after", "temperature", "test_count", "epochs", "train_seconds")
+
+
+def mean_of(folds, key):
+    """The mean of `key` over the folds, or None where a fold lacks it (PocketSphinx not installed)."""
+    values = [fold[key] for fold in folds.values()]
+    return None if any(value is None for value in values) else float(np.mean(values))
 
 
 def speakers(settings):
@@ -35,16 +47,15 @@ def leave_one_speaker_out(settings):
     names = speakers(settings)
     run_dir = runs.new_run_dir(APP, f"loso-{settings.layer}", settings.out)
     runs.write_settings(run_dir, settings)
-    folds, confusion, start = {}, np.zeros((10, 10), dtype=int), time.perf_counter()
+    folds, confusion, start = {}, np.zeros((len(CLASS_NAMES),) * 2, dtype=int), time.perf_counter()
     for index, speaker in enumerate(names, 1):
         print(f"fold {index}/{len(names)}: {speaker} held out", flush=True)
         fold = dataclasses.replace(settings, test_speakers=speaker, out=str(run_dir / f"fold-{speaker}"))
         metrics = train(fold).metrics
-        folds[speaker] = {key: metrics[key] for key in ("test_accuracy", "baseline_test_accuracy", "test_count",
-                                                        "epochs", "train_seconds")}
+        folds[speaker] = {key: metrics.get(key) for key in FOLD_KEYS}
         confusion += np.asarray(metrics["confusion"])
-        print(f"fold {index}/{len(names)}: {speaker} {metrics['test_accuracy']:.2%} "
-              f"(baseline {metrics['baseline_test_accuracy']:.2%})", flush=True)
+        print(f"fold {index}/{len(names)}: {speaker} {metrics['test_accuracy']:.2%}, in a room "
+              f"{metrics['room_accuracy']:.2%} (baseline {metrics['baseline_test_accuracy']:.2%})", flush=True)
     accuracies = [fold["test_accuracy"] for fold in folds.values()]
     summary = {
         "mean_accuracy": float(np.mean(accuracies)),
@@ -52,6 +63,7 @@ def leave_one_speaker_out(settings):
         "worst_speaker": min(folds, key=lambda name: folds[name]["test_accuracy"]),
         "baseline_mean_accuracy": float(np.mean([fold["baseline_test_accuracy"] for fold in folds.values()])),
         "baseline_worst_accuracy": float(np.min([fold["baseline_test_accuracy"] for fold in folds.values()])),
+        **{f"mean_{key}": mean_of(folds, key) for key in FOLD_KEYS if key not in ("test_accuracy", "test_count")},
         "total_seconds": time.perf_counter() - start,
         "layer": settings.layer,
         "folds": folds,

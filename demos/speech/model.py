@@ -1,17 +1,18 @@
-"""The classifier: masked, normalized feature frames -> stacked bidirectional LSTMs (two by default) -> 10 digits."""
+"""The classifier: masked, normalized feature frames -> stacked bidirectional LSTMs (two by default) -> 10 digits
+or "no digit"."""
 
 import keras
 
-from datasets import fsdd
 from demos.layers import lstm_class
 from demos.speech.data import PAD_VALUE
+from demos.speech.part import CLASS_NAMES
 
 TRACED_LAYER = "lstm_1"  # the first (bidirectional) LSTM layer: `explain` and the lesson trace it
 MAX_TIMESCALE = 100  # frames: the chrono layer prepares for memories up to about an utterance (median 26, longest 143)
 
 
 def build_model(settings, mean, variance):
-    """A compiled model from padded frames `(batch, time, features)` to digit probabilities.
+    """A compiled model from padded frames `(batch, time, features)` to the probabilities of 10 digits and none.
 
     Args:
         settings: The demo `Settings` (layer, units, lstm_layers, dropout, learning rate, seed).
@@ -26,7 +27,7 @@ def build_model(settings, mean, variance):
         last = depth == settings.lstm_layers
         x = keras.layers.Bidirectional(lstm(settings.units, return_sequences=not last), name=f"lstm_{depth}")(x)
     x = keras.layers.Dropout(settings.dropout, seed=settings.seed)(x)
-    outputs = keras.layers.Dense(len(fsdd.DIGITS), activation="softmax", name="digit")(x)
+    outputs = keras.layers.Dense(len(CLASS_NAMES), activation="softmax", name="digit")(x)
     model = keras.Model(inputs, outputs, name="spoken_digits")
     model.compile(
         optimizer=keras.optimizers.Adam(settings.learning_rate),

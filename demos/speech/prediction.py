@@ -7,13 +7,15 @@ import numpy as np
 from datasets import fsdd
 from demos.cli import CLIError
 from demos.runs import load_run
+from demos.speech.calibration import answers, load_calibration, with_temperature
+from demos.speech.data import batches
 from demos.speech.features import file_features, pooled_statistics, signal_features, standardized
+from demos.speech.part import CLASS_NAMES, NO_DIGIT, Part
+from demos.speech.segments import split_digits
 from demos.speech.settings import APP, Settings
 
-SILENCE_DB = 25  # audio quieter than this many dB below the loudest part is silence between digits
-SHORTEST_DIGIT = 0.12  # seconds: a louder stretch shorter than this is a click, not a digit
-LONGEST_PAUSE = 0.2  # seconds: louder stretches closer than this belong to one digit
-MARGIN = 0.05  # seconds kept before and after each stretch (soft onsets and endings)
+AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".m4a", ".aiff", ".aif")
+
 
 
 def load_speech_run(model=None):
@@ -40,9 +42,24 @@ def as_one_speaker(frame_arrays, settings):
     return [standardized(frames, statistics) for frames in frame_arrays]
 
 
+def audio_files(names):
+    """The files named, with the audio files of the folders named (sorted); a missing name is a `CLIError`."""
+    files = []
+    for name in map(Path, names):
+        if name.is_dir():
+            files += sorted(path for path in name.iterdir() if path.suffix.lower() in AUDIO_SUFFIXES)
+        elif name.is_file():
+            files.append(name)
+        else:
+            raise CLIError(f"no file or folder {name}")
+    if not files:
+        raise CLIError(f"no audio files ({', '.join(AUDIO_SUFFIXES)}) in {', '.join(map(str, names))}")
+    return files
+
+
 def check_top(top):
-    if not 1 <= top <= 10:
-        raise CLIError(f"--top must be between 1 and 10, got {top}")
+    if not 1 <= top <= len(CLASS_NAMES):
+        raise CLIError(f"--top must be between 1 and {len(CLASS_NAMES)}, got {top}")
 
 
 def predict_file(run, path, top=3):
@@ -57,44 +74,67 @@ def top_digits(probabilities, top):
     return [(int(digit), float(probabilities[digit])) for digit in best]
 
 
-def split_digits(signal, sample_rate=fsdd.SAMPLE_RATE):
-    """`(start, end)` sample ranges of the spoken digits in `signal`, split on the silences between them."""
-    import librosa
-
-    intervals = librosa.effects.split(signal, top_db=SILENCE_DB, frame_length=256, hop_length=64)
-    merged = []
-    for start, end in intervals:
-        if merged and start - merged[-1][1] < LONGEST_PAUSE * sample_rate:
-            merged[-1][1] = end
-        else:
-            merged.append([int(start), int(end)])
-    margin = int(MARGIN * sample_rate)
-    return [(max(0, start - margin), min(len(signal), end + margin)) for start, end in merged
-            if end - start >= SHORTEST_DIGIT * sample_rate]
-
-
 def predict_digits(run, path):
-    """Each digit said in the recording at `path`: `[(start s, end s, digit, probability)]`, in time order."""
-    return [(start, end, *top_digits(probabilities, 1)[0]) for start, end, probabilities in stretches(run, path)]
+    """Each digit said in the recording at `path`: `[(start s, end s, digit, probability)]`, in time order.
 
-
-def stretches(run, path):
-    """The digit probabilities of each stretch of speech at `path`: `[(start s, end s, probabilities)]`.
-
-    The recording is read at any sample rate and channel count, split on
-    silence, and each stretch is classified on its own (with `--normalize
-    speaker`, after standardizing all stretches by their pooled statistics):
-    silence and noise around a digit are never read as part of it.
+    Stretches answered "no digit" (noise, other words) are left out.
     """
+    found = [(start, end, *top_digits(probabilities, 1)[0]) for start, end, probabilities in stretches(run, path)]
+    return [item for item in found if item[2] != NO_DIGIT]
+
+
+def read_signal(path):
+    """The recording at `path` at 8 kHz mono; a missing or unreadable file is a `CLIError`."""
     if not Path(path).is_file():
         raise CLIError(f"no file {path}")
     try:
-        signal = fsdd.load_audio(path)
+        return fsdd.load_audio(path)
     except ValueError as error:
         raise CLIError(str(error)) from None
-    spans = split_digits(signal)
-    if not spans:
+
+
+def stretches(run, path):
+    """The calibrated class probabilities of each stretch of speech at `path`: `[(start s, end s, probabilities)]`.
+
+    The recording is read at any sample rate and channel count, split on
+    silence (`split_digits`), and each stretch is classified on its own
+    (with `--normalize speaker`, after standardizing all stretches by their
+    pooled statistics): silence and noise around a digit are never read as
+    part of it. The last class is "no digit".
+    """
+    found = signal_stretches(run, [read_signal(path)])[0]
+    if not found:
         raise CLIError(f"{path}: no stretch of sound long enough to be a digit")
-    digits = as_one_speaker([signal_features(signal[start:end], run.settings) for start, end in spans], run.settings)
-    return [(start / fsdd.SAMPLE_RATE, end / fsdd.SAMPLE_RATE, run.model.predict(frames[np.newaxis], verbose=0)[0])
-            for (start, end), frames in zip(spans, digits, strict=True)]
+    return found
+
+
+def signal_stretches(run, signals, batch_size=64):
+    """`stretches` of each of `signals` (8 kHz mono arrays), classified in batches."""
+    spans = [split_digits(signal) for signal in signals]
+    frames = [as_one_speaker([signal_features(signal[start:end], run.settings) for start, end in found],
+                             run.settings) if found else [] for signal, found in zip(signals, spans, strict=True)]
+    flat = [item for items in frames for item in items]
+    probabilities = iter(calibrated(run, class_probabilities(run.model, flat, batch_size)) if flat else [])
+    return [[(start / fsdd.SAMPLE_RATE, end / fsdd.SAMPLE_RATE, next(probabilities)) for start, end in found]
+            for found in spans]
+
+
+def class_probabilities(model, features, batch_size=64):
+    """The model's probabilities for each frame array of `features`, in their order."""
+    ordered = batches(Part(features, np.zeros(len(features), int), [""] * len(features)), batch_size)
+    result = np.empty((len(features), len(CLASS_NAMES)), "float64")
+    result[ordered.order] = model.predict(ordered, verbose=0)
+    return result
+
+
+def calibrated(run, probabilities):
+    """`probabilities` at the temperature fitted when `run` was trained."""
+    return with_temperature(probabilities, load_calibration(run.run_dir)[0])
+
+
+def recording_answer(run, found):
+    """One class for a recording of one digit: the stretch likeliest to be a digit decides; none: `NO_DIGIT`."""
+    if not found:
+        return NO_DIGIT
+    best = max(found, key=lambda item: item[2][:NO_DIGIT].max())[2]
+    return int(answers(best[np.newaxis], load_calibration(run.run_dir)[1])[0])

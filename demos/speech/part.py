@@ -1,0 +1,31 @@
+"""Utterances as model inputs: frame arrays with their classes and speakers."""
+
+import dataclasses
+
+import numpy as np
+
+from datasets import fsdd
+
+NO_DIGIT = len(fsdd.DIGITS)  # the eleventh class: noise, silence, tones, words that are not digits
+CLASS_NAMES = [*map(str, fsdd.DIGITS), "none"]
+
+
+@dataclasses.dataclass
+class Part:
+    """Some utterances: frame arrays of varying length, classes (digits, or `NO_DIGIT`), speakers."""
+
+    features: list
+    digits: np.ndarray
+    speakers: list
+
+    def __len__(self):
+        return len(self.features)
+
+    def subset(self, indices):
+        return Part([self.features[i] for i in indices], self.digits[indices], [self.speakers[i] for i in indices])
+
+    def __add__(self, other):
+        if other is None:
+            return self
+        return Part(self.features + other.features, np.concatenate([self.digits, other.digits]).astype(int),
+                    self.speakers + other.speakers)

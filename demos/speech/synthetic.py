@@ -1,0 +1,115 @@
+"""What training hears besides FSDD, and the evaluation sets no training ever hears.
+
+- `synthetic_digits`: the ten digits said by synthesized voices (`voices.py`),
+  each take perturbed once (speed, pitch, vocal tract, room: `augmentation.perturb`);
+- `no_digit_examples`: the "no digit" class: other words said by the same
+  voices, and noise, tones, clicks, near silence (`nondigits.py`);
+- `held_apart_digits` and `evaluation_non_digits`: digits and other words
+  said by the voices of `voices.HELD_APART`, and sounds of kinds training never
+  made: what "synthetic voices never heard" and the non-digit false accepts
+  are measured on.
+
+Every set is made once per setting and cached beside the FSDD features.
+"""
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+
+from demos.speech.augmentation import AUGMENTATION_FIELDS, perturb
+from demos.speech.features import feature_settings, read_cache, signal_features, write_cache
+from demos.speech.nondigits import sounds
+from demos.speech.part import NO_DIGIT, Part
+from demos.speech.voices import (
+    DIGIT_WORDS,
+    EVALUATION_WORDS,
+    TRAINING_WORDS,
+    installed_voices,
+    is_held_apart,
+    synthesized,
+    takes,
+)
+
+NATURAL_TAKES = 5  # flite and festival voices (few, and nearer to a person) say each word this many times more
+HELD_APART_TAKES = 2  # takes of each evaluation word and digit per held-apart voice
+EVALUATION_SOUNDS = 240  # noise, melodies and quiet stretches among the evaluation's non-digits
+
+
+def voices_for(settings, held_apart=False):
+    """(espeak-ng voices, other voices) for training (`settings.synth_voices` espeak-ng ones, seeded) or kept apart."""
+    voices = [voice for voice in installed_voices() if is_held_apart(voice) == held_apart]
+    espeak = [voice for voice in voices if voice.startswith("espeak-ng:")]
+    if not held_apart and len(espeak) > settings.synth_voices:
+        chosen = np.random.default_rng(settings.seed).choice(len(espeak), settings.synth_voices, replace=False)
+        espeak = [espeak[k] for k in sorted(chosen)]
+    return espeak, [voice for voice in voices if not voice.startswith("espeak-ng:")]
+
+
+def spoken(settings, words, repeats, label, held_apart=False, seed=0):
+    """Signals, words and voices of `words` said `repeats` times by each voice (natural ones more often)."""
+    espeak, natural = voices_for(settings, held_apart)
+    plan = (takes(espeak, words, repeats, [settings.seed, seed, 0])
+            + takes(natural, words, repeats * NATURAL_TAKES, [settings.seed, seed, 1]))
+    return synthesized(plan, settings.cache_dir, label) if plan else ([], [], [])
+
+
+def synthetic_digits(settings):
+    """The digits said by the training voices, each take perturbed once; None when none are asked for or found."""
+    if not settings.synth_voices or not settings.synth_takes:
+        return None
+    signals, words, voices = spoken(settings, DIGIT_WORDS, settings.synth_takes, "digits")
+    if not signals:
+        print("no text-to-speech engine found (espeak-ng, flite, festival): training without synthesized voices",
+              flush=True)
+        return None
+    features = perturbed_features(signals, settings, "synthetic-digits")
+    return Part(features, np.array([DIGIT_WORDS.index(word) for word in words]), voices)
+
+
+def no_digit_examples(settings, count, seed):
+    """`count` "no digit" examples: half other words said by the training voices (perturbed), half sounds."""
+    if count <= 0:
+        return None
+    words_part = []
+    if settings.synth_voices:
+        signals, _, _ = spoken(settings, TRAINING_WORDS, 1, "other words")
+        chosen = np.random.default_rng([settings.seed, seed]).permutation(len(signals))[: count // 2]
+        words_part = perturbed_features([signals[k] for k in chosen], settings, f"words-{seed}")
+    noises = sounds(count - len(words_part), [settings.seed, seed])
+    features = words_part + [signal_features(sound, settings) for sound in noises]
+    return Part(features, np.full(len(features), NO_DIGIT), ["no digit"] * len(features))
+
+
+def held_apart_digits(settings):
+    """The digits said by the held-apart voices (never in training), clean; None without them."""
+    signals, words, voices = spoken(settings, DIGIT_WORDS, HELD_APART_TAKES, "held-apart digits", held_apart=True)
+    if not signals:
+        return None
+    return Part([signal_features(signal, settings) for signal in signals],
+                np.array([DIGIT_WORDS.index(word) for word in words]), voices)
+
+
+def evaluation_non_digits(settings):
+    """Non-digits training never heard: the evaluation words in the held-apart voices, and evaluation sounds."""
+    signals, _, _ = spoken(settings, EVALUATION_WORDS, HELD_APART_TAKES, "held-apart words", held_apart=True)
+    signals = list(signals) + sounds(EVALUATION_SOUNDS, [settings.seed, 99], evaluation=True)
+    return Part([signal_features(signal, settings) for signal in signals], np.full(len(signals), NO_DIGIT),
+                ["no digit"] * len(signals))
+
+
+def perturbed_features(signals, settings, tag):
+    """Frames of each signal after one draw of `augmentation.perturb`, cached by content, settings and seed."""
+    digest = hashlib.sha256()
+    for signal in signals:
+        digest.update(np.asarray(signal, "float32").tobytes())
+    key = json.dumps([tag, digest.hexdigest(), feature_settings(settings),
+                      [getattr(settings, name) for name in AUGMENTATION_FIELDS], settings.seed])
+    path = Path(settings.cache_dir) / f"{tag}-{hashlib.sha256(key.encode()).hexdigest()[:20]}.npz"
+    if path.exists():
+        return read_cache(path)[0]
+    features = [signal_features(perturb(signal, settings, np.random.default_rng([settings.seed, k, 11])), settings)
+                for k, signal in enumerate(signals)]
+    write_cache(path, features, [])
+    return features
