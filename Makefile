@@ -17,7 +17,10 @@ endif
 # pytest-xdist: two workers, each test file on one worker (its module fixtures built once); PARALLEL= runs serially.
 PARALLEL ?= -n 2 --dist loadfile
 
-.PHONY: setup demo lesson app browser test test-fast bench lint clean
+# Debian's offline text-to-speech engines and voices: the speech demo's synthesized speakers.
+VOICE_PACKAGES := espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts
+
+.PHONY: setup demo lesson app browser voices test test-fast bench lint clean
 
 setup: $(STAMP)
 
@@ -28,13 +31,13 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-demo: setup  ## the main job: both layers on every demo, side by side
+demo: setup voices  ## the main job: both layers on every demo, side by side
 	$(BIN)/python -m demos.compare --quick
 
 lesson: setup  ## what each gate does, measured on the trained demo models: runs/lesson/<time>/index.html
 	$(BIN)/python -m demos.lesson
 
-app: setup  ## the three demos in a web page: http://127.0.0.1:7860
+app: setup voices  ## the three demos in a web page: http://127.0.0.1:7860
 	$(BIN)/python -m demos.app
 
 browser:  ## Chromium for the browser tests (Debian's; installed with apt-get when missing and run as root)
@@ -42,7 +45,12 @@ browser:  ## Chromium for the browser tests (Debian's; installed with apt-get wh
 	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get install -y -q chromium >/dev/null; } || \
 	  echo "note: no Chromium: the browser tests are skipped (Debian: apt-get install chromium)"
 
-test: setup browser  ## the whole suite: TensorFlow backend, then the layer again on JAX; a test file per worker
+voices:  ## text-to-speech engines for the speech demo's synthesized voices (apt-get when missing and run as root)
+	@{ command -v espeak-ng >/dev/null && command -v flite >/dev/null && command -v text2wave >/dev/null; } || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get install -y -q $(VOICE_PACKAGES) >/dev/null; } || \
+	  echo "note: no text-to-speech engines: speech trains without synthesized voices (Debian: apt-get install $(VOICE_PACKAGES))"
+
+test: setup browser voices  ## the whole suite: TensorFlow backend, then the layer again on JAX; a test file per worker
 	$(BIN)/python -m pytest $(PARALLEL)
 	KERAS_BACKEND=jax $(BIN)/python -m pytest $(PARALLEL) tests/custom_layers
 

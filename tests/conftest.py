@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # quiet TensorFlow start-up logs
 os.environ.setdefault("MPLBACKEND", "Agg")  # plots without a display
+os.environ["LSTM_LAB_VOICES"] = "none"  # no speech synthesis unless a test asks for it (tests/demos/speech/test_voices.py)
 
 import keras  # noqa: E402
 import pytest  # noqa: E402

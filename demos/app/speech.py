@@ -43,15 +43,23 @@ class SpeechTab:
         return str(png)
 
 
-def summary(found):
-    """One line naming each digit heard, with its time span and probability."""
-    parts = [f"**{int(p.argmax())}** ({start:.2f}-{end:.2f} s, {p.max():.0%})" for start, end, p in found]
-    return f"Heard {len(found)} digit{'s' * (len(found) != 1)}: " + ", ".join(parts)
+def summary(run, found):
+    """One line naming what each stretch of sound was heard as (a digit, or "no digit"), with its time span and
+    probability."""
+    from demos.speech.part import NO_DIGIT, class_name
+    from demos.speech.prediction import stretch_class
+
+    classes = [stretch_class(run, p) for _, _, p in found]
+    parts = [f"**{class_name(c)}** ({start:.2f}-{end:.2f} s, {p[c]:.0%})" for (start, end, p), c in zip(found, classes)]
+    digits = sum(c != NO_DIGIT for c in classes)
+    return f"Heard {digits} digit{'s' * (digits != 1)}: " + ", ".join(parts)
 
 
 def probabilities(found):
-    """The first digit's probabilities, for a `gr.Label`."""
-    return {str(digit): float(p) for digit, p in enumerate(found[0][2])}
+    """The first stretch's probabilities ("0" to "9" and "no digit"), for a `gr.Label`."""
+    from demos.speech.part import class_name
+
+    return {class_name(k): float(p) for k, p in enumerate(found[0][2])}
 
 
 def build(gr, page, tab):
@@ -73,7 +81,7 @@ def build(gr, page, tab):
         if not path:
             return "", None, None
         found = tab.digits(path)
-        return summary(found), probabilities(found), [(start, end) for start, end, _ in found]
+        return summary(tab.run, found), probabilities(found), [(start, end) for start, end, _ in found]
 
     @answered(2)
     def draw(path, found):
@@ -85,7 +93,7 @@ def build(gr, page, tab):
     def hold_again(path, gate_name, held_value, held_units):
         hold = read_hold(gate_name, held_value, held_units)
         found = tab.digits(path, hold)
-        return f"{hold.describe()}: " + summary(found), probabilities(found)
+        return f"{hold.describe()}: " + summary(tab.run, found), probabilities(found)
 
     audio.change(recognise, audio, [message, label, spans], api_name="digits").then(draw, [audio, spans], [message, image])
     button.click(hold_again, [audio, gate, value, units], [held_message, held_label])

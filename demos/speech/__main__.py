@@ -115,18 +115,20 @@ def loso(args):
 
 
 def predict(args):
-    from demos.speech.prediction import audio_files, check_top, load_speech_run, stretches
+    from demos.speech.part import class_name
+    from demos.speech.prediction import audio_files, check_top, load_speech_run, stretch_class, stretches
 
     check_top(args.top)
     files = audio_files(args.files)
     run = load_speech_run(args.model)
     if len(files) == 1:
-        print_stretches(stretches(run, files[0]), args.top)
+        print_stretches(run, stretches(run, files[0]), args.top)
         return
     counts = {"digits": 0, "no digit": 0, "unreadable": 0}
     for path in files:
         try:
-            heard = [digit_name(p) for _, _, p in stretches(run, path) if digit_name(p) != "no digit"]
+            heard = [class_name(stretch_class(run, p)) for _, _, p in stretches(run, path)]
+            heard = [name for name in heard if name != "no digit"]
         except cli.CLIError as error:
             print(f"{path}: error: {error}")
             counts["unreadable"] += 1
@@ -137,23 +139,19 @@ def predict(args):
           f"{counts['unreadable']} unreadable")
 
 
-def digit_name(probabilities):
-    from demos.speech.part import CLASS_NAMES
-
-    name = CLASS_NAMES[int(probabilities.argmax())]
-    return "no digit" if name == "none" else name
-
-
-def print_stretches(found, top):
-    """One stretch: its likeliest classes; several: each with its time span."""
-    from demos.speech.prediction import top_digits
+def print_stretches(run, found, top):
+    """One stretch: its likeliest classes; several: each with its time span and answer."""
+    from demos.speech.part import class_name
+    from demos.speech.prediction import stretch_class, top_digits
 
     if len(found) == 1:
-        rows = [("no digit" if digit == 10 else digit, f"{p:.4g}") for digit, p in top_digits(found[0][2], top)]
+        rows = [(class_name(digit), p) for digit, p in top_digits(found[0][2], top)]
         print(plots.format_table(rows, ["digit", "probability"]))
         return
-    rows = [(f"{start:.2f}-{end:.2f} s", digit_name(p), f"{p.max():.1%}") for start, end, p in found]
-    print(f"{len(found)} stretches of sound, split on silence:")
+    rows = [(f"{start:.2f}-{end:.2f} s", class_name(stretch_class(run, p)), f"{p[stretch_class(run, p)]:.1%}")
+            for start, end, p in found]
+    print(f"{len(found)} stretches of sound, split on silence:" if any(row[1] == "no digit" for row in rows)
+          else f"{len(found)} digits, split on silence:")
     print(plots.format_table(rows, ["when", "digit", "probability"]))
 
 

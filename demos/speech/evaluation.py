@@ -30,6 +30,8 @@ from demos.speech.reference import pocketsphinx_accuracy
 from demos.speech.rooms import evaluation_room
 from demos.speech.synthetic import evaluation_non_digits, held_apart_digits
 
+MIN_CONFIDENCES = (0.0, 0.3, 0.5, 0.7, 0.9)  # thresholds of the trade-off between false rejects and false accepts
+
 
 def held_out_measures(run, data):
     """Every held-out measure of a trained `run` (`runs.Run`) on `data`, as `metrics.json` keys.
@@ -55,7 +57,9 @@ def held_out_measures(run, data):
         "test_ece_after": expected_calibration_error(calibrated, digits),
         "confusion": confusion(digits, given),
     }
-    measures.update(non_digit_measures(model, settings, temperature))
+    others = with_temperature(class_probabilities(model, evaluation_non_digits(settings).features), temperature)
+    measures["trade_off"] = trade_off(calibrated, digits, others)
+    measures.update(non_digit_measures(others, model, settings, temperature))
     measures.update(room_measures(run, [fsdd.load_audio(path) for path in data.test_paths], digits))
     return measures
 
@@ -67,14 +71,24 @@ def confusion(actual, given):
     return matrix.tolist()
 
 
-def non_digit_measures(model, settings, temperature):
-    """False accepts on non-digits and accuracy on the digits of voices never heard (`synthetic.py`)."""
-    others = evaluation_non_digits(settings)
-    probabilities = with_temperature(class_probabilities(model, others.features), temperature)
+def trade_off(digits_probabilities, digits, others_probabilities):
+    """Accuracy, false rejects (digits) and false accepts (non-digits) at each `MIN_CONFIDENCES` threshold."""
+    rows = {}
+    for threshold in MIN_CONFIDENCES:
+        given = answers(digits_probabilities, threshold)
+        rows[str(threshold)] = {"accuracy": float(np.mean(given == digits)),
+                                "false_reject_rate": float(np.mean(given == NO_DIGIT)),
+                                "false_accept_rate": float(np.mean(answers(others_probabilities, threshold) != NO_DIGIT))}
+    return rows
+
+
+def non_digit_measures(others, model, settings, temperature):
+    """False accepts on the non-digits (calibrated `others` probabilities) and accuracy on the digits of the
+    voices never heard (`synthetic.py`)."""
     measures = {
         "non_digit_count": len(others),
-        "non_digit_false_accept_rate": float(np.mean(answers(probabilities, settings.min_confidence) != NO_DIGIT)),
-        "class_only_non_digit_false_accept_rate": float(np.mean(probabilities.argmax(axis=-1) != NO_DIGIT)),
+        "non_digit_false_accept_rate": float(np.mean(answers(others, settings.min_confidence) != NO_DIGIT)),
+        "class_only_non_digit_false_accept_rate": float(np.mean(others.argmax(axis=-1) != NO_DIGIT)),
     }
     held = held_apart_digits(settings)
     if held is not None:

@@ -47,6 +47,7 @@ def leave_one_speaker_out(settings):
     names = speakers(settings)
     run_dir = runs.new_run_dir(APP, f"loso-{settings.layer}", settings.out)
     runs.write_settings(run_dir, settings)
+    trade_offs = []
     folds, confusion, start = {}, np.zeros((len(CLASS_NAMES),) * 2, dtype=int), time.perf_counter()
     for index, speaker in enumerate(names, 1):
         print(f"fold {index}/{len(names)}: {speaker} held out", flush=True)
@@ -54,6 +55,7 @@ def leave_one_speaker_out(settings):
         metrics = train(fold).metrics
         folds[speaker] = {key: metrics.get(key) for key in FOLD_KEYS}
         confusion += np.asarray(metrics["confusion"])
+        trade_offs.append(metrics["trade_off"])
         print(f"fold {index}/{len(names)}: {speaker} {metrics['test_accuracy']:.2%}, in a room "
               f"{metrics['room_accuracy']:.2%} (baseline {metrics['baseline_test_accuracy']:.2%})", flush=True)
     accuracies = [fold["test_accuracy"] for fold in folds.values()]
@@ -67,6 +69,8 @@ def leave_one_speaker_out(settings):
         "total_seconds": time.perf_counter() - start,
         "layer": settings.layer,
         "folds": folds,
+        "trade_off": {threshold: {key: float(np.mean([fold[threshold][key] for fold in trade_offs]))
+                                  for key in trade_offs[0][threshold]} for threshold in trade_offs[0]},
         "confusion": confusion.tolist(),
     }
     runs.write_json(run_dir / "loso.json", summary)

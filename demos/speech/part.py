@@ -10,6 +10,11 @@ NO_DIGIT = len(fsdd.DIGITS)  # the eleventh class: noise, silence, tones, words 
 CLASS_NAMES = [*map(str, fsdd.DIGITS), "none"]
 
 
+def class_name(index):
+    """"0" to "9", or "no digit"."""
+    return "no digit" if index == NO_DIGIT else str(index)
+
+
 @dataclasses.dataclass
 class Part:
     """Some utterances: frame arrays of varying length, classes (digits, or `NO_DIGIT`), speakers."""

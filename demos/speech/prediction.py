@@ -8,9 +8,8 @@ from datasets import fsdd
 from demos.cli import CLIError
 from demos.runs import load_run
 from demos.speech.calibration import answers, load_calibration, with_temperature
-from demos.speech.data import batches
 from demos.speech.features import file_features, pooled_statistics, signal_features, standardized
-from demos.speech.part import CLASS_NAMES, NO_DIGIT, Part
+from demos.speech.part import CLASS_NAMES, NO_DIGIT
 from demos.speech.segments import split_digits
 from demos.speech.settings import APP, Settings
 
@@ -62,12 +61,6 @@ def check_top(top):
         raise CLIError(f"--top must be between 1 and {len(CLASS_NAMES)}, got {top}")
 
 
-def predict_file(run, path, top=3):
-    """The `top` most likely digits of the whole recording at `path`, as `(digit, probability)` pairs."""
-    check_top(top)
-    return top_digits(run.model.predict(audio_features(path, run.settings), verbose=0)[0], top)
-
-
 def top_digits(probabilities, top):
     """The `top` likeliest digits, as `(digit, probability)` pairs, likeliest first."""
     best = np.argsort(-probabilities, kind="stable")[:top]
@@ -79,8 +72,15 @@ def predict_digits(run, path):
 
     Stretches answered "no digit" (noise, other words) are left out.
     """
-    found = [(start, end, *top_digits(probabilities, 1)[0]) for start, end, probabilities in stretches(run, path)]
-    return [item for item in found if item[2] != NO_DIGIT]
+    found = [(start, end, stretch_class(run, probabilities), probabilities)
+             for start, end, probabilities in stretches(run, path)]
+    return [(start, end, digit, float(p[digit])) for start, end, digit, p in found if digit != NO_DIGIT]
+
+
+def stretch_class(run, probabilities):
+    """The class answered for one stretch: its likeliest digit, or `NO_DIGIT` when that wins or the likeliest
+    digit is below the run's `min_confidence` (`calibration.answers`)."""
+    return int(answers(probabilities[np.newaxis], load_calibration(run.run_dir)[1])[0])
 
 
 def read_signal(path):
@@ -120,10 +120,21 @@ def signal_stretches(run, signals, batch_size=64):
 
 
 def class_probabilities(model, features, batch_size=64):
-    """The model's probabilities for each frame array of `features`, in their order."""
-    ordered = batches(Part(features, np.zeros(len(features), int), [""] * len(features)), batch_size)
+    """The model's probabilities for each frame array of `features`, in their order.
+
+    Batches of similar lengths, each padded to `batch_size` rows and a power
+    of two of frames: a handful of shapes, so the backend compiles a handful
+    of programs however many recordings come.
+    """
+    order = np.argsort([len(item) for item in features], kind="stable")
     result = np.empty((len(features), len(CLASS_NAMES)), "float64")
-    result[ordered.order] = model.predict(ordered, verbose=0)
+    for start in range(0, len(order), batch_size):
+        rows = order[start : start + batch_size]
+        length = 2 ** int(np.ceil(np.log2(max(32, max(len(features[k]) for k in rows)))))
+        batch = np.zeros((batch_size, length, features[rows[0]].shape[1]), "float32")
+        for slot, k in enumerate(rows):
+            batch[slot, : len(features[k])] = features[k]
+        result[rows] = np.asarray(model.predict_on_batch(batch))[: len(rows)]
     return result
 
 
@@ -136,5 +147,4 @@ def recording_answer(run, found):
     """One class for a recording of one digit: the stretch likeliest to be a digit decides; none: `NO_DIGIT`."""
     if not found:
         return NO_DIGIT
-    best = max(found, key=lambda item: item[2][:NO_DIGIT].max())[2]
-    return int(answers(best[np.newaxis], load_calibration(run.run_dir)[1])[0])
+    return stretch_class(run, max(found, key=lambda item: item[2][:NO_DIGIT].max())[2])

@@ -38,7 +38,7 @@ def split_digits(signal, sample_rate=fsdd.SAMPLE_RATE):
         else:
             merged.append([start, end])
     margin = int(MARGIN * sample_rate)
-    spans = [(start * HOP, min(len(signal), end * HOP + FRAME)) for start, end in merged]
+    spans = [(start * HOP, min(len(signal), end * HOP)) for start, end in merged]  # frame k is centred on k * HOP
     return [(max(0, start - margin), min(len(signal), end + margin)) for start, end in spans
             if end - start >= SHORTEST_DIGIT * sample_rate]
 

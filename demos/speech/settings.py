@@ -31,8 +31,8 @@ class Settings:
     room: float = 0.5  # copies: share heard in a random room (reverberation, telephone, clipping, noise, silence)
     synth_voices: int = 96  # training only: espeak-ng voices drawn to say the digits, beside flite's and festival's
     synth_takes: int = 2  # takes of each digit per synthesized voice, each perturbed once (0: no synthesized voices)
-    no_digit_share: float = 0.1  # "no digit" examples (other words, noise, tones) per digit example in training
-    min_confidence: float = 0.5  # a digit whose calibrated probability is below this is answered "no digit"
+    no_digit_share: float = 0.4  # "no digit" examples (other words, noise, tones) per digit example in training
+    min_confidence: float = 0.0  # a digit whose calibrated probability is below this is answered "no digit" (0: off)
     batch_size: int = 32  # utterances per training step
     learning_rate: float = 2e-3  # Adam's learning rate
     epochs: int = 25  # most epochs; early stopping may end sooner
@@ -48,4 +48,4 @@ FEATURE_FIELDS = ("features", "n_mels", "n_mfcc", "n_fft", "hop_length", "trim_d
 NORMALIZATIONS = ("global", "utterance", "speaker")
 
 # A small run for the quick comparison and the lesson.
-QUICK_SETTINGS = {"epochs": 2}
+QUICK_SETTINGS = {"epochs": 2, "augment_copies": 0, "synth_takes": 0}

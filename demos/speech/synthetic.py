@@ -24,6 +24,7 @@ from demos.speech.nondigits import sounds
 from demos.speech.part import NO_DIGIT, Part
 from demos.speech.voices import (
     DIGIT_WORDS,
+    ENV_VARIABLE,
     EVALUATION_WORDS,
     TRAINING_WORDS,
     installed_voices,
@@ -61,8 +62,8 @@ def synthetic_digits(settings):
         return None
     signals, words, voices = spoken(settings, DIGIT_WORDS, settings.synth_takes, "digits")
     if not signals:
-        print("no text-to-speech engine found (espeak-ng, flite, festival): training without synthesized voices",
-              flush=True)
+        print(f"no synthesized voices (no espeak-ng, flite or festival found, or ${ENV_VARIABLE}=none): training "
+              "without them", flush=True)
         return None
     features = perturbed_features(signals, settings, "synthetic-digits")
     return Part(features, np.array([DIGIT_WORDS.index(word) for word in words]), voices)

@@ -15,6 +15,7 @@ among the `TRAINING_WORDS`). The audio is made once and cached.
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -44,6 +45,7 @@ FLITE_VOICES = ("kal", "kal16", "awb", "rms", "slt")
 FESTIVAL_VOICES = ("kal_diphone", "ked_diphone", "cmu_us_slt_arctic_hts")
 # Never in training: the voices of the evaluation's non-digit words.
 HELD_APART = ("espeak-ng:en-029", "flite:rms", "festival:ked_diphone")
+ENV_VARIABLE = "LSTM_LAB_VOICES"  # "none", or comma-separated `engine:voice` names: synthesize only those
 
 
 def espeak(text, voice, rate, pitch, path):
@@ -66,7 +68,11 @@ ENGINES = {"espeak-ng": (espeak, "espeak-ng"), "flite": (flite, "flite"), "festi
 
 
 def installed_voices():
-    """Every voice of the engines found on this machine, as `engine:voice` names."""
+    """Every voice of the engines found on this machine, as `engine:voice` names (only those of
+    `$LSTM_LAB_VOICES` when it is set; none when it is "none")."""
+    wanted = os.environ.get(ENV_VARIABLE)
+    if wanted:
+        return [] if wanted == "none" else [name.strip() for name in wanted.split(",") if name.strip()]
     voices = []
     if shutil.which("espeak-ng"):
         voices += [f"espeak-ng:{accent}+{variant}" for accent in ESPEAK_ACCENTS for variant in ESPEAK_VARIANTS]

@@ -1,5 +1,6 @@
 import contextlib
 import io
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +10,7 @@ import soundfile
 from datasets import fsdd
 from demos.runs import TrainResult, read_json
 from demos.speech.__main__ import main
-from demos.speech.prediction import audio_features, load_speech_run, predict_file, stretches
+from demos.speech.prediction import audio_features, load_speech_run, stretches
 
 pytestmark = pytest.mark.slow
 
@@ -49,14 +50,17 @@ def test_train_writes_the_run(workdir):
 
 
 def test_reported_accuracies_are_those_of_the_saved_model_and_baseline(in_workdir):
+    from demos.speech.calibration import answers, with_temperature
     from demos.speech.data import load_data
-    from demos.speech.evaluation import baseline_accuracy, predict_part
+    from demos.speech.evaluation import baseline_accuracy
 
     run = load_speech_run()
     data = load_data(run.settings)
-    predicted, actual = predict_part(run.model, data.test, batch_size=7)
     metrics = read_json(run.run_dir / "metrics.json")
-    assert metrics["test_accuracy"] == pytest.approx(np.mean(predicted == actual))
+    raw = np.concatenate([run.model.predict(features[np.newaxis], verbose=0) for features in data.test.features])
+    answered = answers(with_temperature(raw, metrics["temperature"]), run.settings.min_confidence)
+    assert metrics["test_accuracy"] == pytest.approx(np.mean(answered == data.test.digits))
+    assert metrics["false_reject_rate"] == pytest.approx(np.mean(answered == 10))
     assert metrics["baseline_test_accuracy"] == pytest.approx(baseline_accuracy(data))
 
 
@@ -64,7 +68,7 @@ def test_predict_the_latest_run(in_workdir, digits_dir, capsys):
     path = digits_dir / "7_theo_0.wav"
     main(["predict", str(path), "--top", "4"])
     rows = capsys.readouterr().out.strip().splitlines()[2:]
-    printed = [(int(row.split()[0]), float(row.split()[1])) for row in rows]
+    printed = [(10 if row.startswith("no digit") else int(row.split()[0]), float(row.split()[-1])) for row in rows]
     (_, _, probabilities), = stretches(load_speech_run(), path)  # one digit, read without the silence around it
     expected = sorted(enumerate(probabilities), key=lambda pair: -pair[1])[:4]
     assert [digit for digit, _ in printed] == [digit for digit, _ in expected]
@@ -83,7 +87,8 @@ def test_any_sample_rate_and_stereo_give_the_same_features(in_workdir, digits_di
     steps = min(len(original), len(stereo))
     assert abs(len(original) - len(stereo)) <= 1
     assert np.mean(np.abs(original[:steps] - stereo[:steps])) < 0.1 * np.std(original)
-    assert len(predict_file(run, tmp_path / "stereo.wav", top=10)) == 10
+    (_, _, probabilities), = stretches(run, tmp_path / "stereo.wav")
+    assert probabilities.shape == (11,) and probabilities.sum() == pytest.approx(1.0)
 
 
 def test_explain_draws_the_gates(in_workdir, digits_dir, capsys):
@@ -107,7 +112,7 @@ def test_explain_traces_the_first_lstm_as_the_model_runs_it(in_workdir, digits_d
     forward = both_directions[..., : run.settings.units]
     np.testing.assert_allclose(trace["hidden_state"], forward, atol=1e-5)
     assert trace["hidden_state"].shape == (1, len(frames[0]), run.settings.units)
-    assert out.read_bytes().startswith(b"\x89PNG") and digit == predict_file(run, path, top=1)[0][0]
+    assert out.read_bytes().startswith(b"\x89PNG") and digit == int(run.model.predict(frames, verbose=0)[0].argmax())
 
 
 @pytest.mark.parametrize(
@@ -142,7 +147,7 @@ def test_train_returns_the_contract_with_the_same_numbers(workdir, digits_dir, m
     assert result.metrics["test_accuracy"] == first_run["test_accuracy"]
     assert not all(np.array_equal(a, b) for a, b in zip(result.initial_weights, result.model.get_weights(), strict=True))
     outputs = result.model.predict(result.sample_inputs, verbose=0)
-    assert outputs.shape == (len(result.sample_inputs), 10)
+    assert outputs.shape == (len(result.sample_inputs), 11)  # ten digits and "no digit"
     np.testing.assert_allclose(outputs.sum(axis=1), 1.0, rtol=1e-5)
 
 
@@ -157,6 +162,9 @@ def test_train_returns_the_contract_with_the_same_numbers(workdir, digits_dir, m
         (["--data-dir", "no/such/folder"], "no/such/folder (data folder) is not a folder"),
         (["--augment-copies", "-1"], "--augment-copies must be 0 or more, got -1"),
         (["--normalize", "room"], "--normalize must be one of global, utterance, speaker, got 'room'"),
+        (["--room", "1.5"], "--room must be in [0, 1), got 1.5"),
+        (["--min-confidence", "-0.1"], "--min-confidence must be in [0, 1), got -0.1"),
+        (["--synth-voices", "-2"], "--synth-voices must be 0 or more, got -2"),
     ],
 )
 @pytest.mark.parametrize("command", ["train", "loso"])
@@ -241,7 +249,7 @@ def test_what_a_phone_or_laptop_records_gets_the_clean_recordings_answers(traine
     from demos.speech.prediction import predict_digits
 
     names = ["4_theo_1.wav", "8_jackson_0.wav", "2_theo_0.wav"]
-    clean = [predict_file(trained_run, digits_dir / name, top=1)[0][0] for name in names]
+    clean = [int(stretches(trained_run, digits_dir / name)[0][2].argmax()) for name in names]
     signal = fsdd.load_audio(digits_dir / names[0])
     rng = np.random.default_rng(1)
     for rate in (16000, 44100, 48000):
@@ -263,3 +271,27 @@ def test_what_a_phone_or_laptop_records_gets_the_clean_recordings_answers(traine
     assert [digit for *_, digit, _ in predict_digits(trained_run, tmp_path / "three.wav")] == clean
     main(["predict", str(tmp_path / "three.wav"), "--model", str(trained_run.run_dir)])
     assert "3 digits, split on silence" in capsys.readouterr().out
+
+
+def test_predict_answers_several_files_and_folders_one_line_each(in_workdir, digits_dir, tmp_path, capsys):
+    from demos.speech.part import class_name
+    from demos.speech.prediction import stretch_class
+
+    folder = tmp_path / "recordings"
+    folder.mkdir()
+    for name in ("1_theo_0.wav", "9_jackson_1.wav"):
+        shutil.copy(digits_dir / name, folder / name)
+    (folder / "notes.txt").write_text("not audio, and not named like it: left out")
+    (folder / "broken.wav").write_text("not audio")
+    soundfile.write(tmp_path / "hush.wav", np.zeros(8000, "float32"), 8000)
+    main(["predict", str(folder), str(tmp_path / "hush.wav")])
+    lines = capsys.readouterr().out.strip().splitlines()
+    run = load_speech_run()
+    expected = []
+    for name in ("1_theo_0.wav", "9_jackson_1.wav"):
+        heard = [class_name(stretch_class(run, p)) for _, _, p in stretches(run, folder / name)]
+        expected.append(f"{folder / name}: {' '.join(h for h in heard if h != 'no digit') or 'no digit'}")
+    expected.append(f"{folder / 'broken.wav'}: error:")  # the folder's files in name order
+    assert len(lines) == 5 and [line[: len(start)] for line, start in zip(lines, expected)] == expected
+    assert lines[3].startswith(f"{tmp_path / 'hush.wav'}: error:") and "holds no sound" in lines[3]
+    assert lines[4].startswith("4 files: ") and lines[4].endswith("2 unreadable")

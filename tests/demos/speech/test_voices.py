@@ -1,0 +1,87 @@
+"""Synthesized voices, the "no digit" examples and the sets kept apart for evaluation (a few espeak-ng voices)."""
+
+import dataclasses
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+
+from datasets import fsdd
+from demos.speech import voices
+from demos.speech.data import load_data
+from demos.speech.settings import Settings
+from demos.speech.synthetic import evaluation_non_digits, held_apart_digits, no_digit_examples, voices_for
+
+TRAINING = ["espeak-ng:en-us+m3", "espeak-ng:en-gb+f2", "espeak-ng:en-gb-scotland+m1"]
+HELD_APART = ["espeak-ng:en-029+m2"]
+pytestmark = pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng is not installed")
+
+
+@pytest.fixture
+def settings(tmp_path, digits_dir, monkeypatch):
+    monkeypatch.setenv(voices.ENV_VARIABLE, ",".join(TRAINING + HELD_APART))
+    return Settings(data_dir=str(digits_dir), cache_dir=str(tmp_path / "cache"), synth_voices=2, synth_takes=1,
+                    augment_copies=0)
+
+
+def test_the_held_apart_voices_and_words_never_reach_training(settings):
+    espeak, natural = voices_for(settings)
+    assert len(espeak) == 2 and set(espeak) <= set(TRAINING) and natural == []
+    assert voices_for(settings, held_apart=True) == (HELD_APART, [])
+    assert not set(voices.EVALUATION_WORDS) & set(voices.TRAINING_WORDS)
+    assert not set(voices.EVALUATION_WORDS + voices.TRAINING_WORDS) & set(voices.DIGIT_WORDS)
+
+
+def test_no_held_out_speaker_or_held_apart_voice_reaches_training(settings):
+    data = load_data(dataclasses.replace(settings, test_speakers="theo", augment_copies=1))
+    heard = set(data.train.speakers) | set(data.validation.speakers)
+    assert "theo" not in heard and set(data.test.speakers) == {"theo"}
+    assert not heard & set(HELD_APART)
+    synthesized = {speaker for speaker in data.train.speakers if speaker.startswith("espeak-ng:")}
+    assert len(synthesized) == 2 and synthesized <= set(TRAINING)
+    digits = data.train.digits[[speaker in synthesized for speaker in data.train.speakers]]
+    np.testing.assert_array_equal(np.bincount(digits, minlength=10), [2] * 10)  # 2 voices x 1 take of each digit
+    assert (data.train.digits == 10).sum() == round(0.1 * (len(data.train) - (data.train.digits == 10).sum()))
+
+
+def test_synthesis_is_made_once_at_8_khz_and_then_read_from_the_cache(settings, monkeypatch):
+    plan = voices.takes(TRAINING[:1], ["seven"], 2, 0)
+    signals, words, names = voices.synthesized(plan, settings.cache_dir, "test")
+    assert words == ["seven", "seven"] and names == TRAINING[:1] * 2
+    assert all(0.2 * fsdd.SAMPLE_RATE < len(signal) < 2 * fsdd.SAMPLE_RATE for signal in signals)
+    assert not np.array_equal(signals[0][:1000], signals[1][:1000])  # another rate and pitch
+
+    def no_engine(*args, **kwargs):
+        raise AssertionError("the engine ran again")
+
+    monkeypatch.setattr(subprocess, "run", no_engine)
+    again, _, _ = voices.synthesized(plan, settings.cache_dir, "test")
+    np.testing.assert_array_equal(np.concatenate(again), np.concatenate(signals))
+
+
+def test_without_voices_training_says_so_in_one_line_and_goes_on(settings, monkeypatch, capsys):
+    monkeypatch.setenv(voices.ENV_VARIABLE, "none")
+    data = load_data(settings)
+    assert "without them" in capsys.readouterr().out
+    assert not any(speaker.startswith("espeak-ng:") for speaker in data.train.speakers)
+    assert (data.train.digits == 10).sum() > 0  # noise, tones and near silence still teach "no digit"
+
+
+def test_the_evaluation_sets_hold_the_kept_apart_voices_and_sounds(settings):
+    others = evaluation_non_digits(settings)
+    assert len(others) == 20 * 2 + 240 and set(others.digits) == {10}
+    held = held_apart_digits(settings)
+    assert len(held) == 20 and set(held.speakers) == set(HELD_APART)
+    assert len(no_digit_examples(settings, 30, 1)) == 30
+
+
+def test_pocketsphinx_hears_fsdd_digits(digits_dir, tmp_path):
+    pytest.importorskip("pocketsphinx")
+    from demos.speech.reference import pocketsphinx_accuracy
+
+    recordings = [recording for recording in fsdd.list_recordings(digits_dir)[0] if recording.take < 2]
+    signals = [fsdd.load_audio(recording.path) for recording in recordings]
+    digits = [recording.digit for recording in recordings]
+    assert pocketsphinx_accuracy(signals, digits, fsdd.SAMPLE_RATE, tmp_path) > 0.4  # 76% on FSDD's test files
+    assert pocketsphinx_accuracy(signals, [(digit + 1) % 10 for digit in digits], fsdd.SAMPLE_RATE, tmp_path) < 0.3
