@@ -63,6 +63,7 @@ def load_data(settings):
     fit, validation, test = parts
     fit += by_own_speaker(synthetic_digits(settings), settings)
     fit += by_own_speaker(no_digit_examples(settings, round(settings.no_digit_share * len(fit)), 1), settings)
+    validation += by_own_speaker(synthetic_digits(settings, "validation"), settings)
     validation += by_own_speaker(no_digit_examples(settings, round(settings.no_digit_share * len(validation)), 2),
                                  settings)
     return SpokenDigits(fit, validation, test, split, badly_named + unreadable, [kept[i].path for i in test_indices])

@@ -36,36 +36,49 @@ from demos.speech.voices import (
 NATURAL_TAKES = 5  # flite and festival voices (few, and nearer to a person) say each word this many times more
 HELD_APART_TAKES = 2  # takes of each evaluation word and digit per held-apart voice
 EVALUATION_SOUNDS = 240  # noise, melodies and quiet stretches among the evaluation's non-digits
+VALIDATION_VOICES = 16  # espeak-ng voices (not trained on) whose digits join the validation part
 
 
-def voices_for(settings, held_apart=False):
-    """(espeak-ng voices, other voices) for training (`settings.synth_voices` espeak-ng ones, seeded) or kept apart."""
-    voices = [voice for voice in installed_voices() if is_held_apart(voice) == held_apart]
+def voices_for(settings, role="training"):
+    """(espeak-ng voices, other voices) of a `role`: "training", "validation" or "held apart".
+
+    Training: `settings.synth_voices` espeak-ng voices drawn from the seed,
+    and every flite and festival voice; validation: `VALIDATION_VOICES` other
+    espeak-ng voices, so that early stopping and the temperature see voices
+    training never heard; held apart: the voices of `voices.HELD_APART`.
+    """
+    voices = [voice for voice in installed_voices() if is_held_apart(voice) == (role == "held apart")]
     espeak = [voice for voice in voices if voice.startswith("espeak-ng:")]
-    if not held_apart and len(espeak) > settings.synth_voices:
-        chosen = np.random.default_rng(settings.seed).choice(len(espeak), settings.synth_voices, replace=False)
-        espeak = [espeak[k] for k in sorted(chosen)]
-    return espeak, [voice for voice in voices if not voice.startswith("espeak-ng:")]
+    natural = [voice for voice in voices if not voice.startswith("espeak-ng:")]
+    if role == "held apart":
+        return espeak, natural
+    order = np.random.default_rng(settings.seed).permutation(len(espeak))
+    if role == "training":
+        return [espeak[k] for k in sorted(order[: settings.synth_voices])], natural
+    return [espeak[k] for k in sorted(order[settings.synth_voices :][:VALIDATION_VOICES])], []
 
 
-def spoken(settings, words, repeats, label, held_apart=False, seed=0):
-    """Signals, words and voices of `words` said `repeats` times by each voice (natural ones more often)."""
-    espeak, natural = voices_for(settings, held_apart)
+def spoken(settings, words, repeats, label, role="training", seed=0):
+    """Signals, words and voices of `words` said `repeats` times by each voice of `role` (natural ones more often)."""
+    espeak, natural = voices_for(settings, role)
     plan = (takes(espeak, words, repeats, [settings.seed, seed, 0])
             + takes(natural, words, repeats * NATURAL_TAKES, [settings.seed, seed, 1]))
     return synthesized(plan, settings.cache_dir, label) if plan else ([], [], [])
 
 
-def synthetic_digits(settings):
-    """The digits said by the training voices, each take perturbed once; None when none are asked for or found."""
+def synthetic_digits(settings, role="training"):
+    """The digits said by the training (or validation) voices, each take perturbed once; None when none are asked
+    for or found."""
     if not settings.synth_voices or not settings.synth_takes:
         return None
-    signals, words, voices = spoken(settings, DIGIT_WORDS, settings.synth_takes, "digits")
+    signals, words, voices = spoken(settings, DIGIT_WORDS, settings.synth_takes, f"{role} digits", role)
+    if not signals and role == "validation":
+        return None
     if not signals:
         print(f"no synthesized voices (no espeak-ng, flite or festival found, or ${ENV_VARIABLE}=none): training "
               "without them", flush=True)
         return None
-    features = perturbed_features(signals, settings, "synthetic-digits")
+    features = perturbed_features(signals, settings, f"{role}-digits")
     return Part(features, np.array([DIGIT_WORDS.index(word) for word in words]), voices)
 
 
@@ -85,7 +98,7 @@ def no_digit_examples(settings, count, seed):
 
 def held_apart_digits(settings):
     """The digits said by the held-apart voices (never in training), clean; None without them."""
-    signals, words, voices = spoken(settings, DIGIT_WORDS, HELD_APART_TAKES, "held-apart digits", held_apart=True)
+    signals, words, voices = spoken(settings, DIGIT_WORDS, HELD_APART_TAKES, "held-apart digits", "held apart")
     if not signals:
         return None
     return Part([signal_features(signal, settings) for signal in signals],
@@ -94,7 +107,7 @@ def held_apart_digits(settings):
 
 def evaluation_non_digits(settings):
     """Non-digits training never heard: the evaluation words in the held-apart voices, and evaluation sounds."""
-    signals, _, _ = spoken(settings, EVALUATION_WORDS, HELD_APART_TAKES, "held-apart words", held_apart=True)
+    signals, _, _ = spoken(settings, EVALUATION_WORDS, HELD_APART_TAKES, "held-apart words", "held apart")
     signals = list(signals) + sounds(EVALUATION_SOUNDS, [settings.seed, 99], evaluation=True)
     return Part([signal_features(signal, settings) for signal in signals], np.full(len(signals), NO_DIGIT),
                 ["no digit"] * len(signals))

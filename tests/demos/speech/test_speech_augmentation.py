@@ -14,7 +14,8 @@ from demos.speech.training import check_settings
 
 @pytest.fixture
 def settings(tmp_path, digits_dir):
-    return Settings(data_dir=str(digits_dir), cache_dir=str(tmp_path / "cache"), test_speakers="theo")
+    return Settings(data_dir=str(digits_dir), cache_dir=str(tmp_path / "cache"), test_speakers="theo",
+                    augment_copies=0, no_digit_share=0.0)
 
 
 def perturbed(signal, settings, seed=0, **changes):
@@ -23,7 +24,7 @@ def perturbed(signal, settings, seed=0, **changes):
 
 def test_each_perturbation_changes_what_it_should(digits_dir, settings):
     signal = fsdd.load_audio(digits_dir / "3_theo_5.wav")
-    off = {"speed_range": 0.0, "pitch_range": 0.0, "eq_db": 0.0, "noise_snr": 0.0}
+    off = {"speed_range": 0.0, "pitch_range": 0.0, "vtlp": 0.0, "eq_db": 0.0, "noise_snr": 0.0, "room": 0.0}
     assert np.array_equal(perturbed(signal, settings, **off), signal)
     lengths = [len(perturbed(signal, settings, seed, **{**off, "speed_range": 0.2})) for seed in range(6)]
     assert all(0.8 * len(signal) - 2 <= n <= 1.2 * len(signal) + 2 for n in lengths) and len(set(lengths)) > 1
@@ -32,6 +33,11 @@ def test_each_perturbation_changes_what_it_should(digits_dir, settings):
     noisy = perturbed(signal, settings, **{**off, "noise_snr": 10.0})
     snr_db = 10 * np.log10(np.mean(signal**2) / np.mean((noisy - signal) ** 2))
     assert 9.0 < snr_db < 41.0
+    warped = perturbed(signal, settings, **{**off, "vtlp": 0.1})
+    assert len(warped) == len(signal) and not np.allclose(warped, signal, atol=1e-3)
+    rooms = [perturbed(signal, settings, seed, **{**off, "room": 0.99}) for seed in range(4)]
+    assert all(0.5 * len(signal) < len(room) < len(signal) + 4.5 * fsdd.SAMPLE_RATE for room in rooms)
+    assert len({len(room) for room in rooms}) > 1  # rooms differ, and each is cut to its speech
 
 
 def band_levels_db(signal):
@@ -77,7 +83,7 @@ def test_copies_join_the_training_part_only(settings, monkeypatch):
 
 
 @pytest.mark.parametrize("flag, value", [("augment_copies", -1), ("speed_range", 1.0), ("pitch_range", -2.0),
-                                         ("noise_snr", -5.0)])
+                                         ("noise_snr", -5.0), ("vtlp", 1.0), ("room", -0.5), ("no_digit_share", -1)])
 def test_bad_perturbation_settings_are_refused(settings, flag, value):
     with pytest.raises(CLIError, match=flag.replace("_", "-")):
         check_settings(dataclasses.replace(settings, **{flag: value}))

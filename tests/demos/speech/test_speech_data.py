@@ -95,7 +95,7 @@ def test_the_model_stacks_as_many_lstm_layers_as_asked(depth):
     model = build_model(Settings(units=4, lstm_layers=depth), np.zeros(5), np.ones(5))
     stacked = [layer for layer in model.layers if isinstance(layer, keras.layers.Bidirectional)]
     assert [layer.name for layer in stacked] == [f"lstm_{k}" for k in range(1, depth + 1)]
-    assert model.predict(np.ones((2, 7, 5), "float32"), verbose=0).shape == (2, 10)
+    assert model.predict(np.ones((2, 7, 5), "float32"), verbose=0).shape == (2, 11)  # ten digits and "no digit"
 
 
 def test_speaker_normalization_standardizes_each_speaker_by_their_own_recordings(settings):

@@ -13,7 +13,7 @@ from demos.speech.data import load_data
 from demos.speech.settings import Settings
 from demos.speech.synthetic import evaluation_non_digits, held_apart_digits, no_digit_examples, voices_for
 
-TRAINING = ["espeak-ng:en-us+m3", "espeak-ng:en-gb+f2", "espeak-ng:en-gb-scotland+m1"]
+TRAINING = ["espeak-ng:en-us+m3", "espeak-ng:en-gb+f2", "espeak-ng:en-gb-scotland+m1", "espeak-ng:en-us-nyc+f4"]
 HELD_APART = ["espeak-ng:en-029+m2"]
 pytestmark = pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng is not installed")
 
@@ -27,8 +27,10 @@ def settings(tmp_path, digits_dir, monkeypatch):
 
 def test_the_held_apart_voices_and_words_never_reach_training(settings):
     espeak, natural = voices_for(settings)
+    validation, _ = voices_for(settings, "validation")
     assert len(espeak) == 2 and set(espeak) <= set(TRAINING) and natural == []
-    assert voices_for(settings, held_apart=True) == (HELD_APART, [])
+    assert len(validation) == 2 and set(validation) <= set(TRAINING) and not set(validation) & set(espeak)
+    assert voices_for(settings, "held apart") == (HELD_APART, [])
     assert not set(voices.EVALUATION_WORDS) & set(voices.TRAINING_WORDS)
     assert not set(voices.EVALUATION_WORDS + voices.TRAINING_WORDS) & set(voices.DIGIT_WORDS)
 
@@ -39,10 +41,13 @@ def test_no_held_out_speaker_or_held_apart_voice_reaches_training(settings):
     assert "theo" not in heard and set(data.test.speakers) == {"theo"}
     assert not heard & set(HELD_APART)
     synthesized = {speaker for speaker in data.train.speakers if speaker.startswith("espeak-ng:")}
+    validating = {speaker for speaker in data.validation.speakers if speaker.startswith("espeak-ng:")}
     assert len(synthesized) == 2 and synthesized <= set(TRAINING)
+    assert len(validating) == 2 and not validating & synthesized  # early stopping hears voices never trained on
     digits = data.train.digits[[speaker in synthesized for speaker in data.train.speakers]]
     np.testing.assert_array_equal(np.bincount(digits, minlength=10), [2] * 10)  # 2 voices x 1 take of each digit
     assert (data.train.digits == 10).sum() == round(0.1 * (len(data.train) - (data.train.digits == 10).sum()))
+    assert (data.validation.digits == 10).sum() == round(0.1 * (len(data.validation) - (data.validation.digits == 10).sum()))
 
 
 def test_synthesis_is_made_once_at_8_khz_and_then_read_from_the_cache(settings, monkeypatch):
