@@ -10,11 +10,13 @@ from datasets import fsdd
 from demos.gates import trace_model_layer
 from demos.runs import output_path
 from demos.speech.model import TRACED_LAYER
-from demos.speech.prediction import audio_features
+from demos.speech.part import class_name
+from demos.speech.prediction import audio_features, calibrated
 
 
 def explain_file(run, path, out=None):
-    """Draws the gate trace of `run`'s first LSTM (forward direction) for the recording at `path`.
+    """Draws the gate trace of `run`'s first LSTM (forward direction) for the recording at `path` (its longest
+    stretch of sound, as `predict` cuts it).
 
     The PNG goes to `out`, by default `gates-<file name>.png` in the run folder.
 
@@ -22,7 +24,7 @@ def explain_file(run, path, out=None):
         `(png_path, digit, probability, trace)`.
     """
     frames = audio_features(path, run.settings)
-    probabilities = run.model.predict(frames, verbose=0)[0]
+    probabilities = calibrated(run, run.model.predict(frames, verbose=0))[0]
     digit = int(probabilities.argmax())
     trace = trace_model_layer(run.model, TRACED_LAYER, frames)
     log_mel = audio_features(path, dataclasses.replace(run.settings, features="logmel"))[0]
@@ -34,7 +36,7 @@ def explain_file(run, path, out=None):
         trace,
         out,
         tick_labels=tick_labels,
-        title=f"{Path(path).name}: digit {digit} ({probabilities[digit]:.1%}), forward LSTM of the first layer",
+        title=f"{Path(path).name}: {class_name(digit)} ({probabilities[digit]:.1%}), forward LSTM of the first layer",
         header=lambda axis: draw_spectrogram(axis, log_mel),
     )
     return out, digit, float(probabilities[digit]), trace

@@ -8,9 +8,9 @@ from datasets import fsdd
 from demos.cli import CLIError
 from demos.runs import load_run
 from demos.speech.calibration import answers, load_calibration, with_temperature
-from demos.speech.features import file_features, pooled_statistics, signal_features, standardized
+from demos.speech.features import pooled_statistics, signal_features, standardized
 from demos.speech.part import CLASS_NAMES, NO_DIGIT
-from demos.speech.segments import split_digits
+from demos.speech.segments import longest_stretch, split_digits
 from demos.speech.settings import APP, Settings
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".m4a", ".aiff", ".aif")
@@ -23,11 +23,11 @@ def load_speech_run(model=None):
 
 
 def audio_features(path, settings):
-    """Feature frames `(1, time, features)` of an audio file; a bad file is a `CLIError`."""
-    if not Path(path).is_file():
-        raise CLIError(f"no file {path}")
+    """Feature frames `(1, time, features)` of the longest stretch of sound in an audio file (as `predict` cuts
+    it); a bad file is a `CLIError`."""
+    signal = longest_stretch(read_signal(path))
     try:
-        return as_one_speaker([file_features(path, settings)], settings)[0][np.newaxis]
+        return as_one_speaker([signal_features(signal, settings)], settings)[0][np.newaxis]
     except ValueError as error:
         raise CLIError(str(error)) from None
 

