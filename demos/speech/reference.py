@@ -7,6 +7,7 @@ start from: without it, FSDD's tightly cut files lose a few points). `pip instal
 pocketsphinx` (in requirements.txt); without it the reference is left out.
 """
 
+import librosa
 import numpy as np
 
 from demos.speech.voices import DIGIT_WORDS
@@ -27,8 +28,6 @@ def pocketsphinx_decoder(folder):
 
 def pocketsphinx_digit(decoder, signal, sample_rate):
     """The digit PocketSphinx hears in `signal`, or None when it hears none."""
-    import librosa
-
     audio = librosa.resample(np.asarray(signal, "float32"), orig_sr=sample_rate, target_sr=SAMPLE_RATE)
     silence = np.zeros(SAMPLE_RATE // 4, "float32")
     audio = np.concatenate([silence, audio, silence])

@@ -23,9 +23,11 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import librosa
 import numpy as np
 
 from datasets import fsdd
+from datasets.storage import atomic_path
 
 SYNTHESIS_VERSION = 1  # raise when the synthesis changes, so old caches are not read
 DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -117,8 +119,6 @@ def synthesized(plan, cache_dir, label):
     path = Path(cache_dir) / f"voices-{key}.npz"
     if path.exists():
         return read_synthesized(path)
-    from datasets.storage import atomic_path
-
     print(f"synthesizing {label}: {len(plan)} takes in {len({take[0] for take in plan})} voices (once, cached in "
           f"{cache_dir})", flush=True)
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -139,8 +139,6 @@ def try_speak(voice, word, rate, pitch):
         signal = speak(word, voice, rate, pitch)
     except (OSError, ValueError, subprocess.SubprocessError):
         return None
-    import librosa
-
     return librosa.effects.trim(signal, top_db=40)[0]
 
 
