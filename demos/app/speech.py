@@ -43,6 +43,9 @@ class SpeechTab:
         return str(png)
 
 
+NOTHING_HEARD = "No digit heard: no stretch of sound stands out from the noise."
+
+
 def summary(run, found):
     """One line naming what each stretch of sound was heard as (a digit, or "no digit"), with its time span and
     probability."""
@@ -81,6 +84,8 @@ def build(gr, page, tab):
         if not path:
             return "", None, None
         found = tab.digits(path)
+        if not found:
+            return NOTHING_HEARD, None, []
         return summary(tab.run, found), probabilities(found), [(start, end) for start, end, _ in found]
 
     @answered(2)
@@ -93,6 +98,8 @@ def build(gr, page, tab):
     def hold_again(path, gate_name, held_value, held_units):
         hold = read_hold(gate_name, held_value, held_units)
         found = tab.digits(path, hold)
+        if not found:
+            return NOTHING_HEARD, None
         return f"{hold.describe()}: " + summary(tab.run, found), probabilities(found)
 
     audio.change(recognise, audio, [message, label, spans], api_name="digits").then(draw, [audio, spans], [message, image])

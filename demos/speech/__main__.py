@@ -144,6 +144,9 @@ def print_stretches(run, found, top):
     from demos.speech.part import class_name
     from demos.speech.prediction import stretch_class, top_digits
 
+    if not found:
+        print("no digit: no stretch of sound stands out from the noise")
+        return
     if len(found) == 1:
         rows = [(class_name(digit), p) for digit, p in top_digits(found[0][2], top)]
         print(plots.format_table(rows, ["digit", "probability"]))

@@ -289,6 +289,7 @@ def test_predict_answers_several_files_and_folders_one_line_each(in_workdir, dig
         shutil.copy(digits_dir / name, folder / name)
     (folder / "notes.txt").write_text("not audio, and not named like it: left out")
     (folder / "broken.wav").write_text("not audio")
+    soundfile.write(folder / "noise.wav", np.random.default_rng(0).normal(0, 0.2, 5 * 8000), 8000)  # 5 s, no digit
     soundfile.write(tmp_path / "hush.wav", np.zeros(8000, "float32"), 8000)
     main(["predict", str(folder), str(tmp_path / "hush.wav")])
     lines = capsys.readouterr().out.strip().splitlines()
@@ -298,6 +299,7 @@ def test_predict_answers_several_files_and_folders_one_line_each(in_workdir, dig
         heard = [class_name(stretch_class(run, p)) for _, _, p in stretches(run, folder / name)]
         expected.append(f"{folder / name}: {' '.join(h for h in heard if h != 'no digit') or 'no digit'}")
     expected.append(f"{folder / 'broken.wav'}: error:")  # the folder's files in name order
-    assert len(lines) == 5 and [line[: len(start)] for line, start in zip(lines, expected)] == expected
-    assert lines[3].startswith(f"{tmp_path / 'hush.wav'}: error:") and "holds no sound" in lines[3]
-    assert lines[4].startswith("4 files: ") and lines[4].endswith("2 unreadable")
+    assert len(lines) == 6 and [line[: len(start)] for line, start in zip(lines, expected)] == expected
+    assert lines[3] == f"{folder / 'noise.wav'}: no digit"
+    assert lines[4].startswith(f"{tmp_path / 'hush.wav'}: error:") and "holds no sound" in lines[4]
+    assert lines[5].startswith("5 files: ") and lines[5].endswith("2 unreadable")
