@@ -118,8 +118,9 @@ def test_two_devices_match_one_on_the_demos(checks, app, metric):
     one, two = results["demos"]["one"][app], results["demos"]["two"][app]
     assert (one["devices"], two["devices"]) == (1, 2)
     assert json.loads((folder / f"{app}-two" / "settings.json").read_text())["devices"] == 2
-    # Stocks: equal to 1e-4. Speech: within 1% (measured 0.3-0.5% since the eleventh class, "no digit", which no
-    # example of these tiny runs holds; 1e-4 with ten classes: a gap not yet explained).
+    # Stocks: equal to 1e-4. Speech: within 1%: its first epoch's losses agree to 1e-6, later ones have differed
+    # by 0.03-0.5% in this round's runs (ten classes: within 1e-4); the cause is not found yet (the batch order of the later
+    # epochs is the first suspect).
     np.testing.assert_allclose(two["history"]["loss"], one["history"]["loss"], rtol=1e-2 if app == "speech" else 1e-4)
     if app == "speech":  # losses equal to 1e-4 may still flip one recording whose two likeliest digits tie
         assert abs(two[metric] - one[metric]) <= 1 / one["test_count"] + 1e-9
