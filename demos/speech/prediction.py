@@ -1,4 +1,4 @@
-"""A trained run applied to one audio file: its features and the digit said."""
+"""A trained run applied to recordings: their stretches of sound, and the digit (or "no digit") each one says."""
 
 from pathlib import Path
 
@@ -14,7 +14,6 @@ from demos.speech.segments import longest_stretch, split_digits
 from demos.speech.settings import APP, Settings
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".m4a", ".aiff", ".aif")
-
 
 
 def load_speech_run(model=None):
