@@ -50,9 +50,10 @@ def summary(run, found):
     """One line naming what each stretch of sound was heard as (a digit, or "no digit"), with its time span and
     probability."""
     from demos.speech.part import NO_DIGIT, class_name
-    from demos.speech.prediction import stretch_class
+    from demos.speech.prediction import min_confidence, stretch_class
 
-    classes = [stretch_class(run, p) for _, _, p in found]
+    threshold = min_confidence(run)
+    classes = [stretch_class(p, threshold) for _, _, p in found]
     parts = [f"**{class_name(c)}** ({start:.2f}-{end:.2f} s, {p[c]:.0%})" for (start, end, p), c in zip(found, classes)]
     digits = sum(c != NO_DIGIT for c in classes)
     return f"Heard {digits} digit{'s' * (digits != 1)}: " + ", ".join(parts)

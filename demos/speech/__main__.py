@@ -115,8 +115,15 @@ def loso(args):
 
 
 def predict(args):
-    from demos.speech.part import class_name
-    from demos.speech.prediction import audio_files, check_top, load_speech_run, stretch_class, stretches
+    from demos.speech.part import NO_DIGIT, class_name
+    from demos.speech.prediction import (
+        audio_files,
+        check_top,
+        load_speech_run,
+        min_confidence,
+        stretch_class,
+        stretches,
+    )
 
     check_top(args.top)
     files = audio_files(args.files)
@@ -124,11 +131,11 @@ def predict(args):
     if len(files) == 1:
         print_stretches(run, stretches(run, files[0]), args.top)
         return
-    counts = {"digits": 0, "no digit": 0, "unreadable": 0}
+    counts, threshold = {"digits": 0, "no digit": 0, "unreadable": 0}, min_confidence(run)
     for path in files:
         try:
-            heard = [class_name(stretch_class(run, p)) for _, _, p in stretches(run, path)]
-            heard = [name for name in heard if name != "no digit"]
+            classes = [stretch_class(p, threshold) for _, _, p in stretches(run, path)]
+            heard = [class_name(c) for c in classes if c != NO_DIGIT]
         except cli.CLIError as error:
             print(f"{path}: error: {error}")
             counts["unreadable"] += 1
@@ -142,7 +149,7 @@ def predict(args):
 def print_stretches(run, found, top):
     """One stretch: its likeliest classes; several: each with its time span and answer."""
     from demos.speech.part import class_name
-    from demos.speech.prediction import stretch_class, top_digits
+    from demos.speech.prediction import min_confidence, stretch_class, top_digits
 
     if not found:
         print("no digit: no stretch of sound stands out from the noise")
@@ -151,8 +158,9 @@ def print_stretches(run, found, top):
         rows = [(class_name(digit), p) for digit, p in top_digits(found[0][2], top)]
         print(plots.format_table(rows, ["digit", "probability"]))
         return
-    rows = [(f"{start:.2f}-{end:.2f} s", class_name(stretch_class(run, p)), f"{p[stretch_class(run, p)]:.1%}")
-            for start, end, p in found]
+    threshold = min_confidence(run)
+    classes = [stretch_class(p, threshold) for _, _, p in found]
+    rows = [(f"{start:.2f}-{end:.2f} s", class_name(c), f"{p[c]:.1%}") for (start, end, p), c in zip(found, classes)]
     print(f"{len(found)} stretches of sound, split on silence:" if any(row[1] == "no digit" for row in rows)
           else f"{len(found)} digits, split on silence:")
     print(plots.format_table(rows, ["when", "digit", "probability"]))

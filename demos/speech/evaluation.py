@@ -108,7 +108,8 @@ def room_measures(run, signals, digits):
         reference = {f"pocketsphinx_{name}_accuracy": pocketsphinx_accuracy(audio, digits, fsdd.SAMPLE_RATE,
                                                                               Path(folder))
                      for name, audio in (("test", signals), ("room", rooms))}
-    return {"room_accuracy": float(np.mean([recording_answer(run, item) for item in found] == digits)),
+    threshold = run.settings.min_confidence
+    return {"room_accuracy": float(np.mean([recording_answer(item, threshold) for item in found] == digits)),
             **reference}
 
 

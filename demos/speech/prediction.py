@@ -71,15 +71,21 @@ def predict_digits(run, path):
 
     Stretches answered "no digit" (noise, other words) are left out.
     """
-    found = [(start, end, stretch_class(run, probabilities), probabilities)
+    threshold = min_confidence(run)
+    found = [(start, end, stretch_class(probabilities, threshold), probabilities)
              for start, end, probabilities in stretches(run, path)]
     return [(start, end, digit, float(p[digit])) for start, end, digit, p in found if digit != NO_DIGIT]
 
 
-def stretch_class(run, probabilities):
+def min_confidence(run):
+    """The `--min-confidence` `run` was trained with (saved beside it; 0 for a run without it)."""
+    return load_calibration(run.run_dir)[1]
+
+
+def stretch_class(probabilities, threshold):
     """The class answered for one stretch: its likeliest digit, or `NO_DIGIT` when that wins or the likeliest
-    digit is below the run's `min_confidence` (`calibration.answers`)."""
-    return int(answers(probabilities[np.newaxis], load_calibration(run.run_dir)[1])[0])
+    digit is below `threshold` (`calibration.answers`)."""
+    return int(answers(probabilities[np.newaxis], threshold)[0])
 
 
 def read_signal(path):
@@ -140,8 +146,8 @@ def calibrated(run, probabilities):
     return with_temperature(probabilities, load_calibration(run.run_dir)[0])
 
 
-def recording_answer(run, found):
+def recording_answer(found, threshold):
     """One class for a recording of one digit: the stretch likeliest to be a digit decides; none: `NO_DIGIT`."""
     if not found:
         return NO_DIGIT
-    return stretch_class(run, max(found, key=lambda item: item[2][:NO_DIGIT].max())[2])
+    return stretch_class(max(found, key=lambda item: item[2][:NO_DIGIT].max())[2], threshold)

@@ -101,7 +101,7 @@ def held_apart_digits(settings):
     signals, words, voices = spoken(settings, DIGIT_WORDS, HELD_APART_TAKES, "held-apart digits", "held apart")
     if not signals:
         return None
-    return Part([signal_features(signal, settings) for signal in signals],
+    return Part(perturbed_features(signals, settings, "held-apart-digits", perturbed=False),
                 np.array([DIGIT_WORDS.index(word) for word in words]), voices)
 
 
@@ -109,21 +109,22 @@ def evaluation_non_digits(settings):
     """Non-digits training never heard: the evaluation words in the held-apart voices, and evaluation sounds."""
     signals, _, _ = spoken(settings, EVALUATION_WORDS, HELD_APART_TAKES, "held-apart words", "held apart")
     signals = list(signals) + sounds(EVALUATION_SOUNDS, [settings.seed, 99], evaluation=True)
-    return Part([signal_features(signal, settings) for signal in signals], np.full(len(signals), NO_DIGIT),
+    return Part(perturbed_features(signals, settings, "non-digits", perturbed=False), np.full(len(signals), NO_DIGIT),
                 ["no digit"] * len(signals))
 
 
-def perturbed_features(signals, settings, tag):
-    """Frames of each signal after one draw of `augmentation.perturb`, cached by content, settings and seed."""
+def perturbed_features(signals, settings, tag, perturbed=True):
+    """Frames of each signal after one draw of `augmentation.perturb` (as they are with `perturbed` False),
+    cached by content, settings and seed: the evaluation sets are read, not remade, by every fold."""
     digest = hashlib.sha256()
     for signal in signals:
         digest.update(np.asarray(signal, "float32").tobytes())
-    key = json.dumps([tag, digest.hexdigest(), feature_settings(settings),
-                      [getattr(settings, name) for name in AUGMENTATION_FIELDS], settings.seed])
+    drawn = [[getattr(settings, name) for name in AUGMENTATION_FIELDS], settings.seed] if perturbed else None
+    key = json.dumps([tag, digest.hexdigest(), feature_settings(settings), drawn])
     path = Path(settings.cache_dir) / f"{tag}-{hashlib.sha256(key.encode()).hexdigest()[:20]}.npz"
     if path.exists():
         return read_cache(path)[0]
-    features = [signal_features(perturb(signal, settings, np.random.default_rng([settings.seed, k, 11])), settings)
-                for k, signal in enumerate(signals)]
+    features = [signal_features(perturb(signal, settings, np.random.default_rng([settings.seed, k, 11]))
+                                if perturbed else signal, settings) for k, signal in enumerate(signals)]
     write_cache(path, features, [])
     return features

@@ -18,16 +18,17 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import keras
 import librosa
 import numpy as np
 
 from datasets import fsdd
 from datasets.storage import atomic_path
+from demos.cli import CLIError, progress_verbosity
 
 SYNTHESIS_VERSION = 1  # raise when the synthesis changes, so old caches are not read
 DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -67,7 +68,7 @@ def festival(text, voice, rate, pitch, path):
             "-o", path]
 
 
-ENGINES = {"espeak-ng": (espeak, "espeak-ng"), "flite": (flite, "flite"), "festival": (festival, "text2wave")}
+ENGINES = {"espeak-ng": espeak, "flite": flite, "festival": festival}  # engine -> its command line
 
 
 def installed_voices():
@@ -75,7 +76,12 @@ def installed_voices():
     `$LSTM_LAB_VOICES` when it is set; none when it is "none")."""
     wanted = os.environ.get(ENV_VARIABLE)
     if wanted:
-        return [] if wanted == "none" else [name.strip() for name in wanted.split(",") if name.strip()]
+        names = [] if wanted == "none" else [name.strip() for name in wanted.split(",") if name.strip()]
+        for name in names:
+            if name.split(":", 1)[0] not in ENGINES or ":" not in name:
+                raise CLIError(f"${ENV_VARIABLE}: {name!r} is not engine:voice with an engine among "
+                               f"{', '.join(ENGINES)} (or set it to none)")
+        return names
     voices = []
     if shutil.which("espeak-ng"):
         voices += [f"espeak-ng:{accent}+{variant}" for accent in ESPEAK_ACCENTS for variant in ESPEAK_VARIANTS]
@@ -94,7 +100,7 @@ def is_held_apart(voice):
 def speak(text, voice, rate, pitch):
     """`text` said by `voice` (`engine:voice`) at `rate` and `pitch` (1: the voice's own), as 8 kHz audio."""
     engine, name = voice.split(":", 1)
-    command, _ = ENGINES[engine]
+    command = ENGINES[engine]
     with tempfile.TemporaryDirectory() as folder:
         path = str(Path(folder) / "speech.wav")
         arguments = command(text, name, rate, pitch, path)
@@ -121,8 +127,11 @@ def synthesized(plan, cache_dir, label):
         return read_synthesized(path)
     print(f"synthesizing {label}: {len(plan)} takes in {len({take[0] for take in plan})} voices (once, cached in "
           f"{cache_dir})", flush=True)
+    bar, signals = keras.utils.Progbar(len(plan), verbose=progress_verbosity()), []
     with ThreadPoolExecutor(max_workers=2) as pool:
-        signals = list(progress(pool.map(lambda take: try_speak(*take), plan), len(plan)))
+        for signal in pool.map(lambda take: try_speak(*take), plan):
+            signals.append(signal)
+            bar.add(1)
     kept = [k for k, signal in enumerate(signals) if signal is not None and len(signal)]
     path.parent.mkdir(parents=True, exist_ok=True)
     audio = [np.clip(signals[k] * 32767, -32768, 32767).astype("int16") for k in kept]
@@ -140,14 +149,6 @@ def try_speak(voice, word, rate, pitch):
     except (OSError, ValueError, subprocess.SubprocessError):
         return None
     return librosa.effects.trim(signal, top_db=40)[0]
-
-
-def progress(items, total):
-    """Yields `items`, printing how many are done on one terminal line (nothing when not on a terminal)."""
-    for count, item in enumerate(items, 1):
-        if sys.stdout.isatty() and (count % 50 == 0 or count == total):
-            print(f"\r  {count}/{total}", end="\n" if count == total else "", flush=True)
-        yield item
 
 
 def read_synthesized(path):

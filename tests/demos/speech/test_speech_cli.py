@@ -281,7 +281,7 @@ def test_what_a_phone_or_laptop_records_gets_the_clean_recordings_answers(traine
 
 def test_predict_answers_several_files_and_folders_one_line_each(in_workdir, digits_dir, tmp_path, capsys):
     from demos.speech.part import class_name
-    from demos.speech.prediction import stretch_class
+    from demos.speech.prediction import min_confidence, stretch_class
 
     folder = tmp_path / "recordings"
     folder.mkdir()
@@ -296,7 +296,7 @@ def test_predict_answers_several_files_and_folders_one_line_each(in_workdir, dig
     run = load_speech_run()
     expected = []
     for name in ("1_theo_0.wav", "9_jackson_1.wav"):
-        heard = [class_name(stretch_class(run, p)) for _, _, p in stretches(run, folder / name)]
+        heard = [class_name(stretch_class(p, min_confidence(run))) for _, _, p in stretches(run, folder / name)]
         expected.append(f"{folder / name}: {' '.join(h for h in heard if h != 'no digit') or 'no digit'}")
     expected.append(f"{folder / 'broken.wav'}: error:")  # the folder's files in name order
     assert len(lines) == 6 and [line[: len(start)] for line, start in zip(lines, expected)] == expected
