@@ -13,11 +13,12 @@ class ChatTab:
     def __init__(self, writer):
         from demos.chat.model import build_step_model
 
-        model = explicit(writer.model)
-        if model is not writer.model:
-            writer.model, writer.step_model = model, build_step_model(model)
+        for each in writer.writers:  # the conversation model, and the memory model if the run has one
+            model = explicit(each.model)
+            if model is not each.model:
+                each.model, each.step_model = model, build_step_model(model)
         self.writer = writer
-        self.held = HeldModel(writer.step_model)  # the model that writes, one character a step
+        self.held = HeldModel(*(each.step_model for each in writer.writers))  # the models that write, a step a character
 
     def reply(self, turns, hold=AS_TRAINED):
         """`(reply, notes)` to the last of `turns`."""
@@ -35,11 +36,12 @@ class ChatTab:
 
         if quantity not in QUANTITIES:
             raise CLIError(f"draw one of {', '.join(QUANTITIES)}, got {quantity!r}")
-        chosen = read_units(units) or tuple(range(min(8, self.writer.units)))
-        if max(chosen) >= self.writer.units or min(chosen) < 0:
-            raise CLIError(f"units must be between 0 and {self.writer.units - 1}")
+        writer = self.writer.route([turns])[0]  # the model that wrote the reply
+        chosen = read_units(units) or tuple(range(min(8, writer.units)))
+        if max(chosen) >= writer.units or min(chosen) < 0:
+            raise CLIError(f"units must be between 0 and {writer.units - 1}")
         with self.held.answering():
-            trace, labels, start = trace_conversation(self.writer, turns, reply)
+            trace, labels, start = trace_conversation(writer, turns, reply)
         values = trace[quantity][0, start:]
         rows = [f'<div class="unit-row"><code>unit {unit:>3}</code> {coloured_text(labels[start:], values[:, unit])}</div>'
                 for unit in chosen]

@@ -57,10 +57,15 @@ def read_units(text):
 
 
 class HeldModel:
-    """A model that answers as trained or with a gate held; one answer at a time (a hold changes the model)."""
+    """A model that answers as trained or with a gate held; one answer at a time (a hold changes the model).
 
-    def __init__(self, model):
+    `others`: more models that may answer (the chat's memory model); a hold
+    holds the same gate in each of them.
+    """
+
+    def __init__(self, model, *others):
         self.model = model
+        self.others = others
         self.lock = threading.Lock()
 
     @contextlib.contextmanager
@@ -69,9 +74,9 @@ class HeldModel:
         from custom_layers import intervene
 
         with self.lock, contextlib.ExitStack() as stack:
-            if hold.active:
+            for model in (self.model, *self.others) if hold.active else ():
                 try:
-                    stack.enter_context(intervene(self.model, units=hold.units, **{f"{hold.gate}_gate": hold.value}))
+                    stack.enter_context(intervene(model, units=hold.units, **{f"{hold.gate}_gate": hold.value}))
                 except ValueError as error:
                     raise CLIError(str(error)) from None
             yield self.model

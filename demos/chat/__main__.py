@@ -35,7 +35,11 @@ TRAIN_FLAGS = {
     "embedding_dim": "size of the character vectors",
     "dropout": "dropout on the LSTM's inputs and outputs",
     "weight_decay": "AdamW's decoupled weight decay",
-    "small_corpus_repeats": "times the chatterbot corpus and the persona are read per epoch beside DailyDialog",
+    "small_corpus_repeats": "times the chatterbot corpus and the persona join DailyDialog's stream per epoch (the "
+    "conversation model; 0: they are the memory model's alone)",
+    "memory_epochs": "passes of a second, smaller model over the chatterbot corpus and the persona, learnt by heart; "
+    "each message goes to the model that finds it likelier (0: no memory model)",
+    "memory_units": "LSTM units of the memory model",
     "prompt_noise": "share of chatterbot prompts read in a casual form (lower case, no punctuation, typing slips)",
     "known_words_only": "replies use only words of the training corpus (--no-known-words-only: any spelling)",
     "max_training_pairs": "train on a seeded sample of this many (prompt, reply) pairs of the corpus (0: all)",
@@ -201,6 +205,7 @@ def explain(args):
     writer = load(args)
     out = output_path(args.out, writer.run_dir / "gates-chat.png")
     reply_text = answer(writer, [args.message])
+    writer = writer.route([[args.message]])[0]  # the model that wrote the reply: its gates are drawn
     trace, tick_labels, message_steps = trace_conversation(writer, [args.message], reply_text)
     plot_conversation(trace, tick_labels, message_steps, out, title=f"you: {args.message[:60]}\nbot: {reply_text[:60]}")
     print(f"bot> {reply_text}\nwrote {out}")

@@ -1,10 +1,11 @@
 """The chat corpus: training conversations, held-out conversations and which of their replies are scored.
 
 Default: DailyDialog's official split (its training dialogues) with the
-chatterbot corpus and the bot's persona read `small_corpus_repeats` times
-per epoch beside it, so the bot still knows its name and its trivia; the
-held-out measures come from DailyDialog's validation and test dialogues, where
-every reply whose (prompt, reply) pair occurs in training is left unscored.
+chatterbot corpus and the bot's persona beside it (`repeated`: learnt by
+the memory model, see `training`), so the bot still knows its name and its
+trivia; the held-out measures come from DailyDialog's validation and test
+dialogues, where every reply whose (prompt, reply) pair occurs in training
+is left unscored.
 Without a local DailyDialog and without the network, the chatterbot corpus
 and the persona alone, split by conversation.
 """
@@ -46,7 +47,7 @@ class HeldOut(NamedTuple):
 class Corpus(NamedTuple):
     source: str  # what was read, in words
     training: list  # conversations read once per epoch
-    repeated: list  # conversations read `small_corpus_repeats` times per epoch (chatterbot corpus, persona)
+    repeated: list  # the small corpora beside the large one (chatterbot corpus, persona): the memory model's
     validation: HeldOut
     test: HeldOut
     vocabulary: Vocabulary

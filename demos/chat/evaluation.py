@@ -21,9 +21,9 @@ from scipy.special import log_softmax
 from datasets.dialogs import Vocabulary, dialog_pairs
 from demos.chat.baseline import KneserNey, TfidfRanker
 from demos.chat.evaluation_sets import EVERYDAY_MESSAGES, read_lines, read_typed_prompts
-from demos.chat.features import encode_conversation, evaluation_batches, pad_ids, scored_targets
+from demos.chat.features import encode_conversation, evaluation_batches, scored_targets
 from demos.chat.normalization import basic_form, words
-from demos.chat.prediction import ReplyWriter
+from demos.chat.prediction import ReplyWriter, reply_scores
 
 BASELINE_MAX_ORDER = 10
 CANDIDATES = 10  # recall@1 of 10
@@ -42,10 +42,14 @@ def bits_per_char(model, batches):
     return bits / max(count, 1.0)
 
 
-def evaluate_run(model, corpus, settings, run_dir=None, writer=None):
-    """Every measure of a trained model, as the keys of `metrics.json` (replies by `writer`: greedy by default)."""
+def evaluate_run(model, corpus, settings, run_dir=None, writer=None, memory=None):
+    """Every measure of a trained model, as the keys of `metrics.json` (replies by `writer`: greedy by default).
+
+    Bits per character and recall measure `model` alone; the replies come
+    from it and, for the messages `memory` finds likelier, from `memory`.
+    """
     writer = writer or ReplyWriter(model, corpus.vocabulary, settings.max_reply_chars, settings.max_context_chars,
-                                   corpus.lexicon if settings.known_words_only else None, run_dir)
+                                   corpus.lexicon if settings.known_words_only else None, run_dir, memory=memory)
     print("measuring: held-out bits per character and the Kneser-Ney baseline ...", flush=True)
     scores = held_out_scores(model, corpus)
     print("measuring: recall@1 of 10 against TF-IDF ...", flush=True)
@@ -94,23 +98,6 @@ def recall_tasks(held, sample, seed):
                        for j in others[: CANDIDATES - 1]]
         tasks.append((held.conversations[k][:t], [held.conversations[k][t], *distractors]))
     return tasks
-
-
-def reply_scores(writer, contexts, candidates, batch_size=32):
-    """Mean log-probability per character (end included) of each candidate reply after its context."""
-    scores = []
-    for start in range(0, len(contexts), batch_size):
-        chunk, options = contexts[start : start + batch_size], candidates[start : start + batch_size]
-        first, states = writer.read(chunk)
-        first = log_softmax(np.asarray(first, "float64"), axis=-1)
-        ids = [[*writer.vocabulary.encode(reply), Vocabulary.END] for row in options for reply in row]
-        repeated = [np.repeat(np.asarray(state), len(options[0]), axis=0) for state in states]
-        logits, *_ = writer.step_model.predict_on_batch([pad_ids([row[:-1] for row in ids]), *repeated])
-        log_probabilities = log_softmax(np.asarray(logits, "float64"), axis=-1)
-        for row, reply in enumerate(ids):
-            after = log_probabilities[row, np.arange(len(reply) - 1), reply[1:]].sum()
-            scores.append((first[row // len(options[0]), reply[0]] + after) / len(reply))
-    return np.array(scores).reshape(len(contexts), -1)
 
 
 def recall_scores(writer, corpus, settings):

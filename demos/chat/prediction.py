@@ -12,6 +12,11 @@ log p(c | conversation) - anti_lm * log p(c | no conversation): the same
 model, fed the reply alone, says what would come whatever was said, and that
 much is taken off, so that the opening is an answer to this message rather
 than the reply that fits any message ("I don't know.").
+
+A run may hold a second, smaller model (`memory.keras`) that learned the
+chatterbot corpus and the persona by heart: each message goes to the model
+that finds it likelier (`ReplyWriter.route`), so the bot keeps its name and
+facts beside everyday conversation.
 """
 
 import json
@@ -25,10 +30,11 @@ from demos.chat.features import encode_conversation, pad_ids
 from demos.chat.model import TRACED_LAYER, build_step_model
 from demos.chat.settings import APP, Settings
 from demos.cli import CLIError
-from demos.runs import load_run
+from demos.runs import load_model, load_run
 
 MAX_MESSAGE_CHARS = 1000  # a longer message is cut, with a note
 VOCABULARY_FILE = "vocabulary.json"
+MEMORY_FILE = "memory.keras"  # the model of the chatterbot corpus and the persona, when the run has one
 WORDS_FILE = "words.json"  # the training corpus's words (replies may use only these)
 
 # Padding, start and unknown are never part of a reply.
@@ -39,7 +45,7 @@ class ReplyWriter:
     """Greedy, beam-searched or sampled replies of a trained chat model (see `model.build_model`)."""
 
     def __init__(self, model, vocabulary, max_reply_chars, max_context_chars, lexicon=None, run_dir=None,
-                 beam_width=0, anti_lm=0.0, anti_lm_chars=0):
+                 beam_width=0, anti_lm=0.0, anti_lm_chars=0, memory=None):
         self.model = model
         self.vocabulary = vocabulary
         self.max_reply_chars = max_reply_chars
@@ -51,6 +57,25 @@ class ReplyWriter:
         self.anti_lm_chars = anti_lm_chars  # characters of a reply chosen that way (0: all of them)
         self.step_model = build_step_model(model)
         self.units = model.get_layer(TRACED_LAYER).units
+        self.memory = None if memory is None else ReplyWriter(
+            memory, vocabulary, max_reply_chars, max_context_chars, lexicon, run_dir, beam_width, anti_lm, anti_lm_chars)
+
+    @property
+    def writers(self):
+        """The writers a message may go to: this one, then the memory's if any."""
+        return [self] if self.memory is None else [self, self.memory]
+
+    def route(self, conversations):
+        """The writer that answers each conversation: the one whose model finds its last message likelier.
+
+        A message is scored by its mean log-probability per character (end
+        included) after the earlier turns, as `reply_scores` scores a reply.
+        """
+        if self.memory is None:
+            return [self] * len(conversations)
+        contexts, messages = [turns[:-1] for turns in conversations], [[turns[-1]] for turns in conversations]
+        mine, memory = (reply_scores(writer, contexts, messages)[:, 0] for writer in self.writers)
+        return [self.memory if theirs > own else self for own, theirs in zip(mine, memory, strict=True)]
 
     def context_ids(self, turns):
         """The ids of a conversation so far, cut to its last `max_context_chars` characters."""
@@ -86,6 +111,18 @@ class ReplyWriter:
             A list of strings.
         """
         conversations = [[turns] if isinstance(turns, str) else list(turns) for turns in conversations]
+        replies, routes = [None] * len(conversations), self.route(conversations)
+        for writer in self.writers:
+            rows = [row for row, chosen in enumerate(routes) if chosen is writer]
+            written = writer.write_own([conversations[row] for row in rows], temperature, top_k, seed, stop_at_end)
+            for row, reply in zip(rows, written, strict=True):
+                replies[row] = reply
+        return replies
+
+    def write_own(self, conversations, temperature=0.0, top_k=0, seed=None, stop_at_end=True):
+        """`write` by this writer's model alone (no routing)."""
+        if not conversations:
+            return []
         if temperature <= 0 and self.beam_width > 1:
             return [beam_reply(self, turns, self.beam_width, stop_at_end) for turns in conversations]
         random = np.random.default_rng(seed)
@@ -119,6 +156,27 @@ class ReplyWriter:
             return np.array(logits, dtype="float64")
         given = log_softmax(np.asarray(logits, "float64"), axis=-1)
         return given - self.anti_lm * log_softmax(np.asarray(free[0], "float64"), axis=-1)
+
+
+def reply_scores(writer, contexts, candidates, batch_size=32):
+    """Mean log-probability per character (end included) of each candidate reply after its context.
+
+    `contexts`: lists of turns; `candidates`: one list of replies per
+    context, all of the same length. Returns an array (contexts, candidates).
+    """
+    scores = []
+    for start in range(0, len(contexts), batch_size):
+        chunk, options = contexts[start : start + batch_size], candidates[start : start + batch_size]
+        first, states = writer.read(chunk)
+        first = log_softmax(np.asarray(first, "float64"), axis=-1)
+        ids = [[*writer.vocabulary.encode(reply), Vocabulary.END] for row in options for reply in row]
+        repeated = [np.repeat(np.asarray(state), len(options[0]), axis=0) for state in states]
+        logits, *_ = writer.step_model.predict_on_batch([pad_ids([row[:-1] for row in ids]), *repeated])
+        log_probabilities = log_softmax(np.asarray(logits, "float64"), axis=-1)
+        for row, reply in enumerate(ids):
+            after = log_probabilities[row, np.arange(len(reply) - 1), reply[1:]].sum()
+            scores.append((first[row // len(options[0]), reply[0]] + after) / len(reply))
+    return np.array(scores).reshape(len(contexts), -1)
 
 
 def answer(writer, turns, temperature=0.0, top_k=0, seed=0):
@@ -225,5 +283,6 @@ def load_writer(model=None, known_words_only=None, beam_width=0, anti_lm=0.0, an
     if known_words_only is None:
         known_words_only = settings.known_words_only
     lexicon = WordLexicon(corpus_words, vocabulary) if known_words_only else None
+    memory = load_model(run.run_dir / MEMORY_FILE) if (run.run_dir / MEMORY_FILE).is_file() else None
     return ReplyWriter(run.model, vocabulary, settings.max_reply_chars, settings.max_context_chars, lexicon,
-                       run.run_dir, beam_width, anti_lm, anti_lm_chars)
+                       run.run_dir, beam_width, anti_lm, anti_lm_chars, memory)

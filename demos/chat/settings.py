@@ -19,7 +19,9 @@ class Settings:
     embedding_dim: int = 48  # size of each character's learned vector
     dropout: float = 0.0  # fraction of the LSTM's inputs and outputs dropped in training
     weight_decay: float = 0.0  # AdamW's decoupled weight decay
-    small_corpus_repeats: int = 4  # times the chatterbot corpus and the persona are read per epoch beside DailyDialog
+    small_corpus_repeats: int = 0  # times the chatterbot corpus and the persona join DailyDialog's stream per epoch
+    memory_epochs: int = 40  # passes of the memory model over the chatterbot corpus and the persona (0: none)
+    memory_units: int = 256  # LSTM units of the memory model
     prompt_noise: float = 0.3  # share of chatterbot prompts read in a casual form with typing slips
     known_words_only: bool = True  # replies use only words of the training corpus (decoding.WordLexicon)
     max_training_pairs: int = 0  # train on a seeded sample of this many conversations of two turns (0: all)
@@ -33,6 +35,10 @@ class Settings:
     seed: int = 0  # seeds the split, the weights, the data order and sampling
     out: str | None = None  # run folder; None: a new folder under runs/chat/
 
+
+# How the memory model learns the chatterbot corpus and the persona by heart: small batches, a high learning rate.
+MEMORY_SETTINGS = {"batch_size": 16, "sequence_length": 64, "learning_rate": 0.01, "small_corpus_repeats": 1,
+                   "dropout": 0.0, "weight_decay": 0.0}
 
 # A small run for the quick comparison and the lesson: 60 chatterbot pairs learnt by heart in a minute or two.
 QUICK_SETTINGS = {"max_training_pairs": 60, "epochs": 60, "units": 128, "batch_size": 8, "sequence_length": 32,

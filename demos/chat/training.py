@@ -1,5 +1,13 @@
-"""Training the chat model: stateful streams of conversation text, a checkpoint each epoch, then the measures."""
+"""Training the chat models: stateful streams of conversation text, a checkpoint each epoch, then the measures.
 
+The conversation model learns the large corpus (DailyDialog). When small
+corpora are read beside it (the chatterbot corpus and the persona) and
+`memory_epochs` is above 0, a second, smaller model learns them by heart
+afterwards (`MEMORY_SETTINGS`); `prediction.ReplyWriter` sends each message
+to the model that finds it likelier.
+"""
+
+import dataclasses
 import json
 import math
 import time
@@ -12,12 +20,13 @@ from demos.chat.data import prepare_data
 from demos.chat.evaluation import bits_per_char, evaluate_run
 from demos.chat.features import StreamBatches, evaluation_batches
 from demos.chat.model import build_model, compile_model, copy_weights
-from demos.chat.prediction import VOCABULARY_FILE, save_words
-from demos.chat.settings import APP
+from demos.chat.prediction import MEMORY_FILE, VOCABULARY_FILE, save_words
+from demos.chat.settings import APP, MEMORY_SETTINGS
 from demos.cli import check_layer
 
 CHECKPOINT = "checkpoint.keras"  # the stateful training model with its optimizer, after the last whole epoch
 PROGRESS = "checkpoint.json"  # the epochs done, the history and the seconds of each
+MEMORY_PREFIX = "memory-"  # the memory model's checkpoint files: memory-checkpoint.keras, memory-checkpoint.json
 
 
 def check_settings(settings):
@@ -30,8 +39,11 @@ def check_settings(settings):
         fractions=("dropout", "prompt_noise"),
         open_fractions=("validation_fraction",),
         positive=("learning_rate",),
-        not_negative=("match_sample", "recall_sample", "max_training_pairs", "weight_decay", "small_corpus_repeats"),
+        not_negative=("match_sample", "recall_sample", "max_training_pairs", "weight_decay", "small_corpus_repeats",
+                      "memory_epochs"),
     )
+    if settings.memory_units < 1:
+        raise cli.CLIError(f"--memory-units must be at least 1, got {settings.memory_units}")
     if settings.distribute:
         raise cli.CLIError("--distribute: the chat model trains stateful streams, which one device must carry")
 
@@ -49,40 +61,80 @@ def train(settings, initial_weights=None, resume=False):
     if not len(batches):
         raise cli.CLIError(f"the training text is too short for --batch-size {settings.batch_size} streams of "
                            f"--sequence-length {settings.sequence_length} characters: lower either")
+    memory_settings, memory_batches = memory_stream(corpus, settings)
     run_dir = runs.new_run_dir(APP, settings.layer, settings.out)
     validation = evaluation_batches(corpus.vocabulary, corpus.validation)
-    model = build_model(settings, len(corpus.vocabulary), batch_size=settings.batch_size)
-    initial_weights = runs.start_from(model, initial_weights)
-    compile_model(model, settings, steps=settings.epochs * len(batches))
-    progress = {"epochs_done": 0, "history": {"loss": [], "bits_per_char": [], "val_bits_per_char": []},
-                "epoch_seconds": []}
-    if resume:
-        model, progress = load_checkpoint(run_dir)
-    else:
+    if not resume:
         corpus.vocabulary.save(run_dir / VOCABULARY_FILE)
         save_words(run_dir, corpus.lexicon)
         runs.write_settings(run_dir, settings)
-    scorer = build_model(settings, len(corpus.vocabulary))
-    fit(model, scorer, batches, validation, settings, run_dir, progress)
-    copy_weights(model, scorer)
+    scorer, progress, initial_weights = fit_model(settings, batches, validation, run_dir, resume, initial_weights)
     runs.save_model(scorer, run_dir / cli.MODEL_FILE)
     plots.plot_history(progress["history"], run_dir / "history.png", title="chat: training text and validation "
                         "replies, bits per character")
+    memory, memory_progress = train_memory(memory_settings, memory_batches, run_dir, resume)
     metrics = {"app": APP, "layer": settings.layer, "backend": keras.backend.backend(), "devices": 1,
-               "epochs": settings.epochs, "train_seconds": sum(progress["epoch_seconds"]),
+               "epochs": settings.epochs,
+               "train_seconds": sum(progress["epoch_seconds"]) + sum(memory_progress["epoch_seconds"]),
                "epoch_seconds": progress["epoch_seconds"], "history": progress["history"],
-               "characters_per_epoch": len(batches) * settings.batch_size * settings.sequence_length}
-    metrics.update(evaluate_run(scorer, corpus, settings, run_dir))
+               "characters_per_epoch": len(batches) * settings.batch_size * settings.sequence_length,
+               "memory_train_seconds": sum(memory_progress["epoch_seconds"]),
+               "memory_history": memory_progress["history"]}
+    metrics.update(evaluate_run(scorer, corpus, settings, run_dir, memory=memory))
     runs.write_json(run_dir / "metrics.json", metrics)
     sample = validation[0][0][:8] if validation else None
     return runs.TrainResult(metrics, scorer, initial_weights, sample, run_dir)
 
 
-def fit(model, scorer, batches, validation, settings, run_dir, progress):
+def fit_model(settings, batches, validation, run_dir, resume, initial_weights=None, prefix=""):
+    """(stateless model with the trained weights, progress, initial weights) of a model trained on `batches`.
+
+    `resume` continues from the checkpoint files named with `prefix` when
+    they exist; the memory model (`prefix` MEMORY_PREFIX) starts afresh when
+    the run stopped before it began.
+    """
+    vocabulary_size = len(batches.vocabulary)
+    model = build_model(settings, vocabulary_size, batch_size=settings.batch_size)
+    initial_weights = runs.start_from(model, initial_weights)
+    compile_model(model, settings, steps=settings.epochs * len(batches))
+    progress = {"epochs_done": 0, "history": {"loss": [], "bits_per_char": [], "val_bits_per_char": []},
+                "epoch_seconds": []}
+    if resume and (not prefix or (run_dir / f"{prefix}{PROGRESS}").is_file()):
+        model, progress = load_checkpoint(run_dir, prefix)
+    scorer = build_model(settings, vocabulary_size)
+    fit(model, scorer, batches, validation, settings, run_dir, progress, prefix)
+    return copy_weights(model, scorer), progress, initial_weights
+
+
+def memory_stream(corpus, settings):
+    """(settings, `StreamBatches`) of the memory model, or (None, None) when there is none to train."""
+    if not corpus.repeated or not settings.memory_epochs:
+        return None, None
+    memory_settings = dataclasses.replace(settings, units=settings.memory_units, epochs=settings.memory_epochs,
+                                          **MEMORY_SETTINGS)
+    batches = StreamBatches(corpus.vocabulary, [], corpus.repeated, memory_settings)
+    if not len(batches):
+        raise cli.CLIError("the chatterbot corpus and the persona are too short for the memory model's streams: "
+                           "--memory-epochs 0 trains none")
+    return memory_settings, batches
+
+
+def train_memory(settings, batches, run_dir, resume):
+    """(memory model or None, its progress): the small corpora learnt by heart, saved as `prediction.MEMORY_FILE`."""
+    if batches is None:
+        return None, {"history": {}, "epoch_seconds": []}
+    print(f"memory model: the chatterbot corpus and the persona, {settings.epochs} passes", flush=True)
+    startup.set_seed(settings.seed)  # the same weights whether or not the run was resumed
+    memory, progress, _ = fit_model(settings, batches, [], run_dir, resume, prefix=MEMORY_PREFIX)
+    runs.save_model(memory, run_dir / MEMORY_FILE)
+    return memory, progress
+
+
+def fit(model, scorer, batches, validation, settings, run_dir, progress, prefix=""):
     """Epochs from `progress["epochs_done"]` on: a progress bar on a terminal, one line per epoch in a log.
 
     The states are reset at each epoch's start; after each epoch the
-    validation replies are measured and a checkpoint written.
+    validation replies (if any) are measured and a checkpoint written.
     """
     verbosity = cli.progress_verbosity()
     for epoch in range(progress["epochs_done"], settings.epochs):
@@ -99,11 +151,14 @@ def fit(model, scorer, batches, validation, settings, run_dir, progress):
         seconds = time.perf_counter() - start  # the training alone; measuring and saving apart
         progress["history"]["loss"].append(total / len(batches))
         progress["history"]["bits_per_char"].append(total / len(batches) / math.log(2))
-        progress["history"]["val_bits_per_char"].append(bits_per_char(copy_weights(model, scorer), validation))
         progress["epoch_seconds"].append(seconds)
         progress["epochs_done"] = epoch + 1
-        bar.update(len(batches), [("val_bits_per_char", progress["history"]["val_bits_per_char"][-1])])
-        save_checkpoint(model, run_dir, progress)
+        if validation:
+            progress["history"]["val_bits_per_char"].append(bits_per_char(copy_weights(model, scorer), validation))
+            bar.update(len(batches), [("val_bits_per_char", progress["history"]["val_bits_per_char"][-1])])
+        else:
+            bar.update(len(batches), [])
+        save_checkpoint(model, run_dir, progress, prefix)
 
 
 def reset_states(model):
@@ -112,14 +167,15 @@ def reset_states(model):
             layer.reset_states()
 
 
-def save_checkpoint(model, run_dir, progress):
-    runs.save_model(model, run_dir / CHECKPOINT)
-    with atomic_path(run_dir / PROGRESS) as partial:
+def save_checkpoint(model, run_dir, progress, prefix=""):
+    runs.save_model(model, run_dir / f"{prefix}{CHECKPOINT}")
+    with atomic_path(run_dir / f"{prefix}{PROGRESS}") as partial:
         partial.write_text(json.dumps(progress) + "\n")
 
 
-def load_checkpoint(run_dir):
+def load_checkpoint(run_dir, prefix=""):
     """The training model and the progress saved after the last whole epoch of `run_dir`."""
-    if not (run_dir / CHECKPOINT).is_file() or not (run_dir / PROGRESS).is_file():
+    checkpoint, progress = run_dir / f"{prefix}{CHECKPOINT}", run_dir / f"{prefix}{PROGRESS}"
+    if not checkpoint.is_file() or not progress.is_file():
         raise cli.CLIError(f"--resume: no checkpoint in {run_dir} (it is written after each whole epoch)")
-    return runs.load_model(run_dir / CHECKPOINT), runs.read_json(run_dir / PROGRESS)
+    return runs.load_model(checkpoint), runs.read_json(progress)

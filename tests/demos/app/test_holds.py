@@ -45,6 +45,14 @@ def test_an_output_gate_held_at_zero_silences_the_held_units_and_only_while_held
     np.testing.assert_allclose(model.predict(x, verbose=0), free, atol=1e-6)
 
 
+def test_a_hold_holds_the_gate_in_every_model_that_may_answer():
+    first, second = (lstm_model(ExplicitLSTM(3, return_sequences=True)) for _ in range(2))
+    x = np.random.default_rng(0).normal(size=(2, 6, 2)).astype("float32")
+    with HeldModel(first, second).answering(Hold("output", 0.0, (2,))):
+        assert np.all(first.predict(x, verbose=0)[..., 2] == 0.0) and np.all(second.predict(x, verbose=0)[..., 2] == 0.0)
+    assert np.abs(second.predict(x, verbose=0)[..., 2]).max() > 1e-3  # released
+
+
 def test_unknown_units_and_other_steps_are_one_line():
     from custom_layers import SLSTM
 

@@ -218,3 +218,39 @@ def test_a_variant_layer_trains_replies_and_explains(layer, tiny_corpus, tiny_fl
     assert capsys.readouterr().out.count("\n") == 1
     trace, _, _ = trace_conversation(writer, ["Hello"], writer.write(["Hello"])[0])
     assert "normalizer_state" in trace
+
+
+# Stands in for the chatterbot corpus and the persona: enough text for the memory model's 16 streams of 64 characters.
+SMALL_CORPORA = [[f"What is {n} plus one?", f"It is {n + 1}."] for n in range(40)]
+
+
+def test_the_default_run_adds_a_memory_model_that_resumes_where_the_whole_run_ends(dailydialog_files, tiny_flags,
+                                                                                   tmp_path, monkeypatch):
+    from demos.chat import data, training
+
+    monkeypatch.setenv("DAILYDIALOG_DIR", str(dailydialog_files(tmp_path / "dd")))
+    monkeypatch.setattr(data, "load_conversations", lambda path=None: [list(turns) for turns in SMALL_CORPORA])
+    flags = [*tiny_flags, "--memory-epochs", "2", "--memory-units", "8"]
+    whole, resumed = tmp_path / "whole", tmp_path / "resumed"
+    main(["train", "--out", str(whole), *flags])
+    metrics = json.loads((whole / "metrics.json").read_text())
+    assert len(metrics["memory_history"]["loss"]) == 2 and metrics["memory_train_seconds"] > 0
+    assert metrics["train_seconds"] == pytest.approx(sum(metrics["epoch_seconds"]) + metrics["memory_train_seconds"])
+    writer = load_writer(str(whole))
+    assert writer.memory is not None and writer.memory.units == 8 and writer.units == 16
+
+    def stop_after_the_first_memory_checkpoint(model, run_dir, progress, prefix=""):
+        original(model, run_dir, progress, prefix)
+        if prefix:
+            raise KeyboardInterrupt  # Ctrl-C after the memory model's first epoch
+
+    original = training.save_checkpoint
+    monkeypatch.setattr(training, "save_checkpoint", stop_after_the_first_memory_checkpoint)
+    with pytest.raises(SystemExit):
+        main(["train", "--out", str(resumed), *flags])
+    assert (resumed / "model.keras").is_file() and not (resumed / "memory.keras").exists()
+    monkeypatch.setattr(training, "save_checkpoint", original)
+    main(["train", "--resume", "--out", str(resumed)])
+    for mine, theirs in zip(load_writer(str(resumed)).memory.model.get_weights(), writer.memory.model.get_weights(),
+                            strict=True):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-5, atol=1e-6)

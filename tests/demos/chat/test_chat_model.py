@@ -9,10 +9,10 @@ from scipy.special import log_softmax
 from datasets.dialogs import Vocabulary
 from demos.chat.baseline import KneserNey
 from demos.chat.data import HeldOut
-from demos.chat.evaluation import bits_per_char, reply_scores
+from demos.chat.evaluation import bits_per_char
 from demos.chat.features import StreamBatches, encode_conversation, evaluation_batches, scored_targets
 from demos.chat.model import build_model, compile_model, copy_weights
-from demos.chat.prediction import NEVER_WRITTEN, ReplyWriter, beam_reply
+from demos.chat.prediction import NEVER_WRITTEN, ReplyWriter, beam_reply, reply_scores
 from demos.chat.settings import Settings
 
 CONVERSATIONS = [["Hello", "Hi there!", "How are you?"], ["What is AI?", "A field of computer science."],
@@ -162,6 +162,30 @@ def test_a_reply_without_context_is_scored_as_the_opening_turn():
         log_probabilities = log_softmax(np.asarray(writer.model(np.array([ids[:-1]])), "float64")[0], axis=-1)
         assert scores[0, column] == pytest.approx(np.mean([log_probabilities[t, ids[t + 1]]
                                                            for t in range(len(ids) - 1)]), abs=1e-4)
+
+
+def mean_log_probability(model, turns):
+    """The last turn's mean log-probability per character (end included) after the others: the whole model, run once."""
+    ids = encode_conversation(VOCABULARY, turns)
+    log_probabilities = log_softmax(np.asarray(model(np.array([ids[:-1]])), "float64")[0], axis=-1)
+    start = len(encode_conversation(VOCABULARY, turns[:-1])) - 1
+    return np.mean([log_probabilities[t, ids[t + 1]] for t in range(start, len(ids) - 1)])
+
+
+def test_each_message_goes_to_the_model_that_finds_it_likelier_and_that_model_writes_the_reply():
+    memory = build_model(Settings(**SMALL), len(VOCABULARY))
+    bias = memory.get_layer("next_character").bias
+    bias.assign(np.where(np.arange(len(VOCABULARY)) == VOCABULARY.index["l"], 6.0, 0.0))  # it expects "l" everywhere
+    writer = ReplyWriter(build_model(Settings(**SMALL), len(VOCABULARY)), VOCABULARY, 12, 200, memory=memory)
+    conversations = [["llll"], ["Hello", "What is AI?"], ["Hi there!", "llllll"], ["Good night"]]
+    routes = writer.route(conversations)
+    for turns, chosen in zip(conversations, routes, strict=True):
+        likelier = mean_log_probability(memory, turns) > mean_log_probability(writer.model, turns)
+        assert chosen is (writer.memory if likelier else writer)
+    assert routes[0] is writer.memory and routes[3] is writer  # both models answer some
+    replies = writer.write(conversations)
+    assert replies == [chosen.write_own([turns])[0] for turns, chosen in zip(conversations, routes, strict=True)]
+    assert replies[0] != writer.write_own([conversations[0]])[0]
 
 
 def test_anti_lm_takes_the_context_free_choice_off_the_first_characters():
