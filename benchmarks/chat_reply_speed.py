@@ -1,7 +1,8 @@
 """Latency of a 100-character chat reply, written one character at a time.
 
 The LSTM reads the message once, then is stepped 100 times, carrying its
-state `[h, c]` (the end symbol does not stop it here);
+state `[h, c]` (the end symbol does not stop it here); a run with a memory
+model first scores the message with both models, and the likelier writes;
 as by default, only the corpus's words may be written (`decoding.WordLexicon`).
 The reply is written warm several times; the median time is printed in ms.
 Without `--model`, a fresh model of the default chat settings is timed
@@ -48,8 +49,8 @@ def reply_writer(args):
         lexicon = WordLexicon.from_texts(turns, vocabulary) if settings.known_words_only else None
         writer = ReplyWriter(build_model(settings, len(vocabulary)), vocabulary, 0, settings.max_context_chars,
                              lexicon)
-    writer.max_reply_chars = args.chars
-    writer.beam_width = args.beam
+    for each in writer.writers:  # the conversation model, and the memory model if the run has one
+        each.max_reply_chars, each.beam_width = args.chars, args.beam
     return writer
 
 

@@ -26,7 +26,7 @@ from datasets.dialogs import (
 )
 from demos.chat.decoding import WordLexicon
 from demos.chat.evaluation_sets import read_typed_prompts
-from demos.chat.normalization import basic_form
+from demos.chat.normalization import PromptNormalizer, basic_form
 from demos.cli import CLIError
 
 PERSONA = Path(__file__).parent / "corpus" / "persona.yml"  # the bot's name and tastes
@@ -61,6 +61,11 @@ class Corpus(NamedTuple):
     def chatterbot_pairs(self):
         """(prompt, reply) pairs of the repeated conversations: the ones the match rates check."""
         return dialog_pairs(self.repeated) if self.repeated else dialog_pairs(self.training)
+
+    @property
+    def memory_normalizer(self):
+        """The form in which the memory model reads messages: fitted to the words of its prompts."""
+        return PromptNormalizer.from_prompts(prompt for prompt, _ in dialog_pairs(self.repeated))
 
 
 def prepare_data(settings, announce=print):

@@ -49,7 +49,8 @@ def evaluate_run(model, corpus, settings, run_dir=None, writer=None, memory=None
     from it and, for the messages `memory` finds likelier, from `memory`.
     """
     writer = writer or ReplyWriter(model, corpus.vocabulary, settings.max_reply_chars, settings.max_context_chars,
-                                   corpus.lexicon if settings.known_words_only else None, run_dir, memory=memory)
+                                   corpus.lexicon if settings.known_words_only else None, run_dir, memory=memory,
+                                   normalizer=corpus.memory_normalizer)
     print("measuring: held-out bits per character and the Kneser-Ney baseline ...", flush=True)
     scores = held_out_scores(model, corpus)
     print("measuring: recall@1 of 10 against TF-IDF ...", flush=True)

@@ -1,6 +1,5 @@
 """Which characters the gates react to: the LSTM over a conversation and over the reply it wrote."""
 
-import numpy as np
 
 from custom_layers import plot_gate_trace
 from demos.chat.model import TRACED_LAYER
@@ -17,10 +16,9 @@ def trace_conversation(writer, turns, reply):
         (trace, tick_labels, message_steps): the `trace_gates` dict, one label
         per step, and the number of steps before the reply.
     """
-    context = writer.context_ids(turns)
-    ids = np.array([context + writer.vocabulary.encode(reply)], dtype="int32")
-    trace = trace_model_layer(writer.model, TRACED_LAYER, ids)
-    return trace, [writer.vocabulary.token(i) for i in ids[0]], len(context)
+    inputs, ids, message_steps = writer.traced_inputs(turns, reply)
+    trace = trace_model_layer(writer.model, TRACED_LAYER, inputs)
+    return trace, [writer.vocabulary.token(i) for i in ids], message_steps
 
 
 def plot_conversation(trace, tick_labels, message_steps, path, title):

@@ -79,6 +79,63 @@ class StreamBatches:
         return window[:, :-1], window[:, 1:]
 
 
+def encode_message(vocabulary, message):
+    """The memory model's encoder input (start, then the message) and its targets (the message, then the end)."""
+    ids = [Vocabulary.START, *vocabulary.encode(message), Vocabulary.END]
+    return ids[:-1], ids[1:]
+
+
+def encode_reply(vocabulary, reply, max_chars):
+    """The memory model's decoder input (start, then the reply) and targets (the reply, then the end).
+
+    A reply longer than `max_chars` is cut before its end: a written reply
+    ends there too.
+    """
+    ids = [Vocabulary.START, *vocabulary.encode(reply[:max_chars])]
+    ids += [Vocabulary.END] if len(reply) <= max_chars else []
+    return ids[:-1], ids[1:]
+
+
+class PairBatches:
+    """An epoch of (message, reply) pairs: the memory model's batches.
+
+    Each epoch reads a share `prompt_noise` of the messages casually (as
+    `StreamBatches` does), then every message in the form `normalizer` gives
+    (a `normalization.PromptNormalizer`), sorts the pairs by reply length (with a random
+    jitter of up to 16 characters), cuts batches of `batch_size` pairs, pads
+    each to a multiple of 16 characters and shuffles the batches. Batches are
+    `((message, reply input), (message targets, reply targets))`.
+    """
+
+    def __init__(self, vocabulary, pairs, settings, normalizer):
+        self.vocabulary = vocabulary
+        self.pairs = pairs
+        self.normalizer = normalizer
+        self.prompt_words = sorted({word for pair in pairs for turn in pair for word in basic_form(turn).split()})
+        self.settings = settings
+        self.set_epoch(0)
+
+    def set_epoch(self, epoch):
+        settings = self.settings
+        random = np.random.default_rng([settings.seed, epoch])
+        pairs = [casual_prompts(list(pair), random, self.prompt_words, settings.prompt_noise) for pair in self.pairs]
+        rows = [(*encode_message(self.vocabulary, self.normalizer(message)),
+                 *encode_reply(self.vocabulary, reply, settings.max_reply_chars)) for message, reply in pairs]
+        order = np.argsort([len(row[2]) + random.uniform(0, 16) for row in rows], kind="stable")
+        self.batches = [[rows[k] for k in order[start : start + settings.batch_size]]
+                        for start in range(0, len(order), settings.batch_size)]
+        random.shuffle(self.batches)
+
+    def __len__(self):
+        return len(self.batches)
+
+    def __getitem__(self, step):
+        rows = self.batches[step]
+        columns = [[row[k] for row in rows] for k in range(4)]
+        padded = [pad_ids(column, 16 * math.ceil(max(map(len, column)) / 16)) for column in columns]
+        return (padded[0], padded[2]), (padded[1], padded[3])
+
+
 def scored_targets(vocabulary, turns, scored):
     """(inputs, targets, weights) of one conversation: weight 1 on the characters and end of each scored reply."""
     ids = encode_conversation(vocabulary, turns)

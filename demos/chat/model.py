@@ -1,9 +1,17 @@
-"""The chat model: one character-level LSTM that reads the whole conversation and writes the next turn.
+"""The chat models.
 
-Embedding -> LSTM ("decoder", every step) -> dense logits of the next
-character. Trained as stateful streams (`build_model(..., batch_size=B)`);
-saved and used without state (`batch_size=None`); replies are written by
-`build_step_model`, the same weights returning their states.
+The conversation model: one character-level LSTM that reads the whole
+conversation and writes the next turn. Embedding -> LSTM ("decoder", every
+step) -> dense logits of the next character. Trained as stateful streams
+(`build_model(..., batch_size=B)`); saved and used without state
+(`batch_size=None`); replies are written by `build_step_model`, the same
+weights returning their states.
+
+The memory model (`build_memory_model`): an encoder-decoder that learns the
+chatterbot corpus and the persona by heart. The encoder reads the message
+and predicts each of its next characters (so the memory says how likely a
+message is); its last hidden state joins the decoder's input at every step,
+so each reply character is conditioned on the whole message directly.
 """
 
 import keras
@@ -30,6 +38,59 @@ def build_model(settings, vocabulary_size, batch_size=None):
 
 
 @keras.saving.register_keras_serializable(package="chat")
+class RepeatOverTime(layers.Layer):
+    """`[vector (batch, features), sequence (batch, time, ...)]` -> the vector at every step."""
+
+    def call(self, inputs):
+        vector, sequence = inputs
+        return ops.repeat(ops.expand_dims(vector, 1), ops.shape(sequence)[1], axis=1)
+
+    def compute_output_shape(self, input_shape):
+        vector_shape, sequence_shape = input_shape
+        return (vector_shape[0], sequence_shape[1], vector_shape[-1])
+
+
+def build_memory_model(settings, vocabulary_size):
+    """Inputs `message` and `reply_input` (ids, 0 = padding); outputs: next-character logits of each."""
+    lstm = lstm_class(settings.layer, max_timescale=settings.max_reply_chars)
+    message = keras.Input((None,), dtype="int32", name="message")
+    reply_input = keras.Input((None,), dtype="int32", name="reply_input")
+    embedding = layers.Embedding(vocabulary_size, settings.embedding_dim, mask_zero=True, name="embedding")
+    read, context, *_ = lstm(settings.units, return_sequences=True, return_state=True, name="encoder")(embedding(message))
+    message_logits = layers.Dense(vocabulary_size, name="next_message_character")(read)
+    decoder_inputs = layers.Concatenate(name="character_and_context")(
+        [embedding(reply_input), RepeatOverTime(name="context_per_step")([context, reply_input])])
+    decoded = lstm(settings.units, return_sequences=True, name=TRACED_LAYER)(decoder_inputs)
+    logits = layers.Dense(vocabulary_size, name="next_character")(decoded)
+    return keras.Model([message, reply_input], [message_logits, logits], name="chat_memory")
+
+
+def build_memory_step_models(model):
+    """(encoder, step) models sharing the memory model's weights.
+
+    encoder: message ids -> [next-character logits of the message, context].
+    step: `[reply ids (batch, time), context, *decoder states] -> [logits,
+    context, *new states]`, the interface of `build_step_model`'s model with
+    the context carried as one more state.
+    """
+    message = keras.Input((None,), dtype="int32", name="message")
+    embedding = model.get_layer("embedding")
+    read, context, *_ = model.get_layer("encoder")(embedding(message))
+    encoder = keras.Model(message, [model.get_layer("next_message_character")(read), context], name="memory_encoder")
+    decoder = model.get_layer(TRACED_LAYER)
+    characters = keras.Input((None,), dtype="int32", name="characters")
+    carried = keras.Input((decoder.units,), name="context")
+    states = [keras.Input((decoder.units,), name=f"state_{index}") for index in range(len(decoder.cell.state_size))]
+    inputs = layers.Concatenate()([embedding(characters), RepeatOverTime()([carried, characters])])
+    step = type(decoder).from_config({**decoder.get_config(), "return_sequences": True, "return_state": True,
+                                      "stateful": False, "name": "decoder_step"})
+    output, *new_states = step(inputs, mask=ops.not_equal(characters, 0), initial_state=states)
+    step.set_weights(decoder.get_weights())
+    logits = model.get_layer("next_character")(output)
+    return encoder, keras.Model([characters, carried, *states], [logits, carried, *new_states], name="memory_step")
+
+
+@keras.saving.register_keras_serializable(package="chat")
 class MaskedCrossentropy(keras.losses.Loss):
     """Cross-entropy of integer targets against logits; id 0 (padding) costs nothing."""
 
@@ -43,11 +104,15 @@ class MaskedCrossentropy(keras.losses.Loss):
         return -picked * ops.cast(targets != 0, picked.dtype)
 
 
-def compile_model(model, settings, steps):
-    """AdamW with a cosine learning-rate decay over `steps` to 5%, gradient norm clipped at 1."""
+def compile_model(model, settings, steps, loss_weights=None):
+    """AdamW with a cosine learning-rate decay over `steps` to 5%, gradient norm clipped at 1.
+
+    A model of two outputs (the memory) takes `loss_weights`, one per output.
+    """
     schedule = keras.optimizers.schedules.CosineDecay(settings.learning_rate, decay_steps=max(1, steps), alpha=0.05)
+    losses = MaskedCrossentropy() if loss_weights is None else [MaskedCrossentropy() for _ in loss_weights]
     model.compile(optimizer=keras.optimizers.AdamW(schedule, weight_decay=settings.weight_decay, clipnorm=1.0),
-                  loss=MaskedCrossentropy(), jit_compile="auto")
+                  loss=losses, loss_weights=loss_weights, jit_compile="auto")
 
 
 def copy_weights(source, target):

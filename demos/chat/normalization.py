@@ -5,8 +5,15 @@
 words dropped. It says when two prompts mean the same, and it is the casual
 form in which chatterbot prompts are sometimes read in training
 (`features.casual_prompts`).
+
+`PromptNormalizer`: `basic_form`, then each word fitted to the words of the
+memory model's prompts: two words joined or one split when that gives known
+words ("some one" -> "someone"), a spelling slip corrected to the nearest
+known word (one edit away; two for long words). The memory model's encoder
+reads every message in that form, in training and when it answers.
 """
 
+import collections
 import re
 
 WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")  # a word: letters or digits, with inner apostrophes ("don't")
@@ -28,6 +35,7 @@ BARE_NEGATIONS = {
                  "wouldnt", "couldnt", "shouldnt", "aint")
 }
 # Words that add emphasis or politeness but no meaning to a question.
+LONGEST_FITTED = 20  # longer "words" (a key held down, a URL) are left as they are: no English word is that long
 FILLERS = frozenset({"so", "really", "very", "just", "please", "actually", "basically", "um", "uh", "hmm", "oh",
                      "hey", "well", "quite", "pretty", "totally", "ever", "even", "then", "now"})
 
@@ -54,3 +62,60 @@ def basic_form(text):
     written_out = " ".join(expand(word) for word in words(text)).split()
     kept = [word for word in written_out if word not in FILLERS]
     return " ".join(kept or written_out)
+
+
+def edits1(word):
+    """Every string one deletion, transposition, substitution or insertion away from `word`."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return {
+        *(left + right[1:] for left, right in splits if right),
+        *(left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1),
+        *(left + letter + right[1:] for left, right in splits if right for letter in letters),
+        *(left + letter + right for left, right in splits for letter in letters),
+    }
+
+
+class PromptNormalizer:
+    """`basic_form`, then each word fitted to the words of the training prompts.
+
+    Args:
+        known_words: Word -> count over the training prompts (in `basic_form`);
+            `from_prompts` counts them.
+    """
+
+    def __init__(self, known_words):
+        self.known = collections.Counter(known_words)
+
+    @classmethod
+    def from_prompts(cls, prompts):
+        return cls(collections.Counter(word for prompt in prompts for word in basic_form(prompt).split()))
+
+    def __call__(self, message):
+        tokens = basic_form(message).split()
+        return " ".join(self._fit(tokens))
+
+    def _fit(self, tokens):
+        fitted, k = [], 0
+        while k < len(tokens):
+            word = tokens[k]
+            joined = word + tokens[k + 1] if k + 1 < len(tokens) else None
+            if joined in self.known and not (word in self.known and tokens[k + 1] in self.known):
+                fitted.append(joined)  # "over heating" -> "overheating"
+                k += 2
+                continue
+            fitted += self._fit_word(word)
+            k += 1
+        return fitted
+
+    def _fit_word(self, word):
+        if word in self.known or word.isdigit() or not 4 <= len(word) <= LONGEST_FITTED:
+            return [word]
+        for cut in range(2, len(word) - 1):  # "bubblesort" -> "bubble sort"
+            if word[:cut] in self.known and word[cut:] in self.known and len(word[cut:]) > 1:
+                return [word[:cut], word[cut:]]
+        near = [candidate for candidate in edits1(word) if candidate in self.known]
+        if not near and len(word) >= 8:
+            near = [candidate for first in edits1(word) for candidate in edits1(first) if candidate in self.known]
+        # The most frequent; between equals, the longest (a dropped letter is the commonest slip).
+        return [max(sorted(near), key=lambda candidate: (self.known[candidate], len(candidate)))] if near else [word]

@@ -13,10 +13,10 @@ model, fed the reply alone, says what would come whatever was said, and that
 much is taken off, so that the opening is an answer to this message rather
 than the reply that fits any message ("I don't know.").
 
-A run may hold a second, smaller model (`memory.keras`) that learned the
-chatterbot corpus and the persona by heart: each message goes to the model
-that finds it likelier (`ReplyWriter.route`), so the bot keeps its name and
-facts beside everyday conversation.
+A run may hold a second model (`memory.keras`, `model.build_memory_model`)
+that learned the chatterbot corpus and the persona by heart: each message
+goes to the model that finds it likelier (`ReplyWriter.route`), so the bot
+keeps its name and facts beside everyday conversation.
 """
 
 import json
@@ -26,8 +26,9 @@ from scipy.special import log_softmax
 
 from datasets.dialogs import Vocabulary
 from demos.chat.decoding import WordLexicon, WordTracker
-from demos.chat.features import encode_conversation, pad_ids
-from demos.chat.model import TRACED_LAYER, build_step_model
+from demos.chat.features import encode_conversation, encode_message, pad_ids
+from demos.chat.model import TRACED_LAYER, build_memory_step_models, build_step_model
+from demos.chat.normalization import PromptNormalizer, basic_form
 from demos.chat.settings import APP, Settings
 from demos.cli import CLIError
 from demos.runs import load_model, load_run
@@ -45,7 +46,7 @@ class ReplyWriter:
     """Greedy, beam-searched or sampled replies of a trained chat model (see `model.build_model`)."""
 
     def __init__(self, model, vocabulary, max_reply_chars, max_context_chars, lexicon=None, run_dir=None,
-                 beam_width=0, anti_lm=0.0, anti_lm_chars=0, memory=None):
+                 beam_width=0, anti_lm=0.0, anti_lm_chars=0, memory=None, normalizer=None):
         self.model = model
         self.vocabulary = vocabulary
         self.max_reply_chars = max_reply_chars
@@ -55,10 +56,15 @@ class ReplyWriter:
         self.beam_width = beam_width  # above 1: `beam_reply` writes the replies that are not sampled
         self.anti_lm = anti_lm  # weight of the context-free log-probability taken off (greedy and sampled replies)
         self.anti_lm_chars = anti_lm_chars  # characters of a reply chosen that way (0: all of them)
-        self.step_model = build_step_model(model)
+        self.step_model = self.build_step_model(model)
         self.units = model.get_layer(TRACED_LAYER).units
-        self.memory = None if memory is None else ReplyWriter(
-            memory, vocabulary, max_reply_chars, max_context_chars, lexicon, run_dir, beam_width, anti_lm, anti_lm_chars)
+        self.normalizer = normalizer or basic_form  # the form of the messages the memory model reads
+        self.memory = None if memory is None else MemoryWriter(
+            memory, vocabulary, max_reply_chars, max_context_chars, lexicon, run_dir, beam_width, anti_lm, anti_lm_chars,
+            normalizer=normalizer)
+
+    def build_step_model(self, model):
+        return build_step_model(model)
 
     @property
     def writers(self):
@@ -73,9 +79,17 @@ class ReplyWriter:
         """
         if self.memory is None:
             return [self] * len(conversations)
-        contexts, messages = [turns[:-1] for turns in conversations], [[turns[-1]] for turns in conversations]
-        mine, memory = (reply_scores(writer, contexts, messages)[:, 0] for writer in self.writers)
+        mine, memory = (writer.message_scores(conversations) for writer in self.writers)
         return [self.memory if theirs > own else self for own, theirs in zip(mine, memory, strict=True)]
+
+    def message_scores(self, conversations):
+        """Mean log-probability per character (end included) of each conversation's last turn after the others."""
+        return reply_scores(self, [turns[:-1] for turns in conversations], [[turns[-1]] for turns in conversations])[:, 0]
+
+    def traced_inputs(self, turns, reply):
+        """(model inputs, ids of the traced layer's steps, steps before the reply) of `turns` and then `reply`."""
+        ids = self.context_ids(turns) + self.vocabulary.encode(reply)
+        return np.array([ids], dtype="int32"), ids, len(self.context_ids(turns))
 
     def context_ids(self, turns):
         """The ids of a conversation so far, cut to its last `max_context_chars` characters."""
@@ -156,6 +170,39 @@ class ReplyWriter:
             return np.array(logits, dtype="float64")
         given = log_softmax(np.asarray(logits, "float64"), axis=-1)
         return given - self.anti_lm * log_softmax(np.asarray(free[0], "float64"), axis=-1)
+
+
+class MemoryWriter(ReplyWriter):
+    """Replies of the memory model (`model.build_memory_model`): its encoder reads the last message alone, normalized."""
+
+    def build_step_model(self, model):
+        self.encoder, step_model = build_memory_step_models(model)
+        return step_model
+
+    def encode(self, conversations):
+        """The padded encoder input and targets of each conversation's last turn (the message)."""
+        pairs = [encode_message(self.vocabulary, self.normalizer(turns[-1][: self.max_context_chars]) if turns else "")
+                 for turns in conversations]
+        return pad_ids([inputs for inputs, _ in pairs]), pad_ids([targets for _, targets in pairs])
+
+    def read(self, conversations):
+        _, context = self.encoder.predict_on_batch(self.encode(conversations)[0])
+        zeros = [np.zeros_like(context) for _ in self.step_model.inputs[2:]]
+        start = np.full((len(conversations), 1), Vocabulary.START, dtype="int32")
+        logits, *states = self.step_model.predict_on_batch([start, context, *zeros])
+        return logits[:, 0], states
+
+    def message_scores(self, conversations):
+        inputs, targets = self.encode(conversations)
+        logits, _ = self.encoder.predict_on_batch(inputs)
+        picked = np.take_along_axis(log_softmax(np.asarray(logits, "float64"), axis=-1), targets[..., None], axis=-1)
+        real = targets != Vocabulary.PADDING
+        return (picked[..., 0] * real).sum(axis=1) / real.sum(axis=1)
+
+    def traced_inputs(self, turns, reply):
+        message, _ = self.encode([turns])
+        ids = [Vocabulary.START, *self.vocabulary.encode(reply)]
+        return [message, np.array([ids], dtype="int32")], ids, 1  # the encoder's reading comes in by the start step
 
 
 def reply_scores(writer, contexts, candidates, batch_size=32):
@@ -256,9 +303,13 @@ def choose(logits, temperature, top_k, random):
     return np.array([random.choice(len(row), p=row) for row in probabilities], dtype="int32")
 
 
-def save_words(run_dir, lexicon):
-    """Writes what `load_writer` needs besides the model and the vocabulary: the corpus's words."""
-    text = json.dumps({"corpus_words": sorted(lexicon.words)}, ensure_ascii=False)
+def save_words(run_dir, lexicon, normalizer=None):
+    """Writes what `load_writer` needs besides the models and the vocabulary: the corpus's words, and the words
+    the memory model's messages are fitted to (`normalization.PromptNormalizer`) when there is one."""
+    content = {"corpus_words": sorted(lexicon.words)}
+    if normalizer is not None:
+        content["memory_prompt_words"] = dict(sorted(normalizer.known.items()))
+    text = json.dumps(content, ensure_ascii=False)
     (run_dir / WORDS_FILE).write_text(text + "\n", encoding="utf-8")
 
 
@@ -276,8 +327,9 @@ def load_writer(model=None, known_words_only=None, beam_width=0, anti_lm=0.0, an
             raise CLIError(f"{path} is missing: pass a run folder written by `python -m demos.chat train`")
     vocabulary = Vocabulary.load(paths[0])
     try:
-        corpus_words = json.loads(paths[1].read_text(encoding="utf-8"))["corpus_words"]
-    except (ValueError, KeyError, TypeError):
+        content = json.loads(paths[1].read_text(encoding="utf-8"))
+        corpus_words, memory_words = content["corpus_words"], content.get("memory_prompt_words", {})
+    except (ValueError, KeyError, TypeError, AttributeError):
         raise CLIError(f"{paths[1]} is not a words file written by `python -m demos.chat train`") from None
     settings = run.settings
     if known_words_only is None:
@@ -285,4 +337,4 @@ def load_writer(model=None, known_words_only=None, beam_width=0, anti_lm=0.0, an
     lexicon = WordLexicon(corpus_words, vocabulary) if known_words_only else None
     memory = load_model(run.run_dir / MEMORY_FILE) if (run.run_dir / MEMORY_FILE).is_file() else None
     return ReplyWriter(run.model, vocabulary, settings.max_reply_chars, settings.max_context_chars, lexicon,
-                       run.run_dir, beam_width, anti_lm, anti_lm_chars, memory)
+                       run.run_dir, beam_width, anti_lm, anti_lm_chars, memory, PromptNormalizer(memory_words))

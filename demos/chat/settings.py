@@ -11,7 +11,7 @@ class Settings:
     # "cornell", a YAML file or folder, a DailyDialog or Cornell folder, or a plain text file.
     corpus: str | None = None
     layer: str = "custom"  # one of demos.cli.LAYER_NAMES ("custom": ExplicitLSTM, "builtin": keras.layers.LSTM)
-    epochs: int = 10  # passes over the training conversations (about 5 minutes each here)
+    epochs: int = 9  # passes over the training conversations (about 4.5 minutes each here)
     batch_size: int = 128  # parallel streams of conversation text per gradient step
     sequence_length: int = 64  # characters per stream and step (the state carries on to the next step)
     learning_rate: float = 0.004  # Adam's initial learning rate, decayed to 5% of it along a cosine
@@ -20,7 +20,7 @@ class Settings:
     dropout: float = 0.0  # fraction of the LSTM's inputs and outputs dropped in training
     weight_decay: float = 0.0  # AdamW's decoupled weight decay
     small_corpus_repeats: int = 0  # times the chatterbot corpus and the persona join DailyDialog's stream per epoch
-    memory_epochs: int = 40  # passes of the memory model over the chatterbot corpus and the persona (0: none)
+    memory_epochs: int = 30  # passes of the memory model over the chatterbot corpus and the persona (0: none)
     memory_units: int = 256  # LSTM units of the memory model
     prompt_noise: float = 0.3  # share of chatterbot prompts read in a casual form with typing slips
     known_words_only: bool = True  # replies use only words of the training corpus (decoding.WordLexicon)
@@ -36,9 +36,10 @@ class Settings:
     out: str | None = None  # run folder; None: a new folder under runs/chat/
 
 
-# How the memory model learns the chatterbot corpus and the persona by heart: small batches, a high learning rate.
-MEMORY_SETTINGS = {"batch_size": 16, "sequence_length": 64, "learning_rate": 0.01, "small_corpus_repeats": 1,
-                   "dropout": 0.0, "weight_decay": 0.0}
+# How the memory model (model.build_memory_model) learns the chatterbot corpus and the persona by heart: 16 pairs a
+# step (features.PairBatches), a high learning rate; its model of the messages weighs less than its replies.
+MEMORY_SETTINGS = {"batch_size": 16, "learning_rate": 0.01, "dropout": 0.0, "weight_decay": 0.1}
+MEMORY_MESSAGE_WEIGHT = 0.25
 
 # A small run for the quick comparison and the lesson: 60 chatterbot pairs learnt by heart in a minute or two.
 QUICK_SETTINGS = {"max_training_pairs": 60, "epochs": 60, "units": 128, "batch_size": 8, "sequence_length": 32,

@@ -18,10 +18,10 @@ from datasets.storage import atomic_path
 from demos import cli, plots, runs, startup
 from demos.chat.data import prepare_data
 from demos.chat.evaluation import bits_per_char, evaluate_run
-from demos.chat.features import StreamBatches, evaluation_batches
-from demos.chat.model import build_model, compile_model, copy_weights
+from demos.chat.features import PairBatches, StreamBatches, evaluation_batches
+from demos.chat.model import build_memory_model, build_model, compile_model, copy_weights
 from demos.chat.prediction import MEMORY_FILE, VOCABULARY_FILE, save_words
-from demos.chat.settings import APP, MEMORY_SETTINGS
+from demos.chat.settings import APP, MEMORY_MESSAGE_WEIGHT, MEMORY_SETTINGS
 from demos.cli import check_layer
 
 CHECKPOINT = "checkpoint.keras"  # the stateful training model with its optimizer, after the last whole epoch
@@ -61,18 +61,18 @@ def train(settings, initial_weights=None, resume=False):
     if not len(batches):
         raise cli.CLIError(f"the training text is too short for --batch-size {settings.batch_size} streams of "
                            f"--sequence-length {settings.sequence_length} characters: lower either")
-    memory_settings, memory_batches = memory_stream(corpus, settings)
+    memory_settings, memory_data = memory_batches(corpus, settings)
     run_dir = runs.new_run_dir(APP, settings.layer, settings.out)
     validation = evaluation_batches(corpus.vocabulary, corpus.validation)
     if not resume:
         corpus.vocabulary.save(run_dir / VOCABULARY_FILE)
-        save_words(run_dir, corpus.lexicon)
+        save_words(run_dir, corpus.lexicon, corpus.memory_normalizer if memory_data is not None else None)
         runs.write_settings(run_dir, settings)
     scorer, progress, initial_weights = fit_model(settings, batches, validation, run_dir, resume, initial_weights)
     runs.save_model(scorer, run_dir / cli.MODEL_FILE)
     plots.plot_history(progress["history"], run_dir / "history.png", title="chat: training text and validation "
                         "replies, bits per character")
-    memory, memory_progress = train_memory(memory_settings, memory_batches, run_dir, resume)
+    memory, memory_progress = train_memory(memory_settings, memory_data, run_dir, resume)
     metrics = {"app": APP, "layer": settings.layer, "backend": keras.backend.backend(), "devices": 1,
                "epochs": settings.epochs,
                "train_seconds": sum(progress["epoch_seconds"]) + sum(memory_progress["epoch_seconds"]),
@@ -89,34 +89,37 @@ def train(settings, initial_weights=None, resume=False):
 def fit_model(settings, batches, validation, run_dir, resume, initial_weights=None, prefix=""):
     """(stateless model with the trained weights, progress, initial weights) of a model trained on `batches`.
 
-    `resume` continues from the checkpoint files named with `prefix` when
-    they exist; the memory model (`prefix` MEMORY_PREFIX) starts afresh when
-    the run stopped before it began.
+    `StreamBatches` train the stateful conversation model, `PairBatches`
+    the memory model. `resume` continues from the checkpoint files named with
+    `prefix` when they exist; the memory model (`prefix` MEMORY_PREFIX)
+    starts afresh when the run stopped before it began.
     """
     vocabulary_size = len(batches.vocabulary)
-    model = build_model(settings, vocabulary_size, batch_size=settings.batch_size)
+    memory = isinstance(batches, PairBatches)
+    if memory:
+        model = build_memory_model(settings, vocabulary_size)
+        compile_model(model, settings, settings.epochs * len(batches), loss_weights=[MEMORY_MESSAGE_WEIGHT, 1.0])
+    else:
+        model = build_model(settings, vocabulary_size, batch_size=settings.batch_size)
+        compile_model(model, settings, steps=settings.epochs * len(batches))
     initial_weights = runs.start_from(model, initial_weights)
-    compile_model(model, settings, steps=settings.epochs * len(batches))
     progress = {"epochs_done": 0, "history": {"loss": [], "bits_per_char": [], "val_bits_per_char": []},
                 "epoch_seconds": []}
     if resume and (not prefix or (run_dir / f"{prefix}{PROGRESS}").is_file()):
         model, progress = load_checkpoint(run_dir, prefix)
-    scorer = build_model(settings, vocabulary_size)
+    scorer = None if memory else build_model(settings, vocabulary_size)
     fit(model, scorer, batches, validation, settings, run_dir, progress, prefix)
-    return copy_weights(model, scorer), progress, initial_weights
+    return (model if memory else copy_weights(model, scorer)), progress, initial_weights
 
 
-def memory_stream(corpus, settings):
-    """(settings, `StreamBatches`) of the memory model, or (None, None) when there is none to train."""
+def memory_batches(corpus, settings):
+    """(settings, `PairBatches`) of the memory model, or (None, None) when there is none to train."""
     if not corpus.repeated or not settings.memory_epochs:
         return None, None
     memory_settings = dataclasses.replace(settings, units=settings.memory_units, epochs=settings.memory_epochs,
                                           **MEMORY_SETTINGS)
-    batches = StreamBatches(corpus.vocabulary, [], corpus.repeated, memory_settings)
-    if not len(batches):
-        raise cli.CLIError("the chatterbot corpus and the persona are too short for the memory model's streams: "
-                           "--memory-epochs 0 trains none")
-    return memory_settings, batches
+    return memory_settings, PairBatches(corpus.vocabulary, corpus.chatterbot_pairs, memory_settings,
+                                        corpus.memory_normalizer)
 
 
 def train_memory(settings, batches, run_dir, resume):
@@ -145,7 +148,7 @@ def fit(model, scorer, batches, validation, settings, run_dir, progress, prefix=
         bar = keras.utils.Progbar(len(batches), stateful_metrics=["val_bits_per_char"], verbose=verbosity)
         total = 0.0
         for step in range(len(batches)):
-            loss = float(model.train_on_batch(*batches[step]))
+            loss = float(model.train_on_batch(*batches[step], return_dict=True)["loss"])
             total += loss
             bar.update(step + 1, [("loss", loss)], finalize=False)
         seconds = time.perf_counter() - start  # the training alone; measuring and saving apart

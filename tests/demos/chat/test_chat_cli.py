@@ -220,8 +220,8 @@ def test_a_variant_layer_trains_replies_and_explains(layer, tiny_corpus, tiny_fl
     assert "normalizer_state" in trace
 
 
-# Stands in for the chatterbot corpus and the persona: enough text for the memory model's 16 streams of 64 characters.
-SMALL_CORPORA = [[f"What is {n} plus one?", f"It is {n + 1}."] for n in range(40)]
+# Stands in for the chatterbot corpus and the persona.
+SMALL_CORPORA = [[f"What is {n} plus one?", f"It is {n + 1}."] for n in range(20)]
 
 
 def test_the_default_run_adds_a_memory_model_that_resumes_where_the_whole_run_ends(dailydialog_files, tiny_flags,
@@ -238,6 +238,8 @@ def test_the_default_run_adds_a_memory_model_that_resumes_where_the_whole_run_en
     assert metrics["train_seconds"] == pytest.approx(sum(metrics["epoch_seconds"]) + metrics["memory_train_seconds"])
     writer = load_writer(str(whole))
     assert writer.memory is not None and writer.memory.units == 8 and writer.units == 16
+    trace, labels, steps = trace_conversation(writer.memory, ["What is 3 plus one?"], "It is 4.")
+    assert steps == 1 and len(labels) == 9 and trace["forget_gate"].shape == (1, 9, 8)  # the decoder's steps
 
     def stop_after_the_first_memory_checkpoint(model, run_dir, progress, prefix=""):
         original(model, run_dir, progress, prefix)

@@ -10,8 +10,15 @@ from datasets.dialogs import Vocabulary
 from demos.chat.baseline import KneserNey
 from demos.chat.data import HeldOut
 from demos.chat.evaluation import bits_per_char
-from demos.chat.features import StreamBatches, encode_conversation, evaluation_batches, scored_targets
-from demos.chat.model import build_model, compile_model, copy_weights
+from demos.chat.features import (
+    PairBatches,
+    StreamBatches,
+    encode_conversation,
+    evaluation_batches,
+    scored_targets,
+)
+from demos.chat.model import build_memory_model, build_model, compile_model, copy_weights
+from demos.chat.normalization import basic_form
 from demos.chat.prediction import NEVER_WRITTEN, ReplyWriter, beam_reply, reply_scores
 from demos.chat.settings import Settings
 
@@ -66,6 +73,25 @@ def test_the_data_order_follows_the_seed_and_the_epoch():
             batches.set_epoch(epoch)
             orders.add(batches.rows.tobytes())
     assert len(orders) > 1
+
+
+def test_pairs_batch_the_message_and_the_reply_each_with_its_targets():
+    pairs = [(turns[0], turns[1]) for turns in CONVERSATIONS]
+    batches = PairBatches(VOCABULARY, pairs, Settings(batch_size=2, prompt_noise=0.0, max_reply_chars=10, seed=0),
+                          normalizer=lambda message: message)
+    assert len(batches) == 2
+    seen = []
+    for (message, reply_input), (message_targets, reply_targets) in (batches[step] for step in range(len(batches))):
+        for row in range(len(message)):
+            text = VOCABULARY.decode(message[row])
+            assert message[row, 0] == Vocabulary.START and list(message_targets[row, : len(text) + 1]) == [
+                *VOCABULARY.encode(text), Vocabulary.END]
+            reply = dict(pairs)[text]
+            expected = [*VOCABULARY.encode(reply[:10]), *([Vocabulary.END] if len(reply) <= 10 else [])]
+            assert list(reply_targets[row, : len(expected)]) == expected and not reply_targets[row, len(expected) :].any()
+            assert list(reply_input[row, : len(expected)]) == [Vocabulary.START, *expected[:-1]]
+            seen.append(text)
+    assert sorted(seen) == sorted(message for message, _ in pairs)  # "A field of computer science." is cut at 10
 
 
 def test_casual_prompts_are_lower_case_without_punctuation_and_replies_stay_as_written():
@@ -172,20 +198,39 @@ def mean_log_probability(model, turns):
     return np.mean([log_probabilities[t, ids[t + 1]] for t in range(start, len(ids) - 1)])
 
 
+def memory_writer():
+    return ReplyWriter(build_model(Settings(**SMALL), len(VOCABULARY)), VOCABULARY, 12, 200,
+                       memory=build_memory_model(Settings(**SMALL), len(VOCABULARY)))
+
+
+def test_the_memory_writes_what_its_whole_model_would_choose_step_by_step():
+    memory = memory_writer().memory
+    message, written = VOCABULARY.encode(basic_form("How are you?")), [Vocabulary.START]  # read as "how are you"
+    while len(written) <= memory.max_reply_chars:  # the whole encoder-decoder re-run on the reply so far
+        _, logits = memory.model([np.array([[Vocabulary.START, *message]]), np.array([written])])
+        logits = np.array(logits)[0, -1]
+        logits[NEVER_WRITTEN] = -np.inf
+        written.append(int(logits.argmax()))
+        if written[-1] == Vocabulary.END:
+            break
+    assert memory.write_own([["Hello", "How are you?"]])[0] == VOCABULARY.decode(written[1:])
+
+
 def test_each_message_goes_to_the_model_that_finds_it_likelier_and_that_model_writes_the_reply():
-    memory = build_model(Settings(**SMALL), len(VOCABULARY))
-    bias = memory.get_layer("next_character").bias
+    writer = memory_writer()
+    bias = writer.memory.model.get_layer("next_message_character").bias
     bias.assign(np.where(np.arange(len(VOCABULARY)) == VOCABULARY.index["l"], 6.0, 0.0))  # it expects "l" everywhere
-    writer = ReplyWriter(build_model(Settings(**SMALL), len(VOCABULARY)), VOCABULARY, 12, 200, memory=memory)
     conversations = [["llll"], ["Hello", "What is AI?"], ["Hi there!", "llllll"], ["Good night"]]
     routes = writer.route(conversations)
     for turns, chosen in zip(conversations, routes, strict=True):
-        likelier = mean_log_probability(memory, turns) > mean_log_probability(writer.model, turns)
-        assert chosen is (writer.memory if likelier else writer)
+        ids = [Vocabulary.START, *VOCABULARY.encode(basic_form(turns[-1])), Vocabulary.END]  # the memory's form
+        logits, _ = writer.memory.model([np.array([ids[:-1]]), np.array([[Vocabulary.START]])])
+        log_probabilities = log_softmax(np.asarray(logits, "float64")[0], axis=-1)
+        memory = np.mean([log_probabilities[t, ids[t + 1]] for t in range(len(ids) - 1)])
+        assert chosen is (writer.memory if memory > mean_log_probability(writer.model, turns) else writer)
     assert routes[0] is writer.memory and routes[3] is writer  # both models answer some
     replies = writer.write(conversations)
     assert replies == [chosen.write_own([turns])[0] for turns, chosen in zip(conversations, routes, strict=True)]
-    assert replies[0] != writer.write_own([conversations[0]])[0]
 
 
 def test_anti_lm_takes_the_context_free_choice_off_the_first_characters():

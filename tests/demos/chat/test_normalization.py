@@ -2,7 +2,7 @@
 
 import pytest
 
-from demos.chat.normalization import basic_form, words
+from demos.chat.normalization import PromptNormalizer, basic_form, edits1, words
 
 
 def test_words_read_apostrophes_and_keep_digits():
@@ -26,3 +26,41 @@ def test_basic_form_agrees_on_case_punctuation_contractions_and_fillers(typed, m
 def test_a_message_of_fillers_only_keeps_them():
     assert basic_form("Well, really!") == "well really"
     assert basic_form("") == "" and basic_form("\U0001f600!!") == ""
+
+
+def test_edits1_are_one_edit_away():
+    near = edits1("cat")
+    assert {"at", "act", "bat", "cart"} <= near and "dog" not in near
+
+
+KNOWN = PromptNormalizer.from_prompts([
+    "Do you like someone?", "What is a computer?", "My system is overheating.", "Can you write bubble sort?",
+    "What language are you written in?", "What is your favorite programming language",
+])
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("do you like some one", "do you like someone"),  # a word split in two, joined
+    ("my system is over heating", "my system is overheating"),
+    ("can you write bubblesort", "can you write bubble sort"),  # two words joined, split
+    ("what is a compuetr", "what is a computer"),  # a letter swap
+    ("what languge are you writen in", "what language are you written in"),  # letters dropped
+    ("what is your favourite programing language", "what is your favorite programming language"),
+    ("what is a zebra", "what is a zebra"),  # an unknown word nothing is near stays
+])
+def test_normalizer_fits_words_to_the_training_prompts(typed, expected):
+    assert KNOWN(typed) == expected
+
+
+def test_training_prompts_are_their_own_normal_form():
+    for prompt in ("Do you like someone?", "My system is overheating."):
+        assert KNOWN(prompt) == basic_form(prompt) == KNOWN(KNOWN(prompt))
+
+
+def test_short_words_and_numbers_are_never_corrected():
+    assert KNOWN("is 1990 a cat") == "is 1990 a cat"
+
+
+def test_a_very_long_word_is_left_as_it_is_and_at_once():
+    typed = "x" * 500  # a key held down: no spelling fix is looked for (edits of edits would be billions)
+    assert KNOWN(f"hello {typed}") == f"hello {typed}"
