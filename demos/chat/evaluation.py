@@ -9,7 +9,8 @@
 - replies to hand-written everyday messages: known words, loops, distinct-1
   and distinct-2 (Li et al., 2016), word perplexity under a Kneser-Ney word
   trigram of the training replies (beside the human test replies');
-- the chatterbot corpus's prompts and their typed variants: exact replies.
+- the chatterbot corpus's prompts and their typed variants: exact replies;
+- with a memory model, the share of each set it answers (`*_memory_share`).
 """
 
 import collections
@@ -158,10 +159,19 @@ class WordTrigram:
         return 2 ** self.model.bits_per_char([self.encode(text) for text in texts], 3)
 
 
+def answered_by(writer, messages):
+    """For each message alone, "memory" or "conversation": the model that answers it (`ReplyWriter.route`)."""
+    return ["memory" if chosen is writer.memory else "conversation" for chosen in writer.route([[m] for m in messages])]
+
+
+def memory_share(answering):
+    return answering.count("memory") / max(1, len(answering))
+
+
 def everyday_scores(writer, corpus):
     """The replies to the hand-written everyday messages, measured; the first few beside a retrieval bot's."""
     messages = read_lines(EVERYDAY_MESSAGES)
-    replies = write_all(writer, messages)
+    replies, answering = write_all(writer, messages), answered_by(writer, messages)
     corpus_words = corpus.lexicon.words
     reply_words = [word for reply in replies for word in words(reply)]
     trigram = WordTrigram([turns[t] for turns in corpus.all_training for t in range(1, len(turns))])
@@ -175,7 +185,8 @@ def everyday_scores(writer, corpus):
         "everyday_distinct_2": distinct(replies, 2),
         "everyday_word_perplexity": trigram.perplexity([reply for reply in replies if reply]),
         "test_human_word_perplexity": trigram.perplexity([reply for _, reply in corpus.test.pairs]),
-        "everyday_replies": [[message, reply] for message, reply in zip(messages, replies, strict=True)],
+        "everyday_memory_share": memory_share(answering),
+        "everyday_replies": [list(row) for row in zip(messages, replies, answering, strict=True)],
         "everyday_beside_retrieval": [[message, reply, answer] for message, reply, answer in
                                       zip(shown, replies, retrieval.replies(shown), strict=False)],
     }
@@ -201,15 +212,18 @@ def chatterbot_scores(writer, corpus, settings):
     if 0 < settings.match_sample < len(prompts):
         chosen = np.random.default_rng(settings.seed).choice(len(prompts), settings.match_sample, replace=False)
         prompts = [prompts[k] for k in sorted(chosen)]
-    written = write_all(writer, prompts)
+    written, answering = write_all(writer, prompts), answered_by(writer, prompts)
     hits = [is_corpus_reply(reply, replies[prompt], writer.max_reply_chars) for prompt, reply in zip(prompts, written)]
     by_form = {basic_form(prompt): prompt for prompt in replies}
     rows = [(typed, by_form[basic_form(meant)]) for typed, meant in read_typed_prompts() if basic_form(meant) in by_form]
     typed_written = write_all(writer, [typed for typed, _ in rows])
+    typed_answering = answered_by(writer, [typed for typed, _ in rows])
     misses = [[typed, reply, meant] for (typed, meant), reply in zip(rows, typed_written, strict=True)
               if not is_corpus_reply(reply, replies[meant], writer.max_reply_chars)]
     return {
         "train_prompt_match_rate": sum(hits) / max(1, len(hits)),
+        "train_prompt_memory_share": memory_share(answering),
+        "typed_prompt_memory_share": memory_share(typed_answering),
         "match_prompts": len(hits),
         "typed_prompt_match_rate": (len(rows) - len(misses)) / len(rows) if rows else None,
         "typed_prompts": len(rows),

@@ -31,6 +31,7 @@ def test_train_writes_model_vocabulary_checkpoint_and_metrics(tiny_run):
     # The reported score is the trained model's, measured after the last epoch.
     assert metrics["val_bits_per_char"] == pytest.approx(metrics["history"]["val_bits_per_char"][-1])
     assert metrics["everyday_messages"] == len(metrics["everyday_replies"]) >= 100
+    assert metrics["everyday_memory_share"] == 0 and {row[2] for row in metrics["everyday_replies"]} == {"conversation"}
     assert len(metrics["everyday_beside_retrieval"]) == 20
     # "What is AI?", "How are you?", "Tell me a joke" and "Hello" are meant by rows of the typed-prompt set: in training.
     assert metrics["typed_prompts"] == 8
@@ -238,6 +239,10 @@ def test_the_default_run_adds_a_memory_model_that_resumes_where_the_whole_run_en
     assert metrics["train_seconds"] == pytest.approx(sum(metrics["epoch_seconds"]) + metrics["memory_train_seconds"])
     writer = load_writer(str(whole))
     assert writer.memory is not None and writer.memory.units == 8 and writer.units == 16
+    messages = [row[0] for row in metrics["everyday_replies"]]
+    routed = [chosen is writer.memory for chosen in writer.route([[message] for message in messages])]
+    assert [row[2] == "memory" for row in metrics["everyday_replies"]] == routed
+    assert metrics["everyday_memory_share"] == pytest.approx(sum(routed) / len(routed))
     trace, labels, steps = trace_conversation(writer.memory, ["What is 3 plus one?"], "It is 4.")
     assert steps == 1 and len(labels) == 9 and trace["forget_gate"].shape == (1, 9, 8)  # the decoder's steps
 
