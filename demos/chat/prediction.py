@@ -77,7 +77,7 @@ class ReplyWriter:
         A message is scored by its mean log-probability per character (end
         included) after the earlier turns, as `reply_scores` scores a reply.
         """
-        if self.memory is None:
+        if self.memory is None or not conversations:
             return [self] * len(conversations)
         mine, memory = (writer.message_scores(conversations) for writer in self.writers)
         return [self.memory if theirs > own else self for own, theirs in zip(mine, memory, strict=True)]
