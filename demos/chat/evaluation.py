@@ -159,11 +159,6 @@ class WordTrigram:
         return 2 ** self.model.bits_per_char([self.encode(text) for text in texts], 3)
 
 
-def answered_by(writer, messages):
-    """For each message alone, "memory" or "conversation": the model that answers it (`ReplyWriter.route`)."""
-    return ["memory" if chosen is writer.memory else "conversation" for chosen in writer.route([[m] for m in messages])]
-
-
 def memory_share(answering):
     return answering.count("memory") / max(1, len(answering))
 
@@ -171,7 +166,7 @@ def memory_share(answering):
 def everyday_scores(writer, corpus):
     """The replies to the hand-written everyday messages, measured; the first few beside a retrieval bot's."""
     messages = read_lines(EVERYDAY_MESSAGES)
-    replies, answering = write_all(writer, messages), answered_by(writer, messages)
+    replies, answering = write_all(writer, messages)
     corpus_words = corpus.lexicon.words
     reply_words = [word for reply in replies for word in words(reply)]
     trigram = WordTrigram([turns[t] for turns in corpus.all_training for t in range(1, len(turns))])
@@ -193,9 +188,14 @@ def everyday_scores(writer, corpus):
 
 
 def write_all(writer, conversations, batch_size=128):
-    """The writer's unsampled replies, `batch_size` conversations at a time."""
-    return [reply for start in range(0, len(conversations), batch_size)
-            for reply in writer.write(conversations[start : start + batch_size])]
+    """(the writer's unsampled replies, "memory" or "conversation" for the model that wrote each), `batch_size`
+    conversations at a time."""
+    replies, answering = [], []
+    for start in range(0, len(conversations), batch_size):
+        written, routes = writer.write_routed(conversations[start : start + batch_size])
+        replies += written
+        answering += ["memory" if chosen is writer.memory else "conversation" for chosen in routes]
+    return replies, answering
 
 
 def is_corpus_reply(written, replies, max_chars):
@@ -212,12 +212,11 @@ def chatterbot_scores(writer, corpus, settings):
     if 0 < settings.match_sample < len(prompts):
         chosen = np.random.default_rng(settings.seed).choice(len(prompts), settings.match_sample, replace=False)
         prompts = [prompts[k] for k in sorted(chosen)]
-    written, answering = write_all(writer, prompts), answered_by(writer, prompts)
+    written, answering = write_all(writer, prompts)
     hits = [is_corpus_reply(reply, replies[prompt], writer.max_reply_chars) for prompt, reply in zip(prompts, written)]
     by_form = {basic_form(prompt): prompt for prompt in replies}
     rows = [(typed, by_form[basic_form(meant)]) for typed, meant in read_typed_prompts() if basic_form(meant) in by_form]
-    typed_written = write_all(writer, [typed for typed, _ in rows])
-    typed_answering = answered_by(writer, [typed for typed, _ in rows])
+    typed_written, typed_answering = write_all(writer, [typed for typed, _ in rows])
     misses = [[typed, reply, meant] for (typed, meant), reply in zip(rows, typed_written, strict=True)
               if not is_corpus_reply(reply, replies[meant], writer.max_reply_chars)]
     return {

@@ -1,6 +1,5 @@
 """Which characters the gates react to: the LSTM over a conversation and over the reply it wrote."""
 
-
 from custom_layers import plot_gate_trace
 from demos.chat.model import TRACED_LAYER
 from demos.gates import trace_model_layer

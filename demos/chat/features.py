@@ -38,6 +38,11 @@ def casual_prompts(turns, random, prompt_words, rate):
             and random.random() < rate else turn for k, turn in enumerate(turns)]
 
 
+def casual_words(conversations):
+    """The words of the conversations in `basic_form`, sorted: those a typing slip may turn a word into."""
+    return sorted({word for turns in conversations for turn in turns for word in basic_form(turn).split()})
+
+
 class StreamBatches:
     """An epoch of training text as `batch_size` parallel streams cut into steps of `length` characters.
 
@@ -52,7 +57,7 @@ class StreamBatches:
         self.vocabulary = vocabulary
         self.encoded = [np.array(encode_conversation(vocabulary, turns), dtype="int32") for turns in conversations]
         self.repeated = repeated
-        self.prompt_words = sorted({word for turns in repeated for turn in turns for word in basic_form(turn).split()})
+        self.prompt_words = casual_words(repeated)
         self.settings = settings
         self.set_epoch(0)
 
@@ -101,9 +106,10 @@ class PairBatches:
 
     Each epoch reads a share `prompt_noise` of the messages casually (as
     `StreamBatches` does), then every message in the form `normalizer` gives
-    (a `normalization.PromptNormalizer`), sorts the pairs by reply length (with a random
-    jitter of up to 16 characters), cuts batches of `batch_size` pairs, pads
-    each to a multiple of 16 characters and shuffles the batches. Batches are
+    (a `normalization.PromptNormalizer`), sorts the pairs by reply length
+    (with a random jitter of up to 16 characters), cuts batches of
+    `batch_size` pairs, pads each to a multiple of 16 characters and shuffles
+    the batches. Batches are
     `((message, reply input), (message targets, reply targets))`.
     """
 
@@ -111,7 +117,7 @@ class PairBatches:
         self.vocabulary = vocabulary
         self.pairs = pairs
         self.normalizer = normalizer
-        self.prompt_words = sorted({word for pair in pairs for turn in pair for word in basic_form(turn).split()})
+        self.prompt_words = casual_words(pairs)
         self.settings = settings
         self.set_epoch(0)
 

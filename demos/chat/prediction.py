@@ -58,10 +58,10 @@ class ReplyWriter:
         self.anti_lm_chars = anti_lm_chars  # characters of a reply chosen that way (0: all of them)
         self.step_model = self.build_step_model(model)
         self.units = model.get_layer(TRACED_LAYER).units
-        self.normalizer = normalizer or basic_form  # the form of the messages the memory model reads
         self.memory = None if memory is None else MemoryWriter(
-            memory, vocabulary, max_reply_chars, max_context_chars, lexicon, run_dir, beam_width, anti_lm, anti_lm_chars,
-            normalizer=normalizer)
+            memory, vocabulary, max_reply_chars, max_context_chars, lexicon, run_dir, beam_width, anti_lm, anti_lm_chars)
+        if self.memory is not None:
+            self.memory.normalizer = normalizer or basic_form  # the form of the messages the memory model reads
 
     def build_step_model(self, model):
         return build_step_model(model)
@@ -88,8 +88,9 @@ class ReplyWriter:
 
     def traced_inputs(self, turns, reply):
         """(model inputs, ids of the traced layer's steps, steps before the reply) of `turns` and then `reply`."""
-        ids = self.context_ids(turns) + self.vocabulary.encode(reply)
-        return np.array([ids], dtype="int32"), ids, len(self.context_ids(turns))
+        context = self.context_ids(turns)
+        ids = context + self.vocabulary.encode(reply)
+        return np.array([ids], dtype="int32"), ids, len(context)
 
     def context_ids(self, turns):
         """The ids of a conversation so far, cut to its last `max_context_chars` characters."""
@@ -124,6 +125,10 @@ class ReplyWriter:
         Returns:
             A list of strings.
         """
+        return self.write_routed(conversations, temperature, top_k, seed, stop_at_end)[0]
+
+    def write_routed(self, conversations, temperature=0.0, top_k=0, seed=None, stop_at_end=True):
+        """`(replies, writers)`: `write`'s replies and the writer (`route`) that wrote each."""
         conversations = [[turns] if isinstance(turns, str) else list(turns) for turns in conversations]
         replies, routes = [None] * len(conversations), self.route(conversations)
         for writer in self.writers:
@@ -131,7 +136,7 @@ class ReplyWriter:
             written = writer.write_own([conversations[row] for row in rows], temperature, top_k, seed, stop_at_end)
             for row, reply in zip(rows, written, strict=True):
                 replies[row] = reply
-        return replies
+        return replies, routes
 
     def write_own(self, conversations, temperature=0.0, top_k=0, seed=None, stop_at_end=True):
         """`write` by this writer's model alone (no routing)."""

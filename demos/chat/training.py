@@ -66,9 +66,14 @@ def train(settings, initial_weights=None, resume=False):
     validation = evaluation_batches(corpus.vocabulary, corpus.validation)
     if not resume:
         corpus.vocabulary.save(run_dir / VOCABULARY_FILE)
-        save_words(run_dir, corpus.lexicon, corpus.memory_normalizer if memory_data is not None else None)
+        save_words(run_dir, corpus.lexicon, None if memory_data is None else memory_data.normalizer)
         runs.write_settings(run_dir, settings)
-    scorer, progress, initial_weights = fit_model(settings, batches, validation, run_dir, resume, initial_weights)
+    model = build_model(settings, len(corpus.vocabulary), batch_size=settings.batch_size)
+    initial_weights = runs.start_from(model, initial_weights)
+    compile_model(model, settings, steps=settings.epochs * len(batches))
+    scorer = build_model(settings, len(corpus.vocabulary))
+    model, progress = fit_model(model, scorer, batches, validation, settings, run_dir, resume)
+    copy_weights(model, scorer)
     runs.save_model(scorer, run_dir / cli.MODEL_FILE)
     plots.plot_history(progress["history"], run_dir / "history.png", title="chat: training text and validation "
                         "replies, bits per character")
@@ -86,30 +91,18 @@ def train(settings, initial_weights=None, resume=False):
     return runs.TrainResult(metrics, scorer, initial_weights, sample, run_dir)
 
 
-def fit_model(settings, batches, validation, run_dir, resume, initial_weights=None, prefix=""):
-    """(stateless model with the trained weights, progress, initial weights) of a model trained on `batches`.
+def fit_model(model, scorer, batches, validation, settings, run_dir, resume, prefix=""):
+    """(model, progress): `model` trained on `batches` (`fit`), from its checkpoint when resuming.
 
-    `StreamBatches` train the stateful conversation model, `PairBatches`
-    the memory model. `resume` continues from the checkpoint files named with
-    `prefix` when they exist; the memory model (`prefix` MEMORY_PREFIX)
-    starts afresh when the run stopped before it began.
+    The checkpoint files are named with `prefix`; the memory model
+    (`prefix` MEMORY_PREFIX) starts afresh when the run stopped before it began.
     """
-    vocabulary_size = len(batches.vocabulary)
-    memory = isinstance(batches, PairBatches)
-    if memory:
-        model = build_memory_model(settings, vocabulary_size)
-        compile_model(model, settings, settings.epochs * len(batches), loss_weights=[MEMORY_MESSAGE_WEIGHT, 1.0])
-    else:
-        model = build_model(settings, vocabulary_size, batch_size=settings.batch_size)
-        compile_model(model, settings, steps=settings.epochs * len(batches))
-    initial_weights = runs.start_from(model, initial_weights)
     progress = {"epochs_done": 0, "history": {"loss": [], "bits_per_char": [], "val_bits_per_char": []},
                 "epoch_seconds": []}
     if resume and (not prefix or (run_dir / f"{prefix}{PROGRESS}").is_file()):
         model, progress = load_checkpoint(run_dir, prefix)
-    scorer = None if memory else build_model(settings, vocabulary_size)
     fit(model, scorer, batches, validation, settings, run_dir, progress, prefix)
-    return (model if memory else copy_weights(model, scorer)), progress, initial_weights
+    return model, progress
 
 
 def memory_batches(corpus, settings):
@@ -128,7 +121,9 @@ def train_memory(settings, batches, run_dir, resume):
         return None, {"history": {}, "epoch_seconds": []}
     print(f"memory model: the chatterbot corpus and the persona, {settings.epochs} passes", flush=True)
     startup.set_seed(settings.seed)  # the same weights whether or not the run was resumed
-    memory, progress, _ = fit_model(settings, batches, [], run_dir, resume, prefix=MEMORY_PREFIX)
+    memory = build_memory_model(settings, len(batches.vocabulary))
+    compile_model(memory, settings, settings.epochs * len(batches), loss_weights=[MEMORY_MESSAGE_WEIGHT, 1.0])
+    memory, progress = fit_model(memory, None, batches, [], settings, run_dir, resume, prefix=MEMORY_PREFIX)
     runs.save_model(memory, run_dir / MEMORY_FILE)
     return memory, progress
 
