@@ -27,7 +27,10 @@ def plot_conversation(trace, tick_labels, message_steps, path, title):
     def header(axis):
         axis.axvspan(-0.5, message_steps - 0.5, color="tab:blue", alpha=0.2)
         axis.axvspan(message_steps - 0.5, steps - 0.5, color="tab:orange", alpha=0.2)
-        axis.text(message_steps / 2 - 0.5, 0.5, "conversation: read", ha="center", va="center")
+        if message_steps >= 12:
+            axis.text(message_steps / 2 - 0.5, 0.5, "conversation: read", ha="center", va="center")
+        else:  # a memory model's decoder: the encoder read the message, its reading comes in by the start step
+            axis.text(-0.4, 0.5, "read", ha="left", va="center")
         axis.text((message_steps + steps) / 2 - 0.5, 0.5, "reply: written", ha="center", va="center")
         axis.set_ylim(0, 1)
         axis.set_yticks([])
