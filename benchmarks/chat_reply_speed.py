@@ -10,7 +10,10 @@ Without `--model`, a fresh model of the default chat settings is timed
 
     python -m benchmarks.chat_reply_speed
     python -m benchmarks.chat_reply_speed --model runs/chat/<run> --repeats 20
-    python -m benchmarks.chat_reply_speed --model runs/chat/<run> --beam 4
+    python -m benchmarks.chat_reply_speed --model runs/chat/<run> --beam 0 --message "see you tomorrow"
+
+It says which model answered the message and how it wrote (the conversation
+model by beam search of the run's `--reply-beam`, the memory greedily).
 """
 
 import argparse
@@ -29,7 +32,9 @@ def parse_args(argv=None):
     parser.add_argument("--repeats", type=int, default=15, help="timed replies (median taken)")
     parser.add_argument("--warmup", type=int, default=3, help="untimed replies first")
     parser.add_argument("--message", default="What is your favorite book?", help="the message replied to")
-    parser.add_argument("--beam", type=int, default=0, help="beam width (0: greedy, the default of reply and talk)")
+    parser.add_argument("--beam", type=int, default=None,
+                        help="the conversation model's beam width (0 or 1: greedy; default: the run's --reply-beam, "
+                        "as reply and talk; the memory model is greedy)")
     return parser.parse_args(argv)
 
 
@@ -41,16 +46,16 @@ def reply_writer(args):
     from demos.chat.settings import Settings
 
     if args.model:
-        writer = load_writer(args.model)
+        writer = load_writer(args.model, beam_width=args.beam)
     else:
         settings = Settings(layer=args.layer)
         turns = [turn for conversation in load_conversations() for turn in conversation]
         vocabulary = Vocabulary.from_texts(turns)
         lexicon = WordLexicon.from_texts(turns, vocabulary) if settings.known_words_only else None
         writer = ReplyWriter(build_model(settings, len(vocabulary)), vocabulary, 0, settings.max_context_chars,
-                             lexicon)
+                             lexicon, beam_width=settings.reply_beam if args.beam is None else args.beam)
     for each in writer.writers:  # the conversation model, and the memory model if the run has one
-        each.max_reply_chars, each.beam_width = args.chars, args.beam
+        each.max_reply_chars = args.chars
     return writer
 
 
@@ -67,7 +72,9 @@ def main(argv=None):
         reply = writer.write([args.message], stop_at_end=False)[0]
         if repeat >= args.warmup:
             seconds.append(time.perf_counter() - start)
-    decoding = f"beam of {args.beam}" if args.beam > 1 else "greedy"
+    answering = writer.route([[args.message]])[0]
+    decoding = ("the memory model, greedy" if answering is writer.memory
+                else f"the conversation model, {f'beam of {writer.beam_width}' if writer.beam_width > 1 else 'greedy'}")
     print(f"layer: {type(writer.model.get_layer('decoder')).__name__}, {decoding}, reply of {args.chars} steps "
           f"({len(reply)} characters shown), {args.repeats} repeats")
     print(f"median {1000 * statistics.median(seconds):.1f} ms, min {1000 * min(seconds):.1f} ms, "

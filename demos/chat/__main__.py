@@ -42,6 +42,9 @@ TRAIN_FLAGS = {
     "memory_units": "LSTM units of the memory model",
     "prompt_noise": "share of chatterbot prompts read in a casual form (lower case, no punctuation, typing slips)",
     "known_words_only": "replies use only words of the training corpus (--no-known-words-only: any spelling)",
+    "reply_beam": "the conversation model writes its replies by beam search of this width (0 or 1: greedy, one "
+    "character at a time); saved with the run, --beam of reply, talk and evaluate overrides it; the memory model "
+    "recites greedily",
     "max_training_pairs": "train on a seeded sample of this many (prompt, reply) pairs of the corpus (0: all)",
     "max_reply_chars": "replies end after this many characters",
     "max_context_chars": "the conversation so far is read up to this many characters back",
@@ -52,7 +55,6 @@ TRAIN_FLAGS = {
 }
 
 
-DEFAULT_BEAM = 0  # greedy by default: beam search (prediction.beam_reply) matched fewer typed prompts
 DEFAULT_ANTI_LM = 0.0  # weight of the context-free log-probability taken off each reply character (0: none)
 DEFAULT_ANTI_LM_CHARS = 0  # reply characters chosen with it (0: all)
 
@@ -80,9 +82,10 @@ def build_parser():
     for command in (reply_parser, talk_parser, explain_parser, evaluate_parser):
         cli.add_model_argument(command, APP)
     for command in (reply_parser, talk_parser, evaluate_parser):
-        command.add_argument("--beam", type=int, default=DEFAULT_BEAM,
+        command.add_argument("--beam", type=int, default=None,
                              help="keep this many likeliest partial replies and write the best whole one (beam "
-                             "search; 0 or 1: greedy, one character at a time); ignored when sampling")
+                             "search; 0 or 1: greedy, one character at a time; default: the run's --reply-beam); "
+                             "ignored when sampling")
         command.add_argument("--anti-lm", type=float, default=DEFAULT_ANTI_LM,
                              help="maximum mutual information: take this much of the log-probability of each "
                              "character given no conversation off the one given the conversation (0: none; not with "
@@ -128,9 +131,9 @@ def load(args):
     from demos.chat.prediction import load_writer
 
     for name in ("temperature", "top_k", "beam", "anti_lm", "anti_lm_chars"):
-        if getattr(args, name, 0) < 0:
+        if (getattr(args, name, 0) or 0) < 0:
             raise cli.CLIError(f"--{name.replace('_', '-')} must be 0 or more, got {getattr(args, name)}")
-    return load_writer(args.model, getattr(args, "known_words_only", None), getattr(args, "beam", 0),
+    return load_writer(args.model, getattr(args, "known_words_only", None), getattr(args, "beam", None),
                        getattr(args, "anti_lm", 0.0), getattr(args, "anti_lm_chars", 0))
 
 
@@ -150,7 +153,7 @@ def evaluate(args):
 
 def decoding_name(writer):
     if writer.beam_width > 1:
-        return f"beam search, width {writer.beam_width}"
+        return f"beam search, width {writer.beam_width}" + ("" if writer.memory is None else " (the memory: greedy)")
     if writer.anti_lm > 0:
         span = f"the first {writer.anti_lm_chars} characters" if writer.anti_lm_chars else "every character"
         return f"greedy, anti-LM {writer.anti_lm:g} over {span}"

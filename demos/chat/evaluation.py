@@ -44,14 +44,15 @@ def bits_per_char(model, batches):
 
 
 def evaluate_run(model, corpus, settings, run_dir=None, writer=None, memory=None):
-    """Every measure of a trained model, as the keys of `metrics.json` (replies by `writer`: greedy by default).
+    """Every measure of a trained model, as the keys of `metrics.json` (replies by `writer`: by default, as the
+    settings' `reply_beam` says).
 
     Bits per character and recall measure `model` alone; the replies come
     from it and, for the messages `memory` finds likelier, from `memory`.
     """
     writer = writer or ReplyWriter(model, corpus.vocabulary, settings.max_reply_chars, settings.max_context_chars,
-                                   corpus.lexicon if settings.known_words_only else None, run_dir, memory=memory,
-                                   normalizer=corpus.memory_normalizer)
+                                   corpus.lexicon if settings.known_words_only else None, run_dir,
+                                   settings.reply_beam, memory=memory, normalizer=corpus.memory_normalizer)
     print("measuring: held-out bits per character and the Kneser-Ney baseline ...", flush=True)
     scores = held_out_scores(model, corpus)
     print("measuring: recall@1 of 10 against TF-IDF ...", flush=True)

@@ -58,8 +58,8 @@ class ReplyWriter:
         self.anti_lm_chars = anti_lm_chars  # characters of a reply chosen that way (0: all of them)
         self.step_model = self.build_step_model(model)
         self.units = model.get_layer(TRACED_LAYER).units
-        self.memory = None if memory is None else MemoryWriter(
-            memory, vocabulary, max_reply_chars, max_context_chars, lexicon, run_dir, beam_width, anti_lm, anti_lm_chars)
+        self.memory = None if memory is None else MemoryWriter(  # greedy: it recites what it learnt by heart
+            memory, vocabulary, max_reply_chars, max_context_chars, lexicon, run_dir, 0, anti_lm, anti_lm_chars)
         if self.memory is not None:
             self.memory.normalizer = normalizer or basic_form  # the form of the messages the memory model reads
 
@@ -318,12 +318,12 @@ def save_words(run_dir, lexicon, normalizer=None):
     (run_dir / WORDS_FILE).write_text(text + "\n", encoding="utf-8")
 
 
-def load_writer(model=None, known_words_only=None, beam_width=0, anti_lm=0.0, anti_lm_chars=0):
+def load_writer(model=None, known_words_only=None, beam_width=None, anti_lm=0.0, anti_lm_chars=0):
     """A `ReplyWriter` for the run named by `--model` (the latest if None).
 
     `known_words_only` None follows the run's `known_words_only` setting;
-    `beam_width` above 1 writes unsampled replies by beam search; `anti_lm`
-    and `anti_lm_chars` as in `ReplyWriter`.
+    `beam_width` above 1 writes unsampled replies by beam search (None: the
+    run's `reply_beam`); `anti_lm` and `anti_lm_chars` as in `ReplyWriter`.
     """
     run = load_run(APP, Settings, model)
     paths = [run.run_dir / name for name in (VOCABULARY_FILE, WORDS_FILE)]
@@ -340,6 +340,7 @@ def load_writer(model=None, known_words_only=None, beam_width=0, anti_lm=0.0, an
     if known_words_only is None:
         known_words_only = settings.known_words_only
     lexicon = WordLexicon(corpus_words, vocabulary) if known_words_only else None
+    beam_width = settings.reply_beam if beam_width is None else beam_width
     memory = load_model(run.run_dir / MEMORY_FILE) if (run.run_dir / MEMORY_FILE).is_file() else None
     return ReplyWriter(run.model, vocabulary, settings.max_reply_chars, settings.max_context_chars, lexicon,
                        run.run_dir, beam_width, anti_lm, anti_lm_chars, memory, PromptNormalizer(memory_words))

@@ -24,6 +24,7 @@ class Settings:
     memory_units: int = 256  # LSTM units of the memory model
     prompt_noise: float = 0.3  # share of chatterbot prompts read in a casual form with typing slips
     known_words_only: bool = True  # replies use only words of the training corpus (decoding.WordLexicon)
+    reply_beam: int = 4  # the conversation model's replies by beam search of this width (0 or 1: greedy); the memory's greedy
     max_training_pairs: int = 0  # train on a seeded sample of this many conversations of two turns (0: all)
     max_reply_chars: int = 120  # a reply ends after this many characters
     max_context_chars: int = 1000  # the conversation so far is read up to this many characters back
@@ -43,4 +44,5 @@ MEMORY_MESSAGE_WEIGHT = 0.25
 
 # A small run for the quick comparison and the lesson: 60 chatterbot pairs learnt by heart in a minute or two.
 QUICK_SETTINGS = {"max_training_pairs": 60, "epochs": 60, "units": 128, "batch_size": 8, "sequence_length": 32,
-                  "learning_rate": 0.01, "prompt_noise": 0.0, "match_sample": 0, "recall_sample": 200}
+                  "learning_rate": 0.01, "prompt_noise": 0.0, "match_sample": 0, "recall_sample": 200,
+                  "reply_beam": 0}

@@ -40,7 +40,7 @@ def check_settings(settings):
         open_fractions=("validation_fraction",),
         positive=("learning_rate",),
         not_negative=("match_sample", "recall_sample", "max_training_pairs", "weight_decay", "small_corpus_repeats",
-                      "memory_epochs"),
+                      "memory_epochs", "reply_beam"),
     )
     if settings.memory_units < 1:
         raise cli.CLIError(f"--memory-units must be at least 1, got {settings.memory_units}")

@@ -36,7 +36,7 @@ class Settings:
     batch_size: int = 32  # utterances per training step
     learning_rate: float = 2e-3  # Adam's learning rate
     epochs: int = 25  # most epochs; early stopping may end sooner
-    patience: int = 6  # epochs without a better validation loss before stopping
+    patience: int = 4  # epochs without a better validation loss before stopping (no gap between better ones was longer)
     validation_fraction: float = 0.1  # part of the training set held out for early stopping
     distribute: bool = False  # train data-parallel over every local device (the global batch is split)
     cpu_devices: int = 0  # split the CPU into this many virtual devices first (0: leave it whole)

@@ -94,18 +94,30 @@ def test_talk_keeps_the_conversation_so_far_as_context(tiny_run, monkeypatch, ca
 
 def test_evaluate_measures_again_what_training_measured(tiny_run, capsys):
     metrics = json.loads((tiny_run / "metrics.json").read_text())
-    main(["evaluate", "--model", str(tiny_run)])
-    greedy = json.loads((tiny_run / "evaluation-greedy.json").read_text())
-    assert greedy["decoding"] == "greedy" and "test_bits_per_char" in capsys.readouterr().out
+    main(["evaluate", "--model", str(tiny_run)])  # as trained: beam search of the run's --reply-beam (4)
+    again = json.loads((tiny_run / "evaluation-beam4.json").read_text())
+    assert again["decoding"] == "beam search, width 4" and "test_bits_per_char" in capsys.readouterr().out
     for name in ("test_bits_per_char", "baseline_test_bits_per_char", "recall_at_1_of_10", "typed_prompt_match_rate",
                  "everyday_replies"):
-        assert greedy[name] == pytest.approx(metrics[name]) if isinstance(metrics[name], float) else \
-            greedy[name] == metrics[name], name
+        assert again[name] == pytest.approx(metrics[name]) if isinstance(metrics[name], float) else \
+            again[name] == metrics[name], name
+    main(["evaluate", "--model", str(tiny_run), "--beam", "0"])
+    assert json.loads((tiny_run / "evaluation-greedy.json").read_text())["decoding"] == "greedy"
 
 
 def test_reply_by_beam_search(tiny_run, capsys):
     main(["reply", "How are you?", "--model", str(tiny_run), "--beam", "3"])
     assert capsys.readouterr().out == beam_reply(load_writer(str(tiny_run)), ["How are you?"], 3) + "\n"
+
+
+def test_reply_is_written_as_the_run_says_unless_beam_is_given(tiny_run, capsys):
+    writer = load_writer(str(tiny_run))
+    assert writer.beam_width == 4  # the default --reply-beam, saved with the run
+    main(["reply", "Do you like books?", "--model", str(tiny_run)])
+    assert capsys.readouterr().out == beam_reply(writer, ["Do you like books?"], 4) + "\n"
+    main(["reply", "Do you like books?", "--model", str(tiny_run), "--beam", "0"])
+    greedy = load_writer(str(tiny_run), beam_width=0)
+    assert capsys.readouterr().out == greedy.write([["Do you like books?"]])[0] + "\n"
 
 
 def test_same_seed_same_sampled_reply(tiny_run, capsys):
@@ -239,6 +251,7 @@ def test_the_default_run_adds_a_memory_model_that_resumes_where_the_whole_run_en
     assert metrics["train_seconds"] == pytest.approx(sum(metrics["epoch_seconds"]) + metrics["memory_train_seconds"])
     writer = load_writer(str(whole))
     assert writer.memory is not None and writer.memory.units == 8 and writer.units == 16
+    assert writer.beam_width == 4 and writer.memory.beam_width == 0  # the memory recites greedily
     messages = [row[0] for row in metrics["everyday_replies"]]
     routed = [chosen is writer.memory for chosen in writer.route([[message] for message in messages])]
     assert [row[2] == "memory" for row in metrics["everyday_replies"]] == routed
