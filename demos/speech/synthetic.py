@@ -23,7 +23,6 @@ from demos.speech.features import feature_settings, read_cache, signal_features,
 from demos.speech.nondigits import sounds
 from demos.speech.part import NO_DIGIT, Part
 from demos.speech.voices import (
-    COMMON_WORDS,
     DIGIT_WORDS,
     ENV_VARIABLE,
     EVALUATION_WORDS,
@@ -37,7 +36,6 @@ from demos.speech.voices import (
 NATURAL_TAKES = 5  # flite and festival voices (few, and nearer to a person) say each word this many times more
 HELD_APART_TAKES = 2  # takes of each evaluation word and digit per held-apart voice
 EVALUATION_SOUNDS = 240  # noise, melodies and quiet stretches among the evaluation's non-digits
-COMMON_WORDS_PER_VOICE = 16  # common words each training voice says (natural voices: NATURAL_TAKES times more)
 VALIDATION_VOICES = 16  # espeak-ng voices (not trained on) whose digits join the validation part
 
 
@@ -60,12 +58,11 @@ def voices_for(settings, role="training"):
     return [espeak[k] for k in sorted(order[settings.synth_voices :][:VALIDATION_VOICES])], []
 
 
-def spoken(settings, words, repeats, label, role="training", seed=0, words_per_voice=0):
-    """Signals, words and voices of `words` said `repeats` times by each voice of `role` (natural ones more often);
-    with `words_per_voice`, each voice says that many of the words, drawn from the seed (`voices.takes`)."""
+def spoken(settings, words, repeats, label, role="training", seed=0):
+    """Signals, words and voices of `words` said `repeats` times by each voice of `role` (natural ones more often)."""
     espeak, natural = voices_for(settings, role)
-    plan = (takes(espeak, words, repeats, [settings.seed, seed, 0], words_per_voice)
-            + takes(natural, words, repeats * NATURAL_TAKES, [settings.seed, seed, 1], words_per_voice))
+    plan = (takes(espeak, words, repeats, [settings.seed, seed, 0])
+            + takes(natural, words, repeats * NATURAL_TAKES, [settings.seed, seed, 1]))
     return synthesized(plan, settings.cache_dir, label) if plan else ([], [], [])
 
 
@@ -86,18 +83,12 @@ def synthetic_digits(settings, role="training"):
 
 
 def no_digit_examples(settings, count, seed):
-    """`count` "no digit" examples: half other words said by the training voices (perturbed), half sounds.
-
-    The words are drawn from every training voice saying every word of `voices.TRAINING_WORDS` and
-    `COMMON_WORDS_PER_VOICE` of `voices.COMMON_WORDS` (300 words are too many for every voice to say each).
-    """
+    """`count` "no digit" examples: half other words said by the training voices (perturbed), half sounds."""
     if count <= 0:
         return None
     words_part = []
     if settings.synth_voices:
         signals, _, _ = spoken(settings, TRAINING_WORDS, 1, "other words")
-        common, _, _ = spoken(settings, COMMON_WORDS, 1, "common words", words_per_voice=COMMON_WORDS_PER_VOICE)
-        signals = signals + common
         chosen = np.random.default_rng([settings.seed, seed]).permutation(len(signals))[: count // 2]
         words_part = perturbed_features([signals[k] for k in chosen], settings, f"words-{seed}")
     noises = sounds(count - len(words_part), [settings.seed, seed])

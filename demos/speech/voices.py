@@ -38,10 +38,6 @@ TRAINING_WORDS = ("hello", "yes", "no", "okay", "stop", "go", "up", "down", "lef
                   "dog", "house", "water", "please", "thanks", "good", "morning", "music", "phone", "number",
                   "eleven", "twenty", "hundred", "first", "second", "zone", "fine", "sex", "seventy", "tree",
                   "heaven", "weight", "nice", "line", "hero", "window")
-# and the 300 commonest words of everyday conversation (`common_words.txt`: how they were chosen is written there).
-COMMON_WORDS_FILE = Path(__file__).with_name("common_words.txt")
-COMMON_WORDS = tuple(line.strip() for line in COMMON_WORDS_FILE.read_text(encoding="utf-8").splitlines()
-                     if line.strip() and not line.startswith("#"))
 EVALUATION_WORDS = ("hi", "yeah", "ten", "sure", "wait", "apple", "coffee", "door", "bird", "happy", "twelve",
                     "thirty", "sixty", "fourteen", "zebra", "fever", "seen", "eighty", "wine", "thirsty")
 ESPEAK_ACCENTS = ("en-us", "en-gb", "en-gb-scotland", "en-gb-x-rp", "en-gb-x-gbclan", "en-us-nyc",
@@ -113,19 +109,11 @@ def speak(text, voice, rate, pitch):
         return fsdd.load_audio(path)
 
 
-def takes(voices, words, takes_per_word, seed, words_per_voice=0):
-    """The (voice, word, rate, pitch) of every take, drawn from the seed: rate 0.75-1.3, pitch 0.7-1.4.
-
-    Each voice says each word `takes_per_word` times, or, with `words_per_voice`, that many words drawn
-    from `words` (`takes_per_word` times as many for a voice said more often).
-    """
+def takes(voices, words, takes_per_word, seed):
+    """The (voice, word, rate, pitch) of every take, drawn from the seed: rate 0.75-1.3, pitch 0.7-1.4."""
     random = np.random.default_rng(seed)
-    plan = []
-    for voice in voices:
-        said = ([words[k] for k in random.permutation(len(words))[: words_per_voice * takes_per_word]]
-                if words_per_voice else [word for word in words for _ in range(takes_per_word)])
-        plan += [(voice, word, float(random.uniform(0.75, 1.3)), float(random.uniform(0.7, 1.4))) for word in said]
-    return plan
+    return [(voice, word, float(random.uniform(0.75, 1.3)), float(random.uniform(0.7, 1.4)))
+            for voice in voices for word in words for _ in range(takes_per_word)]
 
 
 def synthesized(plan, cache_dir, label):
