@@ -20,7 +20,7 @@ class Settings:
     dropout: float = 0.0  # fraction of the LSTM's inputs and outputs dropped in training
     weight_decay: float = 0.0  # AdamW's decoupled weight decay
     small_corpus_repeats: int = 0  # times the chatterbot corpus and the persona join DailyDialog's stream per epoch
-    memory_epochs: int = 30  # passes of the memory model over the chatterbot corpus and the persona (0: none)
+    memory_epochs: int = 40  # passes of the memory model over the chatterbot corpus and the persona (0: none)
     memory_units: int = 256  # LSTM units of the memory model
     prompt_noise: float = 0.3  # share of chatterbot prompts read in a casual form with typing slips
     known_words_only: bool = True  # replies use only words of the training corpus (decoding.WordLexicon)
@@ -42,7 +42,8 @@ class Settings:
 MEMORY_SETTINGS = {"batch_size": 16, "learning_rate": 0.01, "dropout": 0.0, "weight_decay": 0.1}
 MEMORY_MESSAGE_WEIGHT = 0.25
 
-# A small run for the quick comparison and the lesson: 60 chatterbot pairs learnt by heart in a minute or two.
+# A small run for the quick comparison and the lesson: 60 chatterbot pairs learnt by heart in a minute or two
+# (recited greedily: no memory model beside it).
 QUICK_SETTINGS = {"max_training_pairs": 60, "epochs": 60, "units": 128, "batch_size": 8, "sequence_length": 32,
                   "learning_rate": 0.01, "prompt_noise": 0.0, "match_sample": 0, "recall_sample": 200,
                   "reply_beam": 0}
