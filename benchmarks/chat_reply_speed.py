@@ -73,8 +73,8 @@ def main(argv=None):
         if repeat >= args.warmup:
             seconds.append(time.perf_counter() - start)
     answering = writer.route([[args.message]])[0]
-    decoding = ("the memory model, greedy" if answering is writer.memory
-                else f"the conversation model, {f'beam of {writer.beam_width}' if writer.beam_width > 1 else 'greedy'}")
+    decoding = (f"the {'memory' if answering is writer.memory else 'conversation'} model, "
+                + (f"beam of {answering.beam_width}" if answering.beam_width > 1 else "greedy"))
     print(f"layer: {type(writer.model.get_layer('decoder')).__name__}, {decoding}, reply of {args.chars} steps "
           f"({len(reply)} characters shown), {args.repeats} repeats")
     print(f"median {1000 * statistics.median(seconds):.1f} ms, min {1000 * min(seconds):.1f} ms, "

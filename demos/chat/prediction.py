@@ -59,9 +59,8 @@ class ReplyWriter:
         self.step_model = self.build_step_model(model)
         self.units = model.get_layer(TRACED_LAYER).units
         self.memory = None if memory is None else MemoryWriter(  # greedy: it recites what it learnt by heart
-            memory, vocabulary, max_reply_chars, max_context_chars, lexicon, run_dir, 0, anti_lm, anti_lm_chars)
-        if self.memory is not None:
-            self.memory.normalizer = normalizer or basic_form  # the form of the messages the memory model reads
+            memory, vocabulary, max_reply_chars, max_context_chars, lexicon, run_dir, 0, anti_lm, anti_lm_chars,
+            normalizer=normalizer)
 
     def build_step_model(self, model):
         return build_step_model(model)
@@ -179,6 +178,10 @@ class ReplyWriter:
 
 class MemoryWriter(ReplyWriter):
     """Replies of the memory model (`model.build_memory_model`): its encoder reads the last message alone, normalized."""
+
+    def __init__(self, *args, normalizer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.normalizer = normalizer or basic_form  # the form of the messages the memory model reads
 
     def build_step_model(self, model):
         self.encoder, step_model = build_memory_step_models(model)
