@@ -61,6 +61,8 @@ def reply_writer(args):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.beam is not None and args.beam < 0:
+        raise SystemExit(f"error: --beam must be 0 or more, got {args.beam}")
     import_keras()
     try:
         writer = reply_writer(args)

@@ -167,6 +167,7 @@ def test_train_returns_the_contract_with_the_same_numbers(workdir, digits_dir, m
         (["--room", "1.5"], "--room must be in [0, 1), got 1.5"),
         (["--min-confidence", "-0.1"], "--min-confidence must be in [0, 1), got -0.1"),
         (["--synth-voices", "-2"], "--synth-voices must be 0 or more, got -2"),
+        (["--patience", "-1"], "--patience must be 0 or more, got -1"),
     ],
 )
 @pytest.mark.parametrize("command", ["train", "loso"])
