@@ -25,7 +25,8 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks.chat_training_speed", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--configs", default=DEFAULT_CONFIGS,
-                        help="configurations separated by ';', each units,batch size,learning rate,backend")
+                        help="configurations separated by ';', each units,batch size,learning rate,backend[,precision] "
+                        "(precision: float32, the default, or mixed_bfloat16)")
     parser.add_argument("--minutes", type=float, default=4.0, help="training time of each configuration")
     parser.add_argument("--sequence-length", type=int, default=64, help="characters per stream and step")
     parser.add_argument("--warmup", type=int, default=5, help="untimed steps first (compilation)")
@@ -47,15 +48,15 @@ def run_one(config, args):
     from demos.chat.model import build_model, compile_model, copy_weights
     from demos.chat.settings import Settings
 
-    units, batch_size, learning_rate, _ = config.split(",")
+    units, batch_size, learning_rate, _, *precision = config.split(",")
     settings = Settings(units=int(units), batch_size=int(batch_size), learning_rate=float(learning_rate),
-                        sequence_length=args.sequence_length, seed=args.seed)
+                        sequence_length=args.sequence_length, seed=args.seed, precision=(precision or ["float32"])[0])
     set_seed(settings.seed)
     corpus = prepare_data(settings, announce=lambda line: None)
     batches = StreamBatches(corpus.vocabulary, corpus.training, corpus.repeated, settings)
     held = corpus.validation._replace(conversations=corpus.validation.conversations[: args.validation_conversations],
                                       scored=corpus.validation.scored[: args.validation_conversations])
-    model = build_model(settings, len(corpus.vocabulary), batch_size=settings.batch_size)
+    model = build_model(settings, len(corpus.vocabulary), batch_size=settings.batch_size, dtype=settings.precision)
     compile_model(model, settings, steps=len(batches))  # one epoch's cosine: the schedule of a short run
     for step in range(args.warmup):
         model.train_on_batch(*batches[step])

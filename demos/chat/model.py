@@ -22,18 +22,23 @@ from demos.layers import lstm_class
 TRACED_LAYER = "decoder"  # the LSTM: `explain` and the lesson trace it
 
 
-def build_model(settings, vocabulary_size, batch_size=None):
+def build_model(settings, vocabulary_size, batch_size=None, dtype="float32"):
     """Input `characters` (ids, 0 = padding); output: next-character logits at every step.
 
-    With `batch_size`, the LSTM is stateful: each batch continues the streams of the previous one.
+    With `batch_size`, the LSTM is stateful: each batch continues the streams
+    of the previous one. `dtype` is the Keras dtype policy of the embedding
+    and the LSTM ("mixed_bfloat16": bfloat16 arithmetic, float32 weights);
+    the logits are always float32.
     """
     lstm = lstm_class(settings.layer, max_timescale=settings.sequence_length)
     characters = keras.Input(batch_shape=(batch_size, None), dtype="int32", name="characters")
-    x = layers.Embedding(vocabulary_size, settings.embedding_dim, mask_zero=True, name="embedding")(characters)
-    x = layers.Dropout(settings.dropout, name="input_dropout")(x)
-    x = lstm(settings.units, return_sequences=True, stateful=batch_size is not None, name=TRACED_LAYER)(x)
-    x = layers.Dropout(settings.dropout, name="output_dropout")(x)
-    logits = layers.Dense(vocabulary_size, name="next_character")(x)
+    x = layers.Embedding(vocabulary_size, settings.embedding_dim, mask_zero=True, name="embedding", dtype=dtype)(
+        characters)
+    x = layers.Dropout(settings.dropout, name="input_dropout", dtype=dtype)(x)
+    x = lstm(settings.units, return_sequences=True, stateful=batch_size is not None, name=TRACED_LAYER,
+             dtype=dtype)(x)
+    x = layers.Dropout(settings.dropout, name="output_dropout", dtype=dtype)(x)
+    logits = layers.Dense(vocabulary_size, name="next_character", dtype="float32")(x)
     return keras.Model(characters, logits, name="chat")
 
 

@@ -3,6 +3,7 @@
 import dataclasses
 
 APP = "chat"
+PRECISIONS = ("mixed_bfloat16", "float32")  # Keras dtype policies the conversation model trains in
 
 
 @dataclasses.dataclass
@@ -11,12 +12,13 @@ class Settings:
     # "cornell", a YAML file or folder, a DailyDialog or Cornell folder, or a plain text file.
     corpus: str | None = None
     layer: str = "custom"  # one of demos.cli.LAYER_NAMES ("custom": ExplicitLSTM, "builtin": keras.layers.LSTM)
-    epochs: int = 9  # passes over the training conversations (about 4.5 minutes each here)
+    epochs: int = 12  # passes over the training conversations (about 3 minutes each here)
     batch_size: int = 128  # parallel streams of conversation text per gradient step
     sequence_length: int = 64  # characters per stream and step (the state carries on to the next step)
     learning_rate: float = 0.004  # Adam's initial learning rate, decayed to 5% of it along a cosine
     units: int = 384  # LSTM units
     embedding_dim: int = 48  # size of each character's learned vector
+    precision: str = "mixed_bfloat16"  # the conversation model's training arithmetic (PRECISIONS); weights float32
     dropout: float = 0.0  # fraction of the LSTM's inputs and outputs dropped in training
     weight_decay: float = 0.0  # AdamW's decoupled weight decay
     small_corpus_repeats: int = 0  # times the chatterbot corpus and the persona join DailyDialog's stream per epoch
@@ -46,4 +48,4 @@ MEMORY_MESSAGE_WEIGHT = 0.25
 # (recited greedily: no memory model beside it).
 QUICK_SETTINGS = {"max_training_pairs": 60, "epochs": 60, "units": 128, "batch_size": 8, "sequence_length": 32,
                   "learning_rate": 0.01, "prompt_noise": 0.0, "match_sample": 0, "recall_sample": 200,
-                  "reply_beam": 0}
+                  "reply_beam": 0, "precision": "float32"}

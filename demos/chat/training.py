@@ -21,7 +21,7 @@ from demos.chat.evaluation import bits_per_char, evaluate_run
 from demos.chat.features import PairBatches, StreamBatches, evaluation_batches
 from demos.chat.model import build_memory_model, build_model, compile_model, copy_weights
 from demos.chat.prediction import MEMORY_FILE, VOCABULARY_FILE, save_words
-from demos.chat.settings import APP, MEMORY_MESSAGE_WEIGHT, MEMORY_SETTINGS
+from demos.chat.settings import APP, MEMORY_MESSAGE_WEIGHT, MEMORY_SETTINGS, PRECISIONS
 from demos.cli import check_layer
 
 CHECKPOINT = "checkpoint.keras"  # the stateful training model with its optimizer, after the last whole epoch
@@ -44,6 +44,8 @@ def check_settings(settings):
     )
     if settings.memory_units < 1:
         raise cli.CLIError(f"--memory-units must be at least 1, got {settings.memory_units}")
+    if settings.precision not in PRECISIONS:
+        raise cli.CLIError(f"--precision must be one of {', '.join(PRECISIONS)}, got {settings.precision!r}")
     if settings.distribute:
         raise cli.CLIError("--distribute: the chat model trains stateful streams, which one device must carry")
 
@@ -68,7 +70,7 @@ def train(settings, initial_weights=None, resume=False):
         corpus.vocabulary.save(run_dir / VOCABULARY_FILE)
         save_words(run_dir, corpus.lexicon, None if memory_data is None else memory_data.normalizer)
         runs.write_settings(run_dir, settings)
-    model = build_model(settings, len(corpus.vocabulary), batch_size=settings.batch_size)
+    model = build_model(settings, len(corpus.vocabulary), batch_size=settings.batch_size, dtype=settings.precision)
     initial_weights = runs.start_from(model, initial_weights)
     compile_model(model, settings, steps=settings.epochs * len(batches))
     scorer = build_model(settings, len(corpus.vocabulary))

@@ -175,6 +175,7 @@ def test_explain_traces_and_draws_what_the_model_computes(tiny_run):
         (["train", "--epochs", "0"], "--epochs must be at least 1, got 0"),
         (["train", "--sequence-length", "0"], "--sequence-length must be at least 1, got 0"),
         (["train", "--layer", "gru"], "--layer must be"),
+        (["train", "--precision", "float16"], "--precision must be one of mixed_bfloat16, float32, got 'float16'"),
         (["train", "--resume"], "--resume needs --out"),
         (["train", "--resume", "--out", "{run}", "--epochs", "1"], None),
         (["reply", "Hi", "--model", "{missing}"], "no model at"),

@@ -114,6 +114,22 @@ def test_the_stateful_streams_compute_what_the_whole_sequence_does(layer):
     np.testing.assert_allclose(stepped, np.asarray(whole(inputs)), atol=1e-5)
 
 
+def test_mixed_precision_trains_in_bfloat16_on_float32_weights_and_the_float32_model_reads_them():
+    settings = Settings(batch_size=2, sequence_length=6, **SMALL)
+    mixed = build_model(settings, len(VOCABULARY), batch_size=2, dtype="mixed_bfloat16")
+    assert mixed.get_layer("decoder").compute_dtype == "bfloat16"
+    assert {weight.dtype for weight in mixed.weights} == {"float32"}
+    inputs = streams(sequence_length=6)[0][0]
+    logits = mixed.predict_on_batch(inputs)
+    assert logits.dtype == np.float32
+    exact = copy_weights(mixed, build_model(settings, len(VOCABULARY)))
+    assert exact.get_layer("decoder").compute_dtype == "float32"
+    expected = np.asarray(exact(inputs))
+    # bfloat16 keeps 8 significant bits: the logits agree to about 1% of their scale, not to float32 rounding.
+    np.testing.assert_allclose(logits, expected, atol=0.02 * np.abs(expected).max())
+    assert not np.allclose(logits, expected, atol=1e-6)
+
+
 def test_weight_decay_shrinks_a_weight_that_gets_no_gradient():
     settings = Settings(learning_rate=0.01, weight_decay=0.1, batch_size=2, sequence_length=6, **SMALL)
     model = build_model(settings, len(VOCABULARY), batch_size=2)
