@@ -3,7 +3,8 @@
 import dataclasses
 
 APP = "chat"
-PRECISIONS = ("mixed_bfloat16", "float32")  # Keras dtype policies the conversation model trains in
+# The conversation model's training arithmetic: Keras dtype policies, or "auto" (training.resolve_precision).
+PRECISIONS = ("auto", "mixed_bfloat16", "float32")
 
 
 @dataclasses.dataclass
@@ -18,7 +19,7 @@ class Settings:
     learning_rate: float = 0.004  # Adam's initial learning rate, decayed to 5% of it along a cosine
     units: int = 384  # LSTM units
     embedding_dim: int = 48  # size of each character's learned vector
-    precision: str = "mixed_bfloat16"  # the conversation model's training arithmetic (PRECISIONS); weights float32
+    precision: str = "auto"  # the conversation model's training arithmetic (PRECISIONS); weights float32
     dropout: float = 0.0  # fraction of the LSTM's inputs and outputs dropped in training
     weight_decay: float = 0.0  # AdamW's decoupled weight decay
     small_corpus_repeats: int = 0  # times the chatterbot corpus and the persona join DailyDialog's stream per epoch

@@ -11,6 +11,7 @@ import dataclasses
 import json
 import math
 import time
+from pathlib import Path
 
 import keras
 
@@ -27,6 +28,7 @@ from demos.cli import check_layer
 CHECKPOINT = "checkpoint.keras"  # the stateful training model with its optimizer, after the last whole epoch
 PROGRESS = "checkpoint.json"  # the epochs done, the history and the seconds of each
 MEMORY_PREFIX = "memory-"  # the memory model's checkpoint files: memory-checkpoint.keras, memory-checkpoint.json
+BFLOAT16_FLAGS = ("avx512_bf16", "amx_bf16")  # CPU flags (/proc/cpuinfo) of bfloat16 matrix instructions
 
 
 def check_settings(settings):
@@ -50,12 +52,28 @@ def check_settings(settings):
         raise cli.CLIError("--distribute: the chat model trains stateful streams, which one device must carry")
 
 
+def resolve_precision(name, cpuinfo="/proc/cpuinfo"):
+    """The dtype policy `name` stands for: "auto" is mixed_bfloat16 where the CPU has bfloat16 instructions.
+
+    Elsewhere (no such flag, or no readable `cpuinfo`) bfloat16 would be
+    emulated, slower than float32, so "auto" is float32 there.
+    """
+    if name != "auto":
+        return name
+    try:
+        flags = set(Path(cpuinfo).read_text().split())
+    except OSError:
+        return "float32"
+    return "mixed_bfloat16" if flags.intersection(BFLOAT16_FLAGS) else "float32"
+
+
 def train(settings, initial_weights=None, resume=False):
     """Trains on the training conversations; measures on the held-out ones and the hand-written sets; saves the run.
 
     `resume` continues the run in `settings.out` from its last checkpoint.
     """
     check_settings(settings)
+    settings = dataclasses.replace(settings, precision=resolve_precision(settings.precision))  # saved as resolved
     startup.set_seed(settings.seed)
     corpus = prepare_data(settings)
     print(f"corpus: {corpus.source}", flush=True)
@@ -81,7 +99,7 @@ def train(settings, initial_weights=None, resume=False):
                         "replies, bits per character")
     memory, memory_progress = train_memory(memory_settings, memory_data, run_dir, resume)
     metrics = {"app": APP, "layer": settings.layer, "backend": keras.backend.backend(), "devices": 1,
-               "epochs": settings.epochs,
+               "epochs": settings.epochs, "precision": settings.precision,
                "train_seconds": sum(progress["epoch_seconds"]) + sum(memory_progress["epoch_seconds"]),
                "epoch_seconds": progress["epoch_seconds"], "history": progress["history"],
                "characters_per_epoch": len(batches) * settings.batch_size * settings.sequence_length,

@@ -8,6 +8,7 @@ import keras
 import numpy as np
 import pytest
 
+from demos.chat import training
 from demos.chat.__main__ import main
 from demos.chat.explain import plot_conversation, trace_conversation
 from demos.chat.features import encode_conversation
@@ -35,13 +36,14 @@ def test_train_writes_model_vocabulary_checkpoint_and_metrics(tiny_run):
     assert len(metrics["everyday_beside_retrieval"]) == 20
     # "What is AI?", "How are you?", "Tell me a joke" and "Hello" are meant by rows of the typed-prompt set: in training.
     assert metrics["typed_prompts"] == 8
-    assert json.loads((tiny_run / "settings.json").read_text())["units"] == 16
+    saved = json.loads((tiny_run / "settings.json").read_text())
+    assert saved["units"] == 16
+    # "auto" is saved as what it meant on this machine, so that --resume trains in the same arithmetic.
+    assert saved["precision"] == metrics["precision"] == training.resolve_precision("auto") != "auto"
 
 
 def test_an_interrupted_run_resumed_ends_where_the_whole_run_does(tiny_corpus, tiny_flags, tiny_run, tmp_path,
                                                                   monkeypatch):
-    from demos.chat import training
-
     def stop_after_the_first_checkpoint(*args):
         original(*args)
         raise KeyboardInterrupt  # Ctrl-C after epoch 1 of 2
@@ -175,7 +177,7 @@ def test_explain_traces_and_draws_what_the_model_computes(tiny_run):
         (["train", "--epochs", "0"], "--epochs must be at least 1, got 0"),
         (["train", "--sequence-length", "0"], "--sequence-length must be at least 1, got 0"),
         (["train", "--layer", "gru"], "--layer must be"),
-        (["train", "--precision", "float16"], "--precision must be one of mixed_bfloat16, float32, got 'float16'"),
+        (["train", "--precision", "float16"], "--precision must be one of auto, mixed_bfloat16, float32, got 'float16'"),
         (["train", "--resume"], "--resume needs --out"),
         (["train", "--resume", "--out", "{run}", "--epochs", "1"], None),
         (["reply", "Hi", "--model", "{missing}"], "no model at"),
@@ -240,7 +242,7 @@ SMALL_CORPORA = [[f"What is {n} plus one?", f"It is {n + 1}."] for n in range(20
 
 def test_the_default_run_adds_a_memory_model_that_resumes_where_the_whole_run_ends(dailydialog_files, tiny_flags,
                                                                                    tmp_path, monkeypatch):
-    from demos.chat import data, training
+    from demos.chat import data
 
     monkeypatch.setenv("DAILYDIALOG_DIR", str(dailydialog_files(tmp_path / "dd")))
     monkeypatch.setattr(data, "load_conversations", lambda path=None: [list(turns) for turns in SMALL_CORPORA])

@@ -21,6 +21,7 @@ from demos.chat.model import build_memory_model, build_model, compile_model, cop
 from demos.chat.normalization import basic_form
 from demos.chat.prediction import NEVER_WRITTEN, ReplyWriter, beam_reply, reply_scores
 from demos.chat.settings import Settings
+from demos.chat.training import resolve_precision
 
 CONVERSATIONS = [["Hello", "Hi there!", "How are you?"], ["What is AI?", "A field of computer science."],
                  ["Good night", "Sleep well."]]
@@ -309,3 +310,15 @@ def test_kneser_ney_scores_only_the_weighted_characters():
     weights = [[0, 0, 0, 1, 0]]  # only the 6 after "ab<end>"
     expected = -math.log2(model.probability([1, 1, 4, 5, 2], 6, 3))
     assert model.bits_per_char(sequences, 3, weights) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("flags, expected", [("fpu avx512f avx512_bf16 avx512_vnni", "mixed_bfloat16"),
+                                             ("fpu amx_bf16 amx_tile", "mixed_bfloat16"),
+                                             ("fpu avx2 avx512f avx512bw", "float32")])
+def test_auto_precision_is_mixed_bfloat16_only_on_a_cpu_with_bfloat16_instructions(flags, expected, tmp_path):
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text(f"processor\t: 0\nflags\t\t: {flags}\n\nprocessor\t: 1\nflags\t\t: {flags}\n")
+    assert resolve_precision("auto", cpuinfo) == expected
+    assert resolve_precision("auto", tmp_path / "absent") == "float32"  # not Linux: no cpuinfo to read
+    assert resolve_precision("float32", cpuinfo) == "float32"
+    assert resolve_precision("mixed_bfloat16", tmp_path / "absent") == "mixed_bfloat16"
