@@ -315,10 +315,11 @@ def test_kneser_ney_scores_only_the_weighted_characters():
 @pytest.mark.parametrize("flags, expected", [("fpu avx512f avx512_bf16 avx512_vnni", "mixed_bfloat16"),
                                              ("fpu amx_bf16 amx_tile", "mixed_bfloat16"),
                                              ("fpu avx2 avx512f avx512bw", "float32")])
-def test_auto_precision_is_mixed_bfloat16_only_on_a_cpu_with_bfloat16_instructions(flags, expected, tmp_path):
+def test_auto_precision_is_mixed_bfloat16_only_on_tensorflow_and_a_cpu_with_bfloat16_instructions(flags, expected, tmp_path):
     cpuinfo = tmp_path / "cpuinfo"
     cpuinfo.write_text(f"processor\t: 0\nflags\t\t: {flags}\n\nprocessor\t: 1\nflags\t\t: {flags}\n")
-    assert resolve_precision("auto", cpuinfo) == expected
-    assert resolve_precision("auto", tmp_path / "absent") == "float32"  # not Linux: no cpuinfo to read
+    assert resolve_precision("auto", cpuinfo, backend="tensorflow") == expected
+    assert resolve_precision("auto", cpuinfo, backend="jax") == "float32"
+    assert resolve_precision("auto", tmp_path / "absent", backend="tensorflow") == "float32"  # no cpuinfo to read
     assert resolve_precision("float32", cpuinfo) == "float32"
     assert resolve_precision("mixed_bfloat16", tmp_path / "absent") == "mixed_bfloat16"
