@@ -20,7 +20,7 @@ import argparse
 import statistics
 import time
 
-from demos.cli import CLIError
+from demos.cli import CLIError, check_ranges
 from demos.startup import import_keras
 
 
@@ -61,10 +61,9 @@ def reply_writer(args):
 
 def main(argv=None):
     args = parse_args(argv)
-    if args.beam is not None and args.beam < 0:
-        raise SystemExit(f"error: --beam must be 0 or more, got {args.beam}")
-    import_keras()
     try:
+        check_ranges(args, not_negative=("beam",) if args.beam is not None else ())
+        import_keras()
         writer = reply_writer(args)
     except CLIError as error:
         raise SystemExit(f"error: {error}") from None

@@ -26,7 +26,7 @@ def parse_args(argv=None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--configs", default=DEFAULT_CONFIGS,
                         help="configurations separated by ';', each units,batch size,learning rate,backend[,precision] "
-                        "(precision: float32, the default, or mixed_bfloat16)")
+                        "(precision: float32, the default, mixed_bfloat16, or auto as `train --precision auto`)")
     parser.add_argument("--minutes", type=float, default=4.0, help="training time of each configuration")
     parser.add_argument("--sequence-length", type=int, default=64, help="characters per stream and step")
     parser.add_argument("--warmup", type=int, default=5, help="untimed steps first (compilation)")
@@ -47,10 +47,12 @@ def run_one(config, args):
     from demos.chat.features import StreamBatches, evaluation_batches
     from demos.chat.model import build_model, compile_model, copy_weights
     from demos.chat.settings import Settings
+    from demos.chat.training import resolve_precision
 
     units, batch_size, learning_rate, _, *precision = config.split(",")
     settings = Settings(units=int(units), batch_size=int(batch_size), learning_rate=float(learning_rate),
-                        sequence_length=args.sequence_length, seed=args.seed, precision=(precision or ["float32"])[0])
+                        sequence_length=args.sequence_length, seed=args.seed,
+                        precision=resolve_precision(precision[0] if precision else "float32"))
     set_seed(settings.seed)
     corpus = prepare_data(settings, announce=lambda line: None)
     batches = StreamBatches(corpus.vocabulary, corpus.training, corpus.repeated, settings)

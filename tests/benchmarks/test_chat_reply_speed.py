@@ -12,3 +12,9 @@ def test_a_missing_model_is_one_error_line(model, tmp_path, monkeypatch):
         main(["--model", model])
     message = str(exit_info.value.code)
     assert message.startswith("error: no model at") and "\n" not in message
+
+
+def test_a_negative_beam_is_one_error_line():
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--beam", "-2"])
+    assert str(exit_info.value.code) == "error: --beam must be 0 or more, got -2"
