@@ -52,6 +52,8 @@ TRAIN_FLAGS = {
     "perturbed once like a copy (0: no synthesized voices)",
     "no_digit_share": "training only: 'no digit' examples per digit example: other words in the synthesized voices, "
     "noise, tones, clicks, near silence (0: none)",
+    "near_miss_share": "training only: 'no digit' near misses per digit example: a training digit joined to part of "
+    "another digit of the same voice, or reversed (0: none)",
     "min_confidence": "answer 'no digit' when the likeliest digit's calibrated probability is below this (0: only "
     "when the 'no digit' class wins)",
     "cache_dir": "folder of cached features",

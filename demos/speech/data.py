@@ -13,7 +13,7 @@ from demos.cli import CLIError
 from demos.speech.augmentation import augmented_features
 from demos.speech.features import pooled_statistics, recording_features, standardized
 from demos.speech.part import Part
-from demos.speech.synthetic import no_digit_examples, synthetic_digits
+from demos.speech.synthetic import near_miss_examples, no_digit_examples, synthetic_digits
 
 PAD_VALUE = 0.0  # padded frames are all zeros: a log-mel or MFCC frame never is
 
@@ -62,10 +62,16 @@ def load_data(settings):
         parts = normalized_by_speaker(parts, everything)
     fit, validation, test = parts
     fit += by_own_speaker(synthetic_digits(settings), settings)
-    fit += by_own_speaker(no_digit_examples(settings, round(settings.no_digit_share * len(fit)), 1), settings)
+    digits_count = len(fit)
+    fit += by_own_speaker(no_digit_examples(settings, round(settings.no_digit_share * digits_count), 1), settings)
+    fit += by_own_speaker(near_miss_examples(settings, [kept[i] for i in fit_indices],
+                                             round(settings.near_miss_share * digits_count), 1), settings)
     validation += by_own_speaker(synthetic_digits(settings, "validation"), settings)
-    validation += by_own_speaker(no_digit_examples(settings, round(settings.no_digit_share * len(validation)), 2),
+    digits_count = len(validation)
+    validation += by_own_speaker(no_digit_examples(settings, round(settings.no_digit_share * digits_count), 2),
                                  settings)
+    validation += by_own_speaker(near_miss_examples(settings, [kept[i] for i in validation_indices],
+                                                    round(settings.near_miss_share * digits_count), 2), settings)
     return SpokenDigits(fit, validation, test, split, badly_named + unreadable, [kept[i].path for i in test_indices])
 
 

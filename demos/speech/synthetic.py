@@ -4,6 +4,8 @@
   each take perturbed once (speed, pitch, vocal tract, room: `augmentation.perturb`);
 - `no_digit_examples`: the "no digit" class: other words said by the same
   voices, and noise, tones, clicks, near silence (`nondigits.py`);
+- `near_miss_examples`: "no digit" too: the training digits joined to part of
+  another digit of the same voice, or reversed (`nearmisses.py`);
 - `held_apart_digits` and `evaluation_non_digits`: digits and other words
   said by the voices of `voices.HELD_APART`, and sounds of kinds training never
   made: what "synthetic voices never heard" and the non-digit false accepts
@@ -18,14 +20,17 @@ from pathlib import Path
 
 import numpy as np
 
+from datasets import fsdd
 from demos.speech.augmentation import AUGMENTATION_FIELDS, perturb
 from demos.speech.features import feature_settings, read_cache, signal_features, write_cache
+from demos.speech.nearmisses import near_misses
 from demos.speech.nondigits import sounds
 from demos.speech.part import NO_DIGIT, Part
 from demos.speech.voices import (
     DIGIT_WORDS,
     ENV_VARIABLE,
     EVALUATION_WORDS,
+    MINIMAL_PAIRS,
     TRAINING_WORDS,
     installed_voices,
     is_held_apart,
@@ -36,6 +41,7 @@ from demos.speech.voices import (
 NATURAL_TAKES = 5  # flite and festival voices (few, and nearer to a person) say each word this many times more
 HELD_APART_TAKES = 2  # takes of each evaluation word and digit per held-apart voice
 EVALUATION_SOUNDS = 240  # noise, melodies and quiet stretches among the evaluation's non-digits
+WORDS_PER_VOICE = 32  # of the "no digit" words, each training voice says this many, drawn from the seed
 VALIDATION_VOICES = 16  # espeak-ng voices (not trained on) whose digits join the validation part
 
 
@@ -58,11 +64,12 @@ def voices_for(settings, role="training"):
     return [espeak[k] for k in sorted(order[settings.synth_voices :][:VALIDATION_VOICES])], []
 
 
-def spoken(settings, words, repeats, label, role="training", seed=0):
-    """Signals, words and voices of `words` said `repeats` times by each voice of `role` (natural ones more often)."""
+def spoken(settings, words, repeats, label, role="training", seed=0, words_per_voice=0):
+    """Signals, words and voices of `words` said `repeats` times by each voice of `role` (natural ones more often;
+    with `words_per_voice`, each voice says that many of the words, drawn from the seed)."""
     espeak, natural = voices_for(settings, role)
-    plan = (takes(espeak, words, repeats, [settings.seed, seed, 0])
-            + takes(natural, words, repeats * NATURAL_TAKES, [settings.seed, seed, 1]))
+    plan = (takes(espeak, words, repeats, [settings.seed, seed, 0], words_per_voice)
+            + takes(natural, words, repeats * NATURAL_TAKES, [settings.seed, seed, 1], words_per_voice))
     return synthesized(plan, settings.cache_dir, label) if plan else ([], [], [])
 
 
@@ -88,11 +95,28 @@ def no_digit_examples(settings, count, seed):
         return None
     words_part = []
     if settings.synth_voices:
-        signals, _, _ = spoken(settings, TRAINING_WORDS, 1, "other words")
+        signals, _, _ = spoken(settings, TRAINING_WORDS + MINIMAL_PAIRS, 1, "other words",
+                               words_per_voice=WORDS_PER_VOICE)
         chosen = np.random.default_rng([settings.seed, seed]).permutation(len(signals))[: count // 2]
         words_part = perturbed_features([signals[k] for k in chosen], settings, f"words-{seed}")
     noises = sounds(count - len(words_part), [settings.seed, seed])
     features = words_part + [signal_features(sound, settings) for sound in noises]
+    return Part(features, np.full(len(features), NO_DIGIT), ["no digit"] * len(features))
+
+
+def near_miss_examples(settings, recordings, count, seed):
+    """`count` near misses of the FSDD `recordings` and the training voices' digits, each perturbed once."""
+    if count <= 0 or not recordings:
+        return None
+    signals = [fsdd.load_audio(recording.path) for recording in recordings]
+    digits = [recording.digit for recording in recordings]
+    voices = [recording.speaker for recording in recordings]
+    if settings.synth_voices and settings.synth_takes:
+        spoken_signals, words, spoken_voices = spoken(settings, DIGIT_WORDS, settings.synth_takes, "training digits")
+        signals, digits = signals + list(spoken_signals), digits + [DIGIT_WORDS.index(word) for word in words]
+        voices = voices + list(spoken_voices)
+    made = near_misses(signals, digits, voices, count, [settings.seed, seed, 7])
+    features = perturbed_features(made, settings, f"near-misses-{seed}")
     return Part(features, np.full(len(features), NO_DIGIT), ["no digit"] * len(features))
 
 

@@ -38,6 +38,13 @@ TRAINING_WORDS = ("hello", "yes", "no", "okay", "stop", "go", "up", "down", "lef
                   "dog", "house", "water", "please", "thanks", "good", "morning", "music", "phone", "number",
                   "eleven", "twenty", "hundred", "first", "second", "zone", "fine", "sex", "seventy", "tree",
                   "heaven", "weight", "nice", "line", "hero", "window")
+# Minimal pairs: words one phoneme away from a digit word (espeak-ng's en-us phonemes, diphthongs as one), the
+# commonest (up to six per digit) of the words of DailyDialog's training dialogues that are not a homophone or an
+# ordinal of a digit, not among the evaluation words and not above. They teach where a digit ends.
+MINIMAL_PAIRS = ("what", "was", "when", "done", "fun", "once", "you", "do", "new", "who", "true", "tea", "through",
+                 "free", "throw", "threw", "theory", "more", "far", "floor", "fair", "fare", "sore", "live", "fire",
+                 "file", "fight", "dive", "since", "sick", "fix", "mix", "socks", "sucks", "session", "it", "at",
+                 "out", "eat", "late", "date", "night", "sign", "mine", "known", "noon", "none")
 EVALUATION_WORDS = ("hi", "yeah", "ten", "sure", "wait", "apple", "coffee", "door", "bird", "happy", "twelve",
                     "thirty", "sixty", "fourteen", "zebra", "fever", "seen", "eighty", "wine", "thirsty")
 ESPEAK_ACCENTS = ("en-us", "en-gb", "en-gb-scotland", "en-gb-x-rp", "en-gb-x-gbclan", "en-us-nyc",
@@ -109,11 +116,17 @@ def speak(text, voice, rate, pitch):
         return fsdd.load_audio(path)
 
 
-def takes(voices, words, takes_per_word, seed):
-    """The (voice, word, rate, pitch) of every take, drawn from the seed: rate 0.75-1.3, pitch 0.7-1.4."""
+def takes(voices, words, takes_per_word, seed, words_per_voice=0):
+    """The (voice, word, rate, pitch) of every take, drawn from the seed: rate 0.75-1.3, pitch 0.7-1.4.
+
+    With `words_per_voice`, each voice says that many of the words, drawn
+    from the seed, instead of all of them.
+    """
     random = np.random.default_rng(seed)
-    return [(voice, word, float(random.uniform(0.75, 1.3)), float(random.uniform(0.7, 1.4)))
-            for voice in voices for word in words for _ in range(takes_per_word)]
+    chosen = [sorted(random.choice(len(words), min(words_per_voice, len(words)), replace=False))
+              if words_per_voice else range(len(words)) for _ in voices]
+    return [(voice, words[k], float(random.uniform(0.75, 1.3)), float(random.uniform(0.7, 1.4)))
+            for voice, indices in zip(voices, chosen, strict=True) for k in indices for _ in range(takes_per_word)]
 
 
 def synthesized(plan, cache_dir, label):

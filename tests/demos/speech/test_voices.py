@@ -31,8 +31,10 @@ def test_the_held_apart_voices_and_words_never_reach_training(settings):
     assert len(espeak) == 2 and set(espeak) <= set(TRAINING) and natural == []
     assert len(validation) == 2 and set(validation) <= set(TRAINING) and not set(validation) & set(espeak)
     assert voices_for(settings, "held apart") == (HELD_APART, [])
-    assert not set(voices.EVALUATION_WORDS) & set(voices.TRAINING_WORDS)
-    assert not set(voices.EVALUATION_WORDS + voices.TRAINING_WORDS) & set(voices.DIGIT_WORDS)
+    trained = voices.TRAINING_WORDS + voices.MINIMAL_PAIRS
+    assert not set(voices.EVALUATION_WORDS) & set(trained)
+    assert not set(voices.EVALUATION_WORDS + trained) & set(voices.DIGIT_WORDS)
+    assert not {"for", "won", "to", "too", "ate"} & set(trained)  # a homophone would teach a digit is none
 
 
 def test_no_held_out_speaker_or_held_apart_voice_reaches_training(settings):
@@ -46,8 +48,35 @@ def test_no_held_out_speaker_or_held_apart_voice_reaches_training(settings):
     assert len(validating) == 2 and not validating & synthesized  # early stopping hears voices never trained on
     digits = data.train.digits[[speaker in synthesized for speaker in data.train.speakers]]
     np.testing.assert_array_equal(np.bincount(digits, minlength=10), [2] * 10)  # 2 voices x 1 take of each digit
-    assert (data.train.digits == 10).sum() == round(0.1 * (len(data.train) - (data.train.digits == 10).sum()))
-    assert (data.validation.digits == 10).sum() == round(0.1 * (len(data.validation) - (data.validation.digits == 10).sum()))
+    for part in (data.train, data.validation):  # 0.1 words and sounds, 0.2 near misses per digit
+        digit_count = (part.digits < 10).sum()
+        assert (part.digits == 10).sum() == round(0.1 * digit_count) + round(0.2 * digit_count)
+
+
+def test_near_misses_are_made_of_training_voices_only(settings, monkeypatch):
+    from demos.speech import synthetic
+
+    heard = []
+
+    def listening(signals, digits, voices, count, seed):
+        heard.extend(voices)
+        return [np.asarray(signal, "float32") for signal in signals[:count]]
+
+    monkeypatch.setattr(synthetic, "near_misses", listening)
+    data = load_data(dataclasses.replace(settings, test_speakers="theo"))
+    fsdd_speakers = {speaker for speaker in heard if ":" not in speaker}
+    assert fsdd_speakers == {speaker for speaker in data.train.speakers if ":" not in speaker} - {"no digit"}
+    assert "theo" not in heard and not set(heard) & set(HELD_APART)
+
+
+def test_each_voice_says_its_own_draw_of_the_words_when_asked_for_fewer():
+    words = [f"word{k}" for k in range(10)]
+    plan = voices.takes(TRAINING, words, 1, 0, words_per_voice=3)
+    said = {voice: [take[1] for take in plan if take[0] == voice] for voice in TRAINING}
+    assert all(len(chosen) == len(set(chosen)) == 3 for chosen in said.values())
+    assert len({tuple(chosen) for chosen in said.values()}) > 1
+    assert plan == voices.takes(TRAINING, words, 1, 0, words_per_voice=3)
+    assert len(voices.takes(TRAINING, words, 2, 0)) == 4 * 10 * 2
 
 
 def test_synthesis_is_made_once_at_8_khz_and_then_read_from_the_cache(settings, monkeypatch):

@@ -1,0 +1,64 @@
+"""Near misses: a digit with more speech joined to it, or said backwards, in the same voice, is "no digit".
+
+A word that holds a digit or starts like one ("six" and then more) is not
+that digit, and a voice the model has learned to answer must still be
+answered "no digit" when it says something else. The synthesized words of
+`voices.TRAINING_WORDS` come in other voices than FSDD's; these come in the
+training speakers' own voices, made from their digit recordings:
+
+- **joined**: the digit with the first or last 30-70% of another digit of the
+  same speaker joined before or after it, without a pause ("six" + "-ven");
+- **reversed**: the digit played backwards (the same sounds, not a word).
+
+Only recordings of the training part are used, so no held-out voice reaches
+training.
+"""
+
+import librosa
+import numpy as np
+
+from datasets import fsdd
+
+CROSSFADE = int(0.01 * fsdd.SAMPLE_RATE)  # samples over which two joined pieces overlap
+TRIM = {"top_db": 40, "frame_length": 256, "hop_length": 64}  # silence cut off each digit before it is used
+KINDS = ("after", "before", "reversed")  # the other piece after the digit, before it, or the digit reversed
+
+
+def joined(first, second):
+    """`first` then `second` with a short crossfade, `second` brought to `first`'s loudness."""
+    second = second * np.sqrt(np.mean(first**2) / max(np.mean(second**2), 1e-12))
+    fade = min(CROSSFADE, len(first), len(second))
+    ramp = np.linspace(0.0, 1.0, fade, dtype="float32")
+    middle = first[len(first) - fade :] * (1 - ramp) + second[:fade] * ramp
+    return np.concatenate([first[: len(first) - fade], middle, second[fade:]]).astype("float32")
+
+
+def near_miss(signal, partner, kind, random):
+    """One near miss of a trimmed digit `signal`, with `partner` (another digit of the same voice) for the joins."""
+    if kind == "reversed":
+        return np.ascontiguousarray(signal[::-1])
+    share = random.uniform(0.3, 0.7)
+    if kind == "after":
+        return joined(signal, partner[int(len(partner) * (1 - share)) :])
+    return joined(partner[: max(1, int(len(partner) * share))], signal)
+
+
+def near_misses(signals, digits, voices, count, seed):
+    """`count` near misses of the digits `signals` (with their `digits` and `voices`), kinds in turn.
+
+    Each takes a random signal and, for the joins, another digit said by the
+    same voice; a voice with one digit only gives reversed ones.
+    """
+    random = np.random.default_rng(seed)
+    trimmed = [librosa.effects.trim(np.asarray(signal, "float32"), **TRIM)[0] for signal in signals]
+    by_voice = {}
+    for index, voice in enumerate(voices):
+        by_voice.setdefault(voice, []).append(index)
+    made = []
+    for number in range(count):
+        index = int(random.integers(len(trimmed)))
+        others = [k for k in by_voice[voices[index]] if digits[k] != digits[index]]
+        kind = KINDS[number % len(KINDS)] if others else "reversed"
+        partner = trimmed[others[int(random.integers(len(others)))]] if others else None
+        made.append(near_miss(trimmed[index], partner, kind, random))
+    return made
