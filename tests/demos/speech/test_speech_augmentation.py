@@ -15,7 +15,7 @@ from demos.speech.training import check_settings
 @pytest.fixture
 def settings(tmp_path, digits_dir):
     return Settings(data_dir=str(digits_dir), cache_dir=str(tmp_path / "cache"), test_speakers="theo",
-                    augment_copies=0, no_digit_share=0.0)
+                    augment_copies=0, no_digit_share=0.0, near_miss_share=0.0)
 
 
 def perturbed(signal, settings, seed=0, **changes):

@@ -40,9 +40,9 @@ def test_train_writes_the_run(workdir):
     assert not list(run.glob("*.partial.*"))
     metrics = read_json(run / "metrics.json")
     assert metrics["app"] == "speech" and metrics["layer"] == "custom" and metrics["split"] == "official"
-    # 80 training recordings: 72 fitted, with 72 perturbed copies and round(0.1 x 144) = 14 "no digit" examples;
-    # 8 for validation, with round(0.1 x 8) = 1 "no digit".
-    assert metrics["test_count"] == 40 and metrics["train_count"] == 158 and metrics["validation_count"] == 9
+    # 80 training recordings: 72 fitted, with 72 perturbed copies, round(0.1 x 144) = 14 words and sounds and
+    # round(0.2 x 144) = 29 near misses; 8 for validation, with round(0.1 x 8) = 1 and round(0.2 x 8) = 2.
+    assert metrics["test_count"] == 40 and metrics["train_count"] == 187 and metrics["validation_count"] == 11
     assert metrics["epochs"] == 1 and len(metrics["epoch_seconds"]) == 1
     assert set(metrics["history"]) >= {"loss", "accuracy", "val_loss", "val_accuracy"}
     assert read_json(run / "settings.json")["seed"] == 3

@@ -14,7 +14,8 @@ from demos.speech.settings import Settings
 
 @pytest.fixture
 def settings(tmp_path, digits_dir):
-    return Settings(data_dir=str(digits_dir), cache_dir=str(tmp_path / "cache"), augment_copies=0, no_digit_share=0.0)
+    return Settings(data_dir=str(digits_dir), cache_dir=str(tmp_path / "cache"), augment_copies=0, no_digit_share=0.0,
+                    near_miss_share=0.0)
 
 
 def test_features_of_a_recording(digits_dir, settings):
