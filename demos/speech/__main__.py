@@ -56,7 +56,7 @@ TRAIN_FLAGS = {
     "another digit of the same voice, or reversed (0: none)",
     "min_confidence": "answer 'no digit' when the likeliest digit's calibrated probability is below this (0: only "
     "when the 'no digit' class wins)",
-    "cache_dir": "folder of cached features",
+    "cache_dir": "folder of cached features, synthesized voices and PocketSphinx answers",
     "units": "LSTM units per direction",
     "lstm_layers": "bidirectional LSTM layers, stacked (the first is the one explain draws)",
     "dropout": "dropout before the classifier",

@@ -5,14 +5,23 @@ Its bundled US English acoustic model, a JSGF grammar of the ten digit words
 silence added on each side (its voice activity detection needs silence to
 start from: without it, FSDD's tightly cut files lose a few points). `pip install
 pocketsphinx` (in requirements.txt); without it the reference is left out.
+Its answers depend on the audio alone, so they are kept in the cache folder
+and read from there when the same recordings come again (each LOSO run).
 """
+
+import hashlib
+import json
+import tempfile
+from pathlib import Path
 
 import librosa
 import numpy as np
 
+from datasets.storage import atomic_path
 from demos.speech.voices import DIGIT_WORDS
 
 SAMPLE_RATE = 16000
+CACHE_VERSION = 1  # raise when the decoding changes, so old answers are not read
 
 
 def pocketsphinx_decoder(folder):
@@ -39,10 +48,35 @@ def pocketsphinx_digit(decoder, signal, sample_rate):
     return DIGIT_WORDS.index(words[0]) if words and words[0] in DIGIT_WORDS else None
 
 
-def pocketsphinx_accuracy(signals, digits, sample_rate, folder):
-    """PocketSphinx's accuracy on 8 kHz `signals` of `digits`; None when it is not installed."""
-    decoder = pocketsphinx_decoder(folder)
-    if decoder is None:
+def pocketsphinx_answers(signals, sample_rate, cache_dir):
+    """The digit (or None) PocketSphinx hears in each signal, from `cache_dir` when it decoded them before;
+    None when it is not installed."""
+    path = Path(cache_dir) / f"pocketsphinx-{answers_key(signals, sample_rate)}.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    with tempfile.TemporaryDirectory() as folder:
+        decoder = pocketsphinx_decoder(Path(folder))
+        if decoder is None:
+            return None
+        answers = [pocketsphinx_digit(decoder, signal, sample_rate) for signal in signals]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path) as partial:
+        Path(partial).write_text(json.dumps(answers))
+    return answers
+
+
+def answers_key(signals, sample_rate):
+    """A digest of the audio and of how it is decoded."""
+    digest = hashlib.sha1(f"{CACHE_VERSION} {sample_rate} {DIGIT_WORDS}".encode())
+    for signal in signals:
+        audio = np.ascontiguousarray(signal, "float32")
+        digest.update(len(audio).to_bytes(8, "little") + audio.tobytes())
+    return digest.hexdigest()[:16]
+
+
+def pocketsphinx_accuracy(signals, digits, sample_rate, cache_dir):
+    """PocketSphinx's accuracy on `signals` of `digits`; None when it is not installed."""
+    answers = pocketsphinx_answers(signals, sample_rate, cache_dir)
+    if answers is None:
         return None
-    return float(np.mean([pocketsphinx_digit(decoder, signal, sample_rate) == digit
-                          for signal, digit in zip(signals, digits, strict=True)]))
+    return float(np.mean([answer == digit for answer, digit in zip(answers, digits, strict=True)]))

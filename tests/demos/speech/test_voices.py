@@ -119,3 +119,15 @@ def test_pocketsphinx_hears_fsdd_digits(digits_dir, tmp_path):
     digits = [recording.digit for recording in recordings]
     assert pocketsphinx_accuracy(signals, digits, fsdd.SAMPLE_RATE, tmp_path) > 0.4  # 76% on FSDD's test files
     assert pocketsphinx_accuracy(signals, [(digit + 1) % 10 for digit in digits], fsdd.SAMPLE_RATE, tmp_path) < 0.3
+
+
+def test_pocketsphinx_answers_come_from_the_cache_the_second_time(digits_dir, tmp_path, monkeypatch):
+    pytest.importorskip("pocketsphinx")
+    from demos.speech import reference
+
+    signals = [fsdd.load_audio(recording.path) for recording in fsdd.list_recordings(digits_dir)[0][:6]]
+    first = reference.pocketsphinx_answers(signals, fsdd.SAMPLE_RATE, tmp_path)
+    monkeypatch.setattr(reference, "pocketsphinx_decoder", lambda folder: pytest.fail("decoded again"))
+    assert reference.pocketsphinx_answers(signals, fsdd.SAMPLE_RATE, tmp_path) == first
+    with pytest.raises(pytest.fail.Exception, match="decoded again"):  # other audio is decoded
+        reference.pocketsphinx_answers(signals[:5], fsdd.SAMPLE_RATE, tmp_path)
