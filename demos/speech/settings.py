@@ -16,7 +16,7 @@ class Settings:
     hop_length: int = 128  # samples between frames at 8 kHz (16 ms)
     trim_db: float = 40.0  # leading and trailing audio this many dB below the peak is cut off
     normalize: str = "global"  # "global": the training frames' statistics; also each "utterance"'s or "speaker"'s own (CMVN)
-    cache_dir: str = ".cache/speech"  # where features, synthesized voices and PocketSphinx answers are kept between runs
+    cache_dir: str = ".cache/speech"  # features, synthesized voices and PocketSphinx answers, kept between runs
     layer: str = "custom"  # one of demos.cli.LAYER_NAMES ("custom": ExplicitLSTM, "builtin": keras.layers.LSTM)
     units: int = 64  # LSTM units per direction
     lstm_layers: int = 2  # bidirectional LSTM layers, stacked
