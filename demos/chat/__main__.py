@@ -33,11 +33,11 @@ TRAIN_FLAGS = {
     "learning_rate": "initial AdamW learning rate (cosine decay to 5%%)",
     "units": "LSTM units",
     "embedding_dim": "size of the character vectors",
-    "precision": "arithmetic of the conversation model's training: mixed_bfloat16 (bfloat16 products, float32 "
-    "weights and logits; about 1.4x as many characters a second on a CPU with bfloat16 instructions, as much "
-    "learnt per character), float32, or auto (mixed_bfloat16 on TensorFlow where the CPU reports avx512_bf16 or "
-    "amx_bf16, else float32; on a GPU, say which); saved with the run as resolved; the saved model reads and writes in "
-    "float32",
+    "precision": "arithmetic of both models' training (the conversation and the memory): mixed_bfloat16 "
+    "(bfloat16 products, float32 weights and logits; about 1.4x as many characters a second on a CPU with "
+    "bfloat16 instructions, as much learnt per character), float32, or auto (mixed_bfloat16 on TensorFlow where "
+    "the CPU reports avx512_bf16 or amx_bf16, else float32; on a GPU, say which); saved with the run as "
+    "resolved; the saved model reads and writes in float32",
     "dropout": "dropout on the LSTM's inputs and outputs",
     "weight_decay": "AdamW's decoupled weight decay",
     "small_corpus_repeats": "times the chatterbot corpus and the persona join DailyDialog's stream per epoch (the "

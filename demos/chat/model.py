@@ -55,18 +55,22 @@ class RepeatOverTime(layers.Layer):
         return (vector_shape[0], sequence_shape[1], vector_shape[-1])
 
 
-def build_memory_model(settings, vocabulary_size):
-    """Inputs `message` and `reply_input` (ids, 0 = padding); outputs: next-character logits of each."""
+def build_memory_model(settings, vocabulary_size, dtype="float32"):
+    """Inputs `message` and `reply_input` (ids, 0 = padding); outputs: next-character logits of each.
+
+    `dtype`: the dtype policy of all but the logits, as in `build_model`.
+    """
     lstm = lstm_class(settings.layer, max_timescale=settings.max_reply_chars)
     message = keras.Input((None,), dtype="int32", name="message")
     reply_input = keras.Input((None,), dtype="int32", name="reply_input")
-    embedding = layers.Embedding(vocabulary_size, settings.embedding_dim, mask_zero=True, name="embedding")
-    read, context, *_ = lstm(settings.units, return_sequences=True, return_state=True, name="encoder")(embedding(message))
-    message_logits = layers.Dense(vocabulary_size, name="next_message_character")(read)
-    decoder_inputs = layers.Concatenate(name="character_and_context")(
-        [embedding(reply_input), RepeatOverTime(name="context_per_step")([context, reply_input])])
-    decoded = lstm(settings.units, return_sequences=True, name=TRACED_LAYER)(decoder_inputs)
-    logits = layers.Dense(vocabulary_size, name="next_character")(decoded)
+    embedding = layers.Embedding(vocabulary_size, settings.embedding_dim, mask_zero=True, name="embedding", dtype=dtype)
+    read, context, *_ = lstm(settings.units, return_sequences=True, return_state=True, name="encoder",
+                             dtype=dtype)(embedding(message))
+    message_logits = layers.Dense(vocabulary_size, name="next_message_character", dtype="float32")(read)
+    decoder_inputs = layers.Concatenate(name="character_and_context", dtype=dtype)(
+        [embedding(reply_input), RepeatOverTime(name="context_per_step", dtype=dtype)([context, reply_input])])
+    decoded = lstm(settings.units, return_sequences=True, name=TRACED_LAYER, dtype=dtype)(decoder_inputs)
+    logits = layers.Dense(vocabulary_size, name="next_character", dtype="float32")(decoded)
     return keras.Model([message, reply_input], [message_logits, logits], name="chat_memory")
 
 

@@ -3,7 +3,7 @@
 import dataclasses
 
 APP = "chat"
-# The conversation model's training arithmetic: Keras dtype policies, or "auto" (training.resolve_precision).
+# The training arithmetic of both chat models: Keras dtype policies, or "auto" (training.resolve_precision).
 PRECISIONS = ("auto", "mixed_bfloat16", "float32")
 
 
@@ -13,13 +13,13 @@ class Settings:
     # "cornell", a YAML file or folder, a DailyDialog or Cornell folder, or a plain text file.
     corpus: str | None = None
     layer: str = "custom"  # one of demos.cli.LAYER_NAMES ("custom": ExplicitLSTM, "builtin": keras.layers.LSTM)
-    epochs: int = 11  # passes over the training conversations (about 3 minutes each here)
+    epochs: int = 14  # passes over the training conversations (about 3 minutes each here)
     batch_size: int = 128  # parallel streams of conversation text per gradient step
     sequence_length: int = 64  # characters per stream and step (the state carries on to the next step)
     learning_rate: float = 0.004  # Adam's initial learning rate, decayed to 5% of it along a cosine
     units: int = 384  # LSTM units
     embedding_dim: int = 48  # size of each character's learned vector
-    precision: str = "auto"  # the conversation model's training arithmetic (PRECISIONS); weights float32
+    precision: str = "auto"  # both models' training arithmetic (PRECISIONS); weights float32
     dropout: float = 0.0  # fraction of the LSTM's inputs and outputs dropped in training
     weight_decay: float = 0.0  # AdamW's decoupled weight decay
     small_corpus_repeats: int = 0  # times the chatterbot corpus and the persona join DailyDialog's stream per epoch

@@ -144,9 +144,10 @@ def train_memory(settings, batches, run_dir, resume):
         return None, {"history": {}, "epoch_seconds": []}
     print(f"memory model: the chatterbot corpus and the persona, {settings.epochs} passes", flush=True)
     startup.set_seed(settings.seed)  # the same weights whether or not the run was resumed
-    memory = build_memory_model(settings, len(batches.vocabulary))
+    memory = build_memory_model(settings, len(batches.vocabulary), dtype=settings.precision)
     compile_model(memory, settings, settings.epochs * len(batches), loss_weights=[MEMORY_MESSAGE_WEIGHT, 1.0])
     memory, progress = fit_model(memory, None, batches, [], settings, run_dir, resume, prefix=MEMORY_PREFIX)
+    memory = copy_weights(memory, build_memory_model(settings, len(batches.vocabulary)))  # read in float32
     runs.save_model(memory, run_dir / MEMORY_FILE)
     return memory, progress
 

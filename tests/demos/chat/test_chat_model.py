@@ -131,6 +131,22 @@ def test_mixed_precision_trains_in_bfloat16_on_float32_weights_and_the_float32_m
     assert not np.allclose(logits, expected, atol=1e-6)
 
 
+def test_the_memory_model_trains_in_bfloat16_too_and_its_float32_copy_reads_the_weights():
+    settings = Settings(**SMALL)
+    mixed = build_memory_model(settings, len(VOCABULARY), dtype="mixed_bfloat16")
+    assert {mixed.get_layer(name).compute_dtype for name in ("embedding", "encoder", "decoder")} == {"bfloat16"}
+    assert {weight.dtype for weight in mixed.weights} == {"float32"}
+    inputs = [np.array([[Vocabulary.START, *VOCABULARY.encode("hello there")]]),
+              np.array([[Vocabulary.START, *VOCABULARY.encode("hi")]])]
+    outputs = [np.asarray(output) for output in mixed.predict_on_batch(inputs)]
+    assert {output.dtype for output in outputs} == {np.dtype("float32")}
+    exact = copy_weights(mixed, build_memory_model(settings, len(VOCABULARY)))
+    for given, expected in zip(outputs, exact(inputs), strict=True):
+        expected = np.asarray(expected)
+        np.testing.assert_allclose(given, expected, atol=0.02 * np.abs(expected).max())
+        assert not np.allclose(given, expected, atol=1e-6)
+
+
 def test_weight_decay_shrinks_a_weight_that_gets_no_gradient():
     settings = Settings(learning_rate=0.01, weight_decay=0.1, batch_size=2, sequence_length=6, **SMALL)
     model = build_model(settings, len(VOCABULARY), batch_size=2)
