@@ -89,6 +89,14 @@ def cache_key(recordings, settings):
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
+def audio_digest(signals):
+    """A hash of the samples of every signal (float32), for caches keyed by content."""
+    digest = hashlib.sha256()
+    for signal in signals:
+        digest.update(np.asarray(signal, "float32").tobytes())
+    return digest.hexdigest()
+
+
 def extract_all(recordings, settings):
     features, skipped_names = [], []
     for recording in recordings:

@@ -18,6 +18,7 @@ import librosa
 import numpy as np
 
 from datasets.storage import atomic_path
+from demos.speech.features import audio_digest
 from demos.speech.voices import DIGIT_WORDS
 
 SAMPLE_RATE = 16000
@@ -61,17 +62,15 @@ def pocketsphinx_answers(signals, sample_rate, cache_dir):
         answers = [pocketsphinx_digit(decoder, signal, sample_rate) for signal in signals]
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as partial:
-        Path(partial).write_text(json.dumps(answers))
+        partial.write_text(json.dumps(answers))
     return answers
 
 
 def answers_key(signals, sample_rate):
-    """A digest of the audio and of how it is decoded."""
-    digest = hashlib.sha1(f"{CACHE_VERSION} {sample_rate} {DIGIT_WORDS}".encode())
-    for signal in signals:
-        audio = np.ascontiguousarray(signal, "float32")
-        digest.update(len(audio).to_bytes(8, "little") + audio.tobytes())
-    return digest.hexdigest()[:16]
+    """A hash of the audio and of how it is decoded."""
+    key = json.dumps([CACHE_VERSION, sample_rate, DIGIT_WORDS, [len(signal) for signal in signals],
+                      audio_digest(signals)])
+    return hashlib.sha256(key.encode()).hexdigest()[:20]
 
 
 def pocketsphinx_accuracy(signals, digits, sample_rate, cache_dir):

@@ -22,7 +22,7 @@ import numpy as np
 
 from datasets import fsdd
 from demos.speech.augmentation import AUGMENTATION_FIELDS, perturb
-from demos.speech.features import feature_settings, read_cache, signal_features, write_cache
+from demos.speech.features import audio_digest, feature_settings, read_cache, signal_features, write_cache
 from demos.speech.nearmisses import near_misses
 from demos.speech.nondigits import sounds
 from demos.speech.part import NO_DIGIT, Part
@@ -140,11 +140,8 @@ def evaluation_non_digits(settings):
 def perturbed_features(signals, settings, tag, perturbed=True):
     """Frames of each signal after one draw of `augmentation.perturb` (as they are with `perturbed` False),
     cached by content, settings and seed: the evaluation sets are read, not remade, by every fold."""
-    digest = hashlib.sha256()
-    for signal in signals:
-        digest.update(np.asarray(signal, "float32").tobytes())
     drawn = [[getattr(settings, name) for name in AUGMENTATION_FIELDS], settings.seed] if perturbed else None
-    key = json.dumps([tag, digest.hexdigest(), feature_settings(settings), drawn])
+    key = json.dumps([tag, audio_digest(signals), feature_settings(settings), drawn])
     path = Path(settings.cache_dir) / f"{tag}-{hashlib.sha256(key.encode()).hexdigest()[:20]}.npz"
     if path.exists():
         return read_cache(path)[0]
