@@ -13,6 +13,7 @@
 import argparse
 import dataclasses
 import sys
+from pathlib import Path
 
 MODEL_FILE = "model.keras"
 
@@ -147,6 +148,14 @@ def check_ranges(settings, at_least_one=(), fractions=(), open_fractions=(), pos
             value = getattr(settings, name)
             if not valid(value):
                 raise CLIError(f"{flag(name)} must be {wanted}, got {value}")
+
+
+def check_folder(path, flag):
+    """Raises `CLIError` when `path` cannot be a folder: it, or the nearest of its parents that exists, is a file."""
+    path = Path(path)
+    existing = next(folder for folder in (path, *path.absolute().parents) if folder.exists())
+    if not existing.is_dir():
+        raise CLIError(f"{flag} {path}: {existing} is not a folder")
 
 
 def check_layer(name):

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from datasets.storage import atomic_path
-from demos.cli import MODEL_FILE, CLIError
+from demos.cli import MODEL_FILE, CLIError, check_folder
 
 RUNS_ROOT = Path("runs")
 SETTINGS_FILE = "settings.json"
@@ -22,8 +22,7 @@ SETTINGS_FILE = "settings.json"
 def new_run_dir(app, layer, out=None):
     """Creates and returns the folder of a new training run."""
     run_dir = Path(out) if out else RUNS_ROOT / app / f"{time.strftime('%Y%m%d-%H%M%S')}-{layer}"
-    if run_dir.exists() and not run_dir.is_dir():
-        raise CLIError(f"--out {run_dir} exists and is not a folder")
+    check_folder(run_dir, "--out")
     run_dir.mkdir(parents=True, exist_ok=True)
     return run_dir
 

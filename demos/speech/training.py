@@ -72,6 +72,7 @@ def train(settings, initial_weights=None):
 def check_settings(settings):
     """Numbers out of range are the user's mistake: one line each."""
     check_layer(settings.layer)
+    cli.check_folder(settings.cache_dir, "--cache-dir")
     if settings.features not in FEATURE_KINDS:
         raise cli.CLIError(f"--features must be one of {', '.join(FEATURE_KINDS)}, got {settings.features!r}")
     if settings.normalize not in NORMALIZATIONS:

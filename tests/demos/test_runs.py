@@ -58,3 +58,14 @@ def test_settings_keep_defaults_for_fields_the_file_lacks_and_refuse_wrong_types
     (tmp_path / "settings.json").write_text(json.dumps({"units": "three"}))
     with pytest.raises(CLIError, match="units should be like 8"):
         runs.read_settings(tmp_path, Settings)
+
+
+def test_an_out_folder_that_cannot_be_made_is_one_line_and_makes_nothing(tmp_path):
+    (tmp_path / "notes.txt").write_text("a file")
+    for out, message in ((tmp_path / "notes.txt", "notes.txt is not a folder"),
+                         (tmp_path / "notes.txt" / "run", "notes.txt is not a folder")):
+        with pytest.raises(CLIError, match=message):
+            runs.new_run_dir("speech", "custom", out)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["notes.txt"]
+    assert runs.new_run_dir("speech", "custom", tmp_path / "a" / "b") == tmp_path / "a" / "b"
+    assert (tmp_path / "a" / "b").is_dir()

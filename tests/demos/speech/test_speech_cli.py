@@ -168,6 +168,7 @@ def test_train_returns_the_contract_with_the_same_numbers(workdir, digits_dir, m
         (["--min-confidence", "-0.1"], "--min-confidence must be in [0, 1), got -0.1"),
         (["--synth-voices", "-2"], "--synth-voices must be 0 or more, got -2"),
         (["--patience", "-1"], "--patience must be 0 or more, got -1"),
+        (["--cache-dir", "/dev/null/cache"], "--cache-dir /dev/null/cache: /dev/null is not a folder"),
     ],
 )
 @pytest.mark.parametrize("command", ["train", "loso"])
