@@ -53,8 +53,10 @@ def pocketsphinx_answers(signals, sample_rate, cache_dir):
     """The digit (or None) PocketSphinx hears in each signal, from `cache_dir` when it decoded them before;
     None when it is not installed."""
     path = Path(cache_dir) / f"pocketsphinx-{answers_key(signals, sample_rate)}.json"
-    if path.exists():
+    try:
         return json.loads(path.read_text())
+    except (OSError, ValueError):  # not decoded yet, or a damaged file: decode again
+        pass
     with tempfile.TemporaryDirectory() as folder:
         decoder = pocketsphinx_decoder(Path(folder))
         if decoder is None:

@@ -1,6 +1,7 @@
 """Synthesized voices, the "no digit" examples and the sets kept apart for evaluation (a few espeak-ng voices)."""
 
 import dataclasses
+import json
 import shutil
 import subprocess
 
@@ -131,3 +132,8 @@ def test_pocketsphinx_answers_come_from_the_cache_the_second_time(digits_dir, tm
     assert reference.pocketsphinx_answers(signals, fsdd.SAMPLE_RATE, tmp_path) == first
     with pytest.raises(pytest.fail.Exception, match="decoded again"):  # other audio is decoded
         reference.pocketsphinx_answers(signals[:5], fsdd.SAMPLE_RATE, tmp_path)
+    monkeypatch.undo()
+    for cached in tmp_path.glob("pocketsphinx-*.json"):
+        cached.write_text('[3, 1')  # a damaged cache file is decoded again and written anew
+    assert reference.pocketsphinx_answers(signals, fsdd.SAMPLE_RATE, tmp_path) == first
+    assert [json.loads(cached.read_text()) for cached in tmp_path.glob("pocketsphinx-*.json")] == [first]
