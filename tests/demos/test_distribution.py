@@ -118,11 +118,11 @@ def test_two_devices_match_one_on_the_demos(checks, app, metric):
     one, two = results["demos"]["one"][app], results["demos"]["two"][app]
     assert (one["devices"], two["devices"]) == (1, 2)
     assert json.loads((folder / f"{app}-two" / "settings.json").read_text())["devices"] == 2
-    # Stocks: equal to 1e-4. Speech: within 3%: on earlier versions its first epoch's losses agreed to 1e-6 and later
-    # ones differed by 0.03-0.5%; on those of constraints.txt they differ by 0.25% in the first epoch and 1.6% in the
-    # second. The cause is not found yet (per-device random masks of dropout and SpecAugment, or the batch order
-    # of the later epochs, are the suspects).
-    np.testing.assert_allclose(two["history"]["loss"], one["history"]["loss"], rtol=3e-2 if app == "speech" else 1e-4)
+    # Stocks: equal to 1e-4. Speech: the first epoch equal, the second within 0.1% (measured: 0.03%): `fit` shuffles
+    # the order of a PyDataset's batches again with Python's `random`, whose state after the two-device set-up is not
+    # the one-device run's, so the second epoch may read the same batches in another order.
+    np.testing.assert_allclose(two["history"]["loss"][:1], one["history"]["loss"][:1], rtol=1e-5)
+    np.testing.assert_allclose(two["history"]["loss"], one["history"]["loss"], rtol=1e-3 if app == "speech" else 1e-4)
     if app == "speech":  # losses equal to 1e-4 may still flip one recording whose two likeliest digits tie
         assert abs(two[metric] - one[metric]) <= 1 / one["test_count"] + 1e-9
     else:
