@@ -90,10 +90,11 @@ def cache_key(recordings, settings):
 
 
 def audio_digest(signals):
-    """A hash of the samples of every signal (float32), for caches keyed by content."""
+    """A hash of the samples of every signal (float32) and of where each ends, for caches keyed by content."""
     digest = hashlib.sha256()
     for signal in signals:
-        digest.update(np.asarray(signal, "float32").tobytes())
+        samples = np.asarray(signal, "float32")
+        digest.update(len(samples).to_bytes(8, "little") + samples.tobytes())
     return digest.hexdigest()
 
 
