@@ -37,6 +37,26 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
+BACKENDS = ("tensorflow", "jax")
+PRECISIONS = ("float32", "mixed_bfloat16", "auto")
+
+
+def parse_config(text):
+    """(units, batch size, learning rate, backend, precision) of one `--configs` entry; ValueError if malformed."""
+    fields = text.split(",")
+    if len(fields) not in (4, 5):
+        raise ValueError(f"{text!r} is not units,batch size,learning rate,backend[,precision]")
+    units, batch_size, learning_rate, backend, *precision = (field.strip() for field in fields)
+    precision = precision[0] if precision else "float32"
+    if backend not in BACKENDS or precision not in PRECISIONS:
+        raise ValueError(f"{text!r}: the backend is one of {', '.join(BACKENDS)}, the precision one of "
+                         f"{', '.join(PRECISIONS)}")
+    try:
+        return int(units), int(batch_size), float(learning_rate), backend, precision
+    except ValueError:
+        raise ValueError(f"{text!r}: units and batch size are whole numbers, the learning rate a number") from None
+
+
 def run_one(config, args):
     """Trains one configuration for `args.minutes`; prints a JSON line of its figures."""
     from demos.startup import import_keras, set_seed
@@ -49,10 +69,9 @@ def run_one(config, args):
     from demos.chat.settings import Settings
     from demos.chat.training import resolve_precision
 
-    units, batch_size, learning_rate, _, *precision = config.split(",")
-    settings = Settings(units=int(units), batch_size=int(batch_size), learning_rate=float(learning_rate),
-                        sequence_length=args.sequence_length, seed=args.seed,
-                        precision=resolve_precision(precision[0] if precision else "float32"))
+    units, batch_size, learning_rate, _, precision = parse_config(config)
+    settings = Settings(units=units, batch_size=batch_size, learning_rate=learning_rate,
+                        sequence_length=args.sequence_length, seed=args.seed, precision=resolve_precision(precision))
     set_seed(settings.seed)
     corpus = prepare_data(settings, announce=lambda line: None)
     batches = StreamBatches(corpus.vocabulary, corpus.training, corpus.repeated, settings)
@@ -78,9 +97,13 @@ def main(argv=None):
     args = parse_args(argv)
     if args.one:
         return run_one(args.one, args)
+    configs = args.configs.split(";")
+    try:
+        backends = [parse_config(config)[3] for config in configs]
+    except ValueError as error:
+        raise SystemExit(f"error: --configs: {error}") from None
     rows = []
-    for config in args.configs.split(";"):
-        backend = config.split(",")[3]
+    for config, backend in zip(configs, backends, strict=True):
         command = [sys.executable, "-m", "benchmarks.chat_training_speed", "--one", config,
                    "--minutes", str(args.minutes), "--sequence-length", str(args.sequence_length),
                    "--warmup", str(args.warmup), "--validation-conversations", str(args.validation_conversations),
