@@ -40,6 +40,8 @@ TRAIN_FLAGS = {
     "resolved; the saved model reads and writes in float32",
     "dropout": "dropout on the LSTM's inputs and outputs",
     "weight_decay": "AdamW's decoupled weight decay",
+    "weight_average": "the conversation model keeps an exponential moving average of its weights, its time constant "
+    "this share of all training steps, and saves and measures the average (0: the last step's weights)",
     "small_corpus_repeats": "times the chatterbot corpus and the persona join DailyDialog's stream per epoch (the "
     "conversation model; 0: they are the memory model's alone)",
     "memory_epochs": "passes of a second, smaller model over the chatterbot corpus and the persona, learnt by heart; "

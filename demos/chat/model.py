@@ -116,17 +116,38 @@ class MaskedCrossentropy(keras.losses.Loss):
 def compile_model(model, settings, steps, loss_weights=None):
     """AdamW with a cosine learning-rate decay over `steps` to 5%, gradient norm clipped at 1.
 
+    With `settings.weight_average` above 0 the optimizer also keeps an
+    exponential moving average of the weights whose time constant is that
+    share of `steps` (Polyak averaging); `copy_averaged_weights` reads it.
     A model of two outputs (the memory) takes `loss_weights`, one per output.
     """
     schedule = keras.optimizers.schedules.CosineDecay(settings.learning_rate, decay_steps=max(1, steps), alpha=0.05)
+    span = settings.weight_average * steps  # steps the average reaches back, about
+    average = {"use_ema": True, "ema_momentum": 1.0 - 1.0 / span} if span > 1 else {}
+    optimizer = keras.optimizers.AdamW(schedule, weight_decay=settings.weight_decay, clipnorm=1.0, **average)
     losses = MaskedCrossentropy() if loss_weights is None else [MaskedCrossentropy() for _ in loss_weights]
-    model.compile(optimizer=keras.optimizers.AdamW(schedule, weight_decay=settings.weight_decay, clipnorm=1.0),
-                  loss=losses, loss_weights=loss_weights, jit_compile="auto")
+    model.compile(optimizer=optimizer, loss=losses, loss_weights=loss_weights, jit_compile="auto")
 
 
 def copy_weights(source, target):
     """`target` (another batch size or statefulness) takes `source`'s weights, layer by layer."""
     target.set_weights(source.get_weights())
+    return target
+
+
+def averages_weights(model):
+    """Whether `model`'s optimizer keeps a moving average of its weights (`compile_model`)."""
+    return bool(getattr(model.optimizer, "use_ema", False)) and model.optimizer.built
+
+
+def copy_averaged_weights(source, target):
+    """`copy_weights`, the trainable weights as the optimizer's moving average where it keeps one; `source` unchanged."""
+    if not averages_weights(source):
+        return copy_weights(source, target)
+    last = source.get_weights()
+    source.optimizer.finalize_variable_values(source.trainable_variables)  # the average, in the model's variables
+    copy_weights(source, target)
+    source.set_weights(last)
     return target
 
 

@@ -22,6 +22,7 @@ class Settings:
     precision: str = "auto"  # both models' training arithmetic (PRECISIONS); weights float32
     dropout: float = 0.0  # fraction of the LSTM's inputs and outputs dropped in training
     weight_decay: float = 0.0  # AdamW's decoupled weight decay
+    weight_average: float = 0.1  # the saved weights: a moving average over this share of the steps (0: the last)
     small_corpus_repeats: int = 0  # times the chatterbot corpus and the persona join DailyDialog's stream per epoch
     memory_epochs: int = 40  # passes of the memory model over the chatterbot corpus and the persona (0: none)
     memory_units: int = 256  # LSTM units of the memory model
@@ -42,11 +43,12 @@ class Settings:
 
 # How the memory model (model.build_memory_model) learns the chatterbot corpus and the persona by heart: 16 pairs a
 # step (features.PairBatches), a high learning rate; its model of the messages weighs less than its replies.
-MEMORY_SETTINGS = {"batch_size": 16, "learning_rate": 0.01, "dropout": 0.0, "weight_decay": 0.1}
+# Runs that learn pairs by heart keep their last weights.
+MEMORY_SETTINGS = {"batch_size": 16, "learning_rate": 0.01, "dropout": 0.0, "weight_decay": 0.1, "weight_average": 0.0}
 MEMORY_MESSAGE_WEIGHT = 0.25
 
 # A small run for the quick comparison and the lesson: 60 chatterbot pairs learnt by heart in a minute or two
 # (recited greedily: no memory model beside it).
 QUICK_SETTINGS = {"max_training_pairs": 60, "epochs": 60, "units": 128, "batch_size": 8, "sequence_length": 32,
                   "learning_rate": 0.01, "prompt_noise": 0.0, "match_sample": 0, "recall_sample": 200,
-                  "reply_beam": 0, "precision": "float32"}
+                  "reply_beam": 0, "precision": "float32", "weight_average": 0.0}

@@ -20,7 +20,14 @@ from demos import cli, plots, runs, startup
 from demos.chat.data import prepare_data
 from demos.chat.evaluation import bits_per_char, evaluate_run
 from demos.chat.features import PairBatches, StreamBatches, evaluation_batches
-from demos.chat.model import build_memory_model, build_model, compile_model, copy_weights
+from demos.chat.model import (
+    averages_weights,
+    build_memory_model,
+    build_model,
+    compile_model,
+    copy_averaged_weights,
+    copy_weights,
+)
 from demos.chat.prediction import MEMORY_FILE, VOCABULARY_FILE, save_words
 from demos.chat.settings import APP, MEMORY_MESSAGE_WEIGHT, MEMORY_SETTINGS, PRECISIONS
 from demos.cli import check_layer
@@ -38,7 +45,7 @@ def check_settings(settings):
         settings,
         at_least_one=("epochs", "batch_size", "sequence_length", "units", "embedding_dim", "max_reply_chars",
                       "max_context_chars"),
-        fractions=("dropout", "prompt_noise"),
+        fractions=("dropout", "prompt_noise", "weight_average"),
         open_fractions=("validation_fraction",),
         positive=("learning_rate",),
         not_negative=("match_sample", "recall_sample", "max_training_pairs", "weight_decay", "small_corpus_repeats",
@@ -96,7 +103,7 @@ def train(settings, initial_weights=None, resume=False):
     compile_model(model, settings, steps=settings.epochs * len(batches))
     scorer = build_model(settings, len(corpus.vocabulary))
     model, progress = fit_model(model, scorer, batches, validation, settings, run_dir, resume)
-    copy_weights(model, scorer)
+    copy_averaged_weights(model, scorer)
     runs.save_model(scorer, run_dir / cli.MODEL_FILE)
     plots.plot_history(progress["history"], run_dir / "history.png", title="chat: training text and validation "
                         "replies, bits per character")
@@ -147,7 +154,7 @@ def train_memory(settings, batches, run_dir, resume):
     memory = build_memory_model(settings, len(batches.vocabulary), dtype=settings.precision)
     compile_model(memory, settings, settings.epochs * len(batches), loss_weights=[MEMORY_MESSAGE_WEIGHT, 1.0])
     memory, progress = fit_model(memory, None, batches, [], settings, run_dir, resume, prefix=MEMORY_PREFIX)
-    memory = copy_weights(memory, build_memory_model(settings, len(batches.vocabulary)))  # read in float32
+    memory = copy_averaged_weights(memory, build_memory_model(settings, len(batches.vocabulary)))  # read in float32
     runs.save_model(memory, run_dir / MEMORY_FILE)
     return memory, progress
 
@@ -176,11 +183,19 @@ def fit(model, scorer, batches, validation, settings, run_dir, progress, prefix=
         progress["epoch_seconds"].append(seconds)
         progress["epochs_done"] = epoch + 1
         if validation:
-            progress["history"]["val_bits_per_char"].append(bits_per_char(copy_weights(model, scorer), validation))
+            measure_validation(model, scorer, validation, progress["history"])
             bar.update(len(batches), [("val_bits_per_char", progress["history"]["val_bits_per_char"][-1])])
         else:
             bar.update(len(batches), [])
         save_checkpoint(model, run_dir, progress, prefix)
+
+
+def measure_validation(model, scorer, validation, history):
+    """Appends the validation replies' bits per character (of the averaged weights, and of the last where averaged)."""
+    history["val_bits_per_char"].append(bits_per_char(copy_averaged_weights(model, scorer), validation))
+    if averages_weights(model):
+        last = bits_per_char(copy_weights(model, scorer), validation)
+        history.setdefault("val_bits_per_char_last_step", []).append(last)
 
 
 def reset_states(model):

@@ -17,7 +17,7 @@ from demos.chat.features import (
     evaluation_batches,
     scored_targets,
 )
-from demos.chat.model import build_memory_model, build_model, compile_model, copy_weights
+from demos.chat.model import build_memory_model, build_model, compile_model, copy_averaged_weights, copy_weights
 from demos.chat.normalization import basic_form
 from demos.chat.prediction import NEVER_WRITTEN, ReplyWriter, beam_reply, reply_scores
 from demos.chat.settings import Settings
@@ -155,6 +155,25 @@ def test_weight_decay_shrinks_a_weight_that_gets_no_gradient():
     unused = np.array(embeddings[Vocabulary.UNKNOWN])  # no character of the stream is unknown: no gradient
     model.train_on_batch(*streams(sequence_length=6)[0])
     np.testing.assert_allclose(np.array(embeddings[Vocabulary.UNKNOWN]), unused * (1 - 0.01 * 0.1), rtol=1e-6)
+
+
+@pytest.mark.parametrize("share, steps", [(0.5, 8), (0.0, 3)])
+def test_the_saved_weights_are_the_moving_average_of_the_steps_and_training_goes_on_from_the_last(share, steps):
+    settings = Settings(learning_rate=0.05, weight_average=share, batch_size=2, sequence_length=6, **SMALL)
+    model = build_model(settings, len(VOCABULARY), batch_size=2)
+    compile_model(model, settings, steps=steps)  # share 0.5 of 8 steps: momentum 1 - 1/4
+    after_each = []
+    for step in range(steps):
+        model.train_on_batch(*streams(sequence_length=6)[step % 2])
+        after_each.append(model.get_weights())
+    average = after_each[0]  # the first step's weights start the average
+    for weights in after_each[1:]:
+        average = [0.75 * mean + 0.25 * new for mean, new in zip(average, weights)] if share else weights
+    copied = copy_averaged_weights(model, build_model(settings, len(VOCABULARY)))
+    for got, want, last, now in zip(copied.get_weights(), average, after_each[-1], model.get_weights()):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
+        np.testing.assert_array_equal(now, last)  # the training model keeps its last weights
+    assert share == 0 or not np.allclose(copied.get_weights()[0], after_each[-1][0])
 
 
 def writer_of(layer="custom", max_reply_chars=12, lexicon=None):
