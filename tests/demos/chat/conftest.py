@@ -30,7 +30,8 @@ Bye!
 """
 
 TINY_FLAGS = ["--epochs", "2", "--units", "16", "--embedding-dim", "8", "--batch-size", "4", "--sequence-length", "16",
-              "--match-sample", "0", "--recall-sample", "0", "--max-reply-chars", "40", "--validation-fraction", "0.25"]
+              "--match-sample", "0", "--recall-sample", "0", "--max-reply-chars", "40", "--validation-fraction", "0.25",
+              "--weight-average", "0.5"]  # an average over half the steps: resuming must carry it on
 
 
 @pytest.fixture(scope="session")

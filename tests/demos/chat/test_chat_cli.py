@@ -29,7 +29,9 @@ def test_train_writes_model_vocabulary_checkpoint_and_metrics(tiny_run):
         assert key in metrics, key
     assert metrics["app"] == "chat" and metrics["layer"] == "custom" and metrics["epochs"] == 2
     assert len(metrics["history"]["val_bits_per_char"]) == 2 and len(metrics["epoch_seconds"]) == 2
-    # The reported score is the trained model's, measured after the last epoch.
+    # The saved weights are the moving average (--weight-average 0.5); the last step's are measured beside them.
+    assert len(metrics["history"]["val_bits_per_char_last_step"]) == 2
+    # The reported score is the saved model's, measured after the last epoch.
     assert metrics["val_bits_per_char"] == pytest.approx(metrics["history"]["val_bits_per_char"][-1])
     assert metrics["everyday_messages"] == len(metrics["everyday_replies"]) >= 100
     assert metrics["everyday_memory_share"] == 0 and {row[2] for row in metrics["everyday_replies"]} == {"conversation"}

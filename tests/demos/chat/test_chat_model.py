@@ -17,7 +17,13 @@ from demos.chat.features import (
     evaluation_batches,
     scored_targets,
 )
-from demos.chat.model import build_memory_model, build_model, compile_model, copy_averaged_weights, copy_weights
+from demos.chat.model import (
+    build_memory_model,
+    build_model,
+    compile_model,
+    copy_averaged_weights,
+    copy_weights,
+)
 from demos.chat.normalization import basic_form
 from demos.chat.prediction import NEVER_WRITTEN, ReplyWriter, beam_reply, reply_scores
 from demos.chat.settings import Settings
