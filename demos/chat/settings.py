@@ -13,10 +13,10 @@ class Settings:
     # "cornell", a YAML file or folder, a DailyDialog or Cornell folder, or a plain text file.
     corpus: str | None = None
     layer: str = "custom"  # one of demos.cli.LAYER_NAMES ("custom": ExplicitLSTM, "builtin": keras.layers.LSTM)
-    epochs: int = 18  # passes over the training conversations (about 2.3 minutes each here)
+    epochs: int = 18  # passes over the training conversations (about 2 minutes each here)
     batch_size: int = 128  # parallel streams of conversation text per gradient step
     sequence_length: int = 64  # characters per stream and step (the state carries on to the next step)
-    learning_rate: float = 0.006  # Adam's initial learning rate, decayed to 5% of it along a cosine
+    learning_rate: float = 0.006  # AdamW's initial learning rate, decayed to 5% of it along a cosine
     units: int = 384  # LSTM units
     embedding_dim: int = 48  # size of each character's learned vector
     precision: str = "auto"  # both models' training arithmetic (PRECISIONS); weights float32
