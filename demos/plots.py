@@ -17,6 +17,7 @@ def plot_history(history, path, title=None):
         title: Optional figure title.
     """
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     metrics = [name for name in history if not name.startswith("val_") and name != "learning_rate"]
     figure = Figure(figsize=(5 * len(metrics), 3.6), layout="constrained")
@@ -27,6 +28,7 @@ def plot_history(history, path, title=None):
         if f"val_{name}" in history:
             axis.plot(epochs, history[f"val_{name}"], marker="o", markersize=3, label="validation")
         axis.set_xlabel("epoch")
+        axis.xaxis.set_major_locator(MaxNLocator(integer=True))
         axis.set_ylabel(name)
         axis.grid(alpha=0.3)
         axis.legend()
