@@ -13,7 +13,7 @@ class Settings:
     # "cornell", a YAML file or folder, a DailyDialog or Cornell folder, or a plain text file.
     corpus: str | None = None
     layer: str = "custom"  # one of demos.cli.LAYER_NAMES ("custom": ExplicitLSTM, "builtin": keras.layers.LSTM)
-    epochs: int = 18  # passes over the training conversations (about 2 minutes each here)
+    epochs: int = 20  # passes over the training conversations (about 2 minutes each here)
     batch_size: int = 128  # parallel streams of conversation text per gradient step
     sequence_length: int = 64  # characters per stream and step (the state carries on to the next step)
     learning_rate: float = 0.006  # AdamW's initial learning rate, decayed to 5% of it along a cosine
