@@ -47,6 +47,10 @@ TRAIN_FLAGS = {
     "memory_epochs": "passes of a second, smaller model over the chatterbot corpus and the persona, learnt by heart; "
     "each message goes to the model that finds it likelier (0: no memory model)",
     "memory_units": "LSTM units of the memory model",
+    "ranker_epochs": "passes of the reply ranker, a dual-encoder LSTM of words that scores how well a reply answers "
+    "the conversation (recall@1 of 10 beside the conversation model's; 0: no ranker)",
+    "ranker_units": "LSTM units of each of the ranker's two encoders (the context's and the reply's)",
+    "ranker_turns": "the ranker reads this many last turns of the conversation before a reply",
     "prompt_noise": "share of chatterbot prompts read in a casual form (lower case, no punctuation, typing slips)",
     "known_words_only": "replies use only words of the training corpus (--no-known-words-only: any spelling)",
     "reply_beam": "the conversation model writes its replies by beam search of this width (0 or 1: greedy, one "

@@ -43,16 +43,17 @@ def bits_per_char(model, batches):
     return bits / max(count, 1.0)
 
 
-def evaluate_run(model, corpus, settings, run_dir=None, writer=None, memory=None):
+def evaluate_run(model, corpus, settings, run_dir=None, writer=None, memory=None, ranker=None):
     """Every measure of a trained model, as the keys of `metrics.json` (replies by `writer`: by default, as the
-    settings' `reply_beam` says).
+    settings' `reply_beam` says; its `ranker`, if any, is measured by recall too).
 
     Bits per character and recall measure `model` alone; the replies come
     from it and, for the messages `memory` finds likelier, from `memory`.
     """
     writer = writer or ReplyWriter(model, corpus.vocabulary, settings.max_reply_chars, settings.max_context_chars,
                                    corpus.lexicon if settings.known_words_only else None, run_dir,
-                                   settings.reply_beam, memory=memory, normalizer=corpus.memory_normalizer)
+                                   settings.reply_beam, memory=memory, normalizer=corpus.memory_normalizer,
+                                   ranker=ranker)
     print("measuring: held-out bits per character and the Kneser-Ney baseline ...", flush=True)
     scores = held_out_scores(model, corpus)
     print("measuring: recall@1 of 10 against TF-IDF ...", flush=True)
@@ -107,7 +108,8 @@ def recall_scores(writer, corpus, settings):
     """recall@1 of 10 of the model and of TF-IDF on the same candidates, and the bootstrap margin.
 
     The model ranks the candidates by their mean log-probability per
-    character after the conversation so far. `mutual_information_recall_...`
+    character after the conversation so far; the writer's ranker, when it
+    has one, by its cosine of context and reply (`ranker_...`). `mutual_information_recall_...`
     ranks by that minus the same with no conversation before the reply (the
     reply as an opening turn): the pointwise mutual information of reply and
     context, the maximum mutual information criterion of Li et al. (2016),
@@ -118,19 +120,31 @@ def recall_scores(writer, corpus, settings):
     likelihood = reply_scores(writer, contexts, candidates)
     model_hits = likelihood.argmax(axis=1) == 0
     mutual_information = likelihood - reply_scores(writer, [[] for _ in contexts], candidates)
-    ranker = TfidfRanker([turn for turns in corpus.all_training for turn in turns])
-    tfidf_hits = np.array([ranker.scores(" ".join(context), options).argmax() == 0 for context, options in tasks])
-    margins = np.random.default_rng(settings.seed).choice(
-        model_hits.astype(float) - tfidf_hits, (BOOTSTRAP_SAMPLES, len(tasks))).mean(axis=1)
-    return {
+    tfidf = TfidfRanker([turn for turns in corpus.all_training for turn in turns])
+    tfidf_hits = np.array([tfidf.scores(" ".join(context), options).argmax() == 0 for context, options in tasks])
+    low, high = margin_interval(model_hits, tfidf_hits, settings.seed)
+    scores = {
         "recall_at_1_of_10": float(model_hits.mean()),
         "mutual_information_recall_at_1_of_10": float((mutual_information.argmax(axis=1) == 0).mean()),
         "tfidf_recall_at_1_of_10": float(tfidf_hits.mean()),
         "chance_recall_at_1_of_10": 1 / CANDIDATES,
-        "recall_margin_ci_low": float(np.percentile(margins, 2.5)),
-        "recall_margin_ci_high": float(np.percentile(margins, 97.5)),
+        "recall_margin_ci_low": low,
+        "recall_margin_ci_high": high,
         "recall_tasks": len(tasks),
     }
+    if writer.ranker is not None:
+        ranker_hits = writer.ranker.scores(contexts, candidates).argmax(axis=1) == 0
+        low, high = margin_interval(ranker_hits, tfidf_hits, settings.seed)
+        scores.update({"ranker_recall_at_1_of_10": float(ranker_hits.mean()), "ranker_recall_margin_ci_low": low,
+                       "ranker_recall_margin_ci_high": high})
+    return scores
+
+
+def margin_interval(hits, baseline_hits, seed):
+    """The bootstrap 95% interval of the mean of `hits` minus `baseline_hits` (booleans per task), resampling tasks."""
+    margins = np.random.default_rng(seed).choice(
+        hits.astype(float) - baseline_hits, (BOOTSTRAP_SAMPLES, len(hits))).mean(axis=1)
+    return float(np.percentile(margins, 2.5)), float(np.percentile(margins, 97.5))
 
 
 def is_loop(reply, max_chars):

@@ -29,6 +29,7 @@ from demos.chat.decoding import WordLexicon, WordTracker
 from demos.chat.features import encode_conversation, encode_message, pad_ids
 from demos.chat.model import TRACED_LAYER, build_memory_step_models, build_step_model
 from demos.chat.normalization import PromptNormalizer, basic_form
+from demos.chat.ranker import load_ranker
 from demos.chat.settings import APP, Settings
 from demos.cli import CLIError
 from demos.runs import load_model, load_run
@@ -46,7 +47,7 @@ class ReplyWriter:
     """Greedy, beam-searched or sampled replies of a trained chat model (see `model.build_model`)."""
 
     def __init__(self, model, vocabulary, max_reply_chars, max_context_chars, lexicon=None, run_dir=None,
-                 beam_width=0, anti_lm=0.0, anti_lm_chars=0, memory=None, normalizer=None):
+                 beam_width=0, anti_lm=0.0, anti_lm_chars=0, memory=None, normalizer=None, ranker=None):
         self.model = model
         self.vocabulary = vocabulary
         self.max_reply_chars = max_reply_chars
@@ -56,6 +57,7 @@ class ReplyWriter:
         self.beam_width = beam_width  # above 1: `beam_reply` writes the replies that are not sampled
         self.anti_lm = anti_lm  # weight of the context-free log-probability taken off (greedy and sampled replies)
         self.anti_lm_chars = anti_lm_chars  # characters of a reply chosen that way (0: all of them)
+        self.ranker = ranker  # a `ranker.Ranker` scores how well replies answer (None: the run has none)
         self.step_model = self.build_step_model(model)
         self.units = model.get_layer(TRACED_LAYER).units
         self.memory = None if memory is None else MemoryWriter(  # greedy: it recites what it learnt by heart
@@ -346,4 +348,5 @@ def load_writer(model=None, known_words_only=None, beam_width=None, anti_lm=0.0,
     beam_width = settings.reply_beam if beam_width is None else beam_width
     memory = load_model(run.run_dir / MEMORY_FILE) if (run.run_dir / MEMORY_FILE).is_file() else None
     return ReplyWriter(run.model, vocabulary, settings.max_reply_chars, settings.max_context_chars, lexicon,
-                       run.run_dir, beam_width, anti_lm, anti_lm_chars, memory, PromptNormalizer(memory_words))
+                       run.run_dir, beam_width, anti_lm, anti_lm_chars, memory, PromptNormalizer(memory_words),
+                       load_ranker(run.run_dir))

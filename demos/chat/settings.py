@@ -26,6 +26,9 @@ class Settings:
     small_corpus_repeats: int = 0  # times the chatterbot corpus and the persona join DailyDialog's stream per epoch
     memory_epochs: int = 40  # passes of the memory model over the chatterbot corpus and the persona (0: none)
     memory_units: int = 256  # LSTM units of the memory model
+    ranker_epochs: int = 2  # passes of the reply ranker (ranker.py) over the training replies (0: no ranker)
+    ranker_units: int = 128  # LSTM units of each of the ranker's two encoders
+    ranker_turns: int = 2  # the ranker reads this many last turns of the conversation
     prompt_noise: float = 0.3  # share of chatterbot prompts read in a casual form with typing slips
     known_words_only: bool = True  # replies use only words of the training corpus (decoding.WordLexicon)
     reply_beam: int = 4  # the conversation model's replies by beam search of this width (0 or 1: greedy); the memory's greedy
@@ -51,4 +54,4 @@ MEMORY_MESSAGE_WEIGHT = 0.25
 # (recited greedily: no memory model beside it).
 QUICK_SETTINGS = {"max_training_pairs": 60, "epochs": 60, "units": 128, "batch_size": 8, "sequence_length": 32,
                   "learning_rate": 0.01, "prompt_noise": 0.0, "match_sample": 0, "recall_sample": 200,
-                  "reply_beam": 0, "precision": "float32", "weight_average": 0.0}
+                  "reply_beam": 0, "precision": "float32", "weight_average": 0.0, "ranker_epochs": 0}

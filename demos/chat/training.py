@@ -4,7 +4,8 @@ The conversation model learns the large corpus (DailyDialog). When small
 corpora are read beside it (the chatterbot corpus and the persona) and
 `memory_epochs` is above 0, a second, smaller model learns them by heart
 afterwards (`MEMORY_SETTINGS`); `prediction.ReplyWriter` sends each message
-to the model that finds it likelier.
+to the model that finds it likelier. Last, the reply ranker (`ranker`), a
+word-level dual encoder, learns which reply answers which conversation.
 """
 
 import dataclasses
@@ -29,6 +30,7 @@ from demos.chat.model import (
     copy_weights,
 )
 from demos.chat.prediction import MEMORY_FILE, VOCABULARY_FILE, save_words
+from demos.chat.ranker import train_ranker
 from demos.chat.settings import APP, MEMORY_MESSAGE_WEIGHT, MEMORY_SETTINGS, PRECISIONS
 from demos.cli import check_layer
 
@@ -49,10 +51,11 @@ def check_settings(settings):
         open_fractions=("validation_fraction",),
         positive=("learning_rate",),
         not_negative=("match_sample", "recall_sample", "max_training_pairs", "weight_decay", "small_corpus_repeats",
-                      "memory_epochs", "reply_beam"),
+                      "memory_epochs", "reply_beam", "ranker_epochs"),
     )
-    if settings.memory_units < 1:
-        raise cli.CLIError(f"--memory-units must be at least 1, got {settings.memory_units}")
+    for name in ("memory_units", "ranker_units", "ranker_turns"):
+        if getattr(settings, name) < 1:
+            raise cli.CLIError(f"{cli.flag(name)} must be at least 1, got {getattr(settings, name)}")
     if settings.precision not in PRECISIONS:
         raise cli.CLIError(f"--precision must be one of {', '.join(PRECISIONS)}, got {settings.precision!r}")
     if settings.distribute:
@@ -108,14 +111,15 @@ def train(settings, initial_weights=None, resume=False):
     plots.plot_history(progress["history"], run_dir / "history.png", title="chat: training text and validation "
                         "replies, bits per character")
     memory, memory_progress = train_memory(memory_settings, memory_data, run_dir, resume)
+    ranker, ranker_seconds = train_ranker(corpus, settings, run_dir)
     metrics = {"app": APP, "layer": settings.layer, "backend": keras.backend.backend(), "devices": 1,
                "epochs": settings.epochs, "precision": settings.precision,
-               "train_seconds": sum(progress["epoch_seconds"]) + sum(memory_progress["epoch_seconds"]),
+               "train_seconds": sum(progress["epoch_seconds"]) + sum(memory_progress["epoch_seconds"]) + ranker_seconds,
                "epoch_seconds": progress["epoch_seconds"], "history": progress["history"],
                "characters_per_epoch": len(batches) * settings.batch_size * settings.sequence_length,
                "memory_train_seconds": sum(memory_progress["epoch_seconds"]),
-               "memory_history": memory_progress["history"]}
-    metrics.update(evaluate_run(scorer, corpus, settings, run_dir, memory=memory))
+               "memory_history": memory_progress["history"], "ranker_train_seconds": ranker_seconds}
+    metrics.update(evaluate_run(scorer, corpus, settings, run_dir, memory=memory, ranker=ranker))
     runs.write_json(run_dir / "metrics.json", metrics)
     sample = validation[0][0][:8] if validation else None
     return runs.TrainResult(metrics, scorer, initial_weights, sample, run_dir)

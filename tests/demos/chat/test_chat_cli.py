@@ -19,13 +19,14 @@ pytestmark = pytest.mark.slow
 
 def test_train_writes_model_vocabulary_checkpoint_and_metrics(tiny_run):
     for name in ("model.keras", "vocabulary.json", "words.json", "settings.json", "metrics.json", "history.png",
-                 "checkpoint.keras", "checkpoint.json"):
+                 "checkpoint.keras", "checkpoint.json", "ranker.keras", "ranker-words.json"):
         assert (tiny_run / name).is_file(), name
     metrics = json.loads((tiny_run / "metrics.json").read_text())
     for key in ("val_bits_per_char", "baseline_val_bits_per_char", "test_bits_per_char", "baseline_test_bits_per_char",
                 "recall_at_1_of_10", "mutual_information_recall_at_1_of_10", "tfidf_recall_at_1_of_10", "recall_margin_ci_low",
                 "everyday_known_word_rate", "everyday_loop_rate", "everyday_distinct_1", "everyday_distinct_2", "everyday_word_perplexity",
-                "test_human_word_perplexity", "train_prompt_match_rate", "typed_prompt_match_rate", "train_seconds"):
+                "test_human_word_perplexity", "train_prompt_match_rate", "typed_prompt_match_rate", "train_seconds",
+                "ranker_recall_at_1_of_10", "ranker_recall_margin_ci_low", "ranker_train_seconds"):
         assert key in metrics, key
     assert metrics["app"] == "chat" and metrics["layer"] == "custom" and metrics["epochs"] == 2
     assert len(metrics["history"]["val_bits_per_char"]) == 2 and len(metrics["epoch_seconds"]) == 2
@@ -253,7 +254,8 @@ def test_the_default_run_adds_a_memory_model_that_resumes_where_the_whole_run_en
     main(["train", "--out", str(whole), *flags])
     metrics = json.loads((whole / "metrics.json").read_text())
     assert len(metrics["memory_history"]["loss"]) == 2 and metrics["memory_train_seconds"] > 0
-    assert metrics["train_seconds"] == pytest.approx(sum(metrics["epoch_seconds"]) + metrics["memory_train_seconds"])
+    assert metrics["train_seconds"] == pytest.approx(sum(metrics["epoch_seconds"]) + metrics["memory_train_seconds"]
+                                                     + metrics["ranker_train_seconds"])
     writer = load_writer(str(whole))
     assert writer.memory is not None and writer.memory.units == 8 and writer.units == 16
     assert writer.beam_width == 4 and writer.memory.beam_width == 0  # the memory recites greedily
