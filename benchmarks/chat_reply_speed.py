@@ -14,6 +14,9 @@ Without `--model`, a fresh model of the default chat settings is timed
 
 It says which model answered the message and how it wrote (the conversation
 model by beam search of the run's `--reply-beam`, the memory greedily).
+With a reply ranker, the ranker scoring `--reply-beam` replies of that
+length is timed with the reply (here the beam never ends, so it would not
+choose otherwise).
 """
 
 import argparse
@@ -67,15 +70,19 @@ def main(argv=None):
         writer = reply_writer(args)
     except CLIError as error:
         raise SystemExit(f"error: {error}") from None
+    answering = writer.route([[args.message]])[0]
+    ranked = answering.ranker is not None and answering.beam_width > 1
     seconds = []
     for repeat in range(args.warmup + args.repeats):
         start = time.perf_counter()
         reply = writer.write([args.message], stop_at_end=False)[0]
+        if ranked:  # the beam never ends here: the ranker's choice among as many finished replies is timed beside it
+            answering.ranker.scores([[args.message]], [[reply] * answering.beam_width])
         if repeat >= args.warmup:
             seconds.append(time.perf_counter() - start)
-    answering = writer.route([[args.message]])[0]
     decoding = (f"the {'memory' if answering is writer.memory else 'conversation'} model, "
-                + (f"beam of {answering.beam_width}" if answering.beam_width > 1 else "greedy"))
+                + (f"beam of {answering.beam_width}" if answering.beam_width > 1 else "greedy")
+                + (", the ranker choosing among as many replies" if ranked else ""))
     print(f"layer: {type(writer.model.get_layer('decoder')).__name__}, {decoding}, reply of {args.chars} steps "
           f"({len(reply)} characters shown), {args.repeats} repeats")
     print(f"median {1000 * statistics.median(seconds):.1f} ms, min {1000 * min(seconds):.1f} ms, "

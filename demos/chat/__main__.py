@@ -103,6 +103,10 @@ def build_parser():
                              "--beam)")
         command.add_argument("--anti-lm-chars", type=int, default=DEFAULT_ANTI_LM_CHARS,
                              help="only the first this many characters of a reply are chosen with --anti-lm (0: all)")
+        command.add_argument("--ranker", action=argparse.BooleanOptionalAction, default=True,
+                             help="with beam search, the run's reply ranker (if it has one) picks the reply among those "
+                             "the beam finished that answers best (--no-ranker: the likeliest; evaluate also leaves "
+                             "the ranker's recall out)")
     for command in (reply_parser, talk_parser):
         command.add_argument("--temperature", type=float, default=0.0, help="0: greedy; above 0: sample")
         command.add_argument("--top-k", type=int, default=0, help="sample among the k likeliest characters (0: all)")
@@ -145,7 +149,7 @@ def load(args):
         if (getattr(args, name, 0) or 0) < 0:
             raise cli.CLIError(f"--{name.replace('_', '-')} must be 0 or more, got {getattr(args, name)}")
     return load_writer(args.model, getattr(args, "known_words_only", None), getattr(args, "beam", None),
-                       getattr(args, "anti_lm", 0.0), getattr(args, "anti_lm_chars", 0))
+                       getattr(args, "anti_lm", 0.0), getattr(args, "anti_lm_chars", 0), getattr(args, "ranker", True))
 
 
 def evaluate(args):
@@ -164,7 +168,9 @@ def evaluate(args):
 
 def decoding_name(writer):
     if writer.beam_width > 1:
-        return f"beam search, width {writer.beam_width}" + ("" if writer.memory is None else " (the memory: greedy)")
+        ranked = "" if writer.ranker is None else ", the ranker choosing among the finished replies"
+        return (f"beam search, width {writer.beam_width}{ranked}"
+                + ("" if writer.memory is None else " (the memory: greedy)"))
     if writer.anti_lm > 0:
         span = f"the first {writer.anti_lm_chars} characters" if writer.anti_lm_chars else "every character"
         return f"greedy, anti-LM {writer.anti_lm:g} over {span}"
@@ -173,7 +179,7 @@ def decoding_name(writer):
 
 def decoding_file_name(writer):
     if writer.beam_width > 1:
-        return f"beam{writer.beam_width}"
+        return f"beam{writer.beam_width}" + ("" if writer.ranker is None else "-ranked")
     if writer.anti_lm > 0:
         return f"antilm{writer.anti_lm:g}-{writer.anti_lm_chars}"
     return "greedy"

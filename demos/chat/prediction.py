@@ -54,10 +54,10 @@ class ReplyWriter:
         self.max_context_chars = max_context_chars
         self.lexicon = lexicon  # None: any spelling; a WordLexicon: known words only
         self.run_dir = run_dir  # the run folder the model came from, if any
-        self.beam_width = beam_width  # above 1: `beam_reply` writes the replies that are not sampled
+        self.beam_width = beam_width  # above 1: beam search writes the replies that are not sampled (`best_of_beam`)
         self.anti_lm = anti_lm  # weight of the context-free log-probability taken off (greedy and sampled replies)
         self.anti_lm_chars = anti_lm_chars  # characters of a reply chosen that way (0: all of them)
-        self.ranker = ranker  # a `ranker.Ranker` scores how well replies answer (None: the run has none)
+        self.ranker = ranker  # a `ranker.Ranker`: picks among the beam's finished replies (None: the likeliest wins)
         self.step_model = self.build_step_model(model)
         self.units = model.get_layer(TRACED_LAYER).units
         self.memory = None if memory is None else MemoryWriter(  # greedy: it recites what it learnt by heart
@@ -144,7 +144,7 @@ class ReplyWriter:
         if not conversations:
             return []
         if temperature <= 0 and self.beam_width > 1:
-            return [beam_reply(self, turns, self.beam_width, stop_at_end) for turns in conversations]
+            return [self.best_of_beam(turns, stop_at_end) for turns in conversations]
         random = np.random.default_rng(seed)
         logits, states = self.read(conversations)
         free = self.read([[] for _ in conversations]) if self.anti_lm > 0 else None  # the reply without context
@@ -168,6 +168,14 @@ class ReplyWriter:
             if free is not None:
                 free = self.step(previous, free[1])
         return [self.vocabulary.decode(reply) for reply in replies]
+
+    def best_of_beam(self, turns, stop_at_end=True):
+        """The likeliest reply beam search finished, or with a ranker the one among them it finds answers best."""
+        candidates = beam_candidates(self, turns, self.beam_width, stop_at_end)
+        if self.ranker is None or len(candidates) == 1:
+            return max(candidates, key=lambda item: item[0])[1]
+        replies = [reply for _, reply in candidates]
+        return replies[int(self.ranker.scores([turns], [replies])[0].argmax())]
 
     def informative(self, logits, free, step):
         """The scores of the next characters: the logits, or with `anti_lm` the log-probabilities given the
@@ -258,7 +266,12 @@ def answer(writer, turns, temperature=0.0, top_k=0, seed=0):
 
 
 def beam_reply(writer, turns, width, stop_at_end=True):
-    """The reply with the highest mean log-probability per character among `width` kept at each step.
+    """The reply with the highest mean log-probability per character among `width` kept at each step."""
+    return max(beam_candidates(writer, turns, width, stop_at_end), key=lambda item: item[0])[1]
+
+
+def beam_candidates(writer, turns, width, stop_at_end=True):
+    """(mean log-probability per character, reply) of the replies beam search of `width` finished.
 
     A reply that ends is scored by its log-probability divided by its length
     (the end symbol included), so long replies are not penalised for their
@@ -297,7 +310,7 @@ def beam_reply(writer, turns, width, stop_at_end=True):
             tracker = tracker.select(rows)
             tracker.update(chosen)
     finished = finished or [(scores[0] / max(1, len(replies[0])), replies[0])]  # ran to the limit, or nothing fit
-    return writer.vocabulary.decode(max(finished, key=lambda item: item[0])[1])
+    return [(score, writer.vocabulary.decode(ids)) for score, ids in finished]
 
 
 def choose(logits, temperature, top_k, random):
@@ -323,12 +336,13 @@ def save_words(run_dir, lexicon, normalizer=None):
     (run_dir / WORDS_FILE).write_text(text + "\n", encoding="utf-8")
 
 
-def load_writer(model=None, known_words_only=None, beam_width=None, anti_lm=0.0, anti_lm_chars=0):
+def load_writer(model=None, known_words_only=None, beam_width=None, anti_lm=0.0, anti_lm_chars=0, use_ranker=True):
     """A `ReplyWriter` for the run named by `--model` (the latest if None).
 
     `known_words_only` None follows the run's `known_words_only` setting;
     `beam_width` above 1 writes unsampled replies by beam search (None: the
-    run's `reply_beam`); `anti_lm` and `anti_lm_chars` as in `ReplyWriter`.
+    run's `reply_beam`); `anti_lm` and `anti_lm_chars` as in `ReplyWriter`;
+    `use_ranker` False leaves the run's ranker out.
     """
     run = load_run(APP, Settings, model)
     paths = [run.run_dir / name for name in (VOCABULARY_FILE, WORDS_FILE)]
@@ -349,4 +363,4 @@ def load_writer(model=None, known_words_only=None, beam_width=None, anti_lm=0.0,
     memory = load_model(run.run_dir / MEMORY_FILE) if (run.run_dir / MEMORY_FILE).is_file() else None
     return ReplyWriter(run.model, vocabulary, settings.max_reply_chars, settings.max_context_chars, lexicon,
                        run.run_dir, beam_width, anti_lm, anti_lm_chars, memory, PromptNormalizer(memory_words),
-                       load_ranker(run.run_dir))
+                       load_ranker(run.run_dir) if use_ranker else None)

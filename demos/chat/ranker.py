@@ -124,19 +124,18 @@ class Ranker:
         """The cosine of each context (a list of turns) with each of its candidate replies: (contexts, candidates)."""
         if not contexts:
             return np.zeros((0, 0))
-        context_vectors = encode(self.context_encoder, [self.index.context(turns) for turns in contexts],
-                                 CONTEXT_WORDS)
-        replies = [self.index.reply(reply) for row in candidates for reply in row]
-        reply_vectors = encode(self.reply_encoder, replies, REPLY_WORDS)
+        context_vectors = encode(self.context_encoder, [self.index.context(turns) for turns in contexts])
+        reply_vectors = encode(self.reply_encoder, [self.index.reply(reply) for row in candidates for reply in row])
         return np.einsum("cu,cku->ck", context_vectors, reply_vectors.reshape(len(contexts), len(candidates[0]), -1))
 
 
-def encode(encoder, rows, length, chunk=256):
-    """Unit vectors of `encoder` for word-id `rows`, called in chunks (eagerly: no traced function to retrace)."""
+def encode(encoder, rows, chunk=256):
+    """Unit vectors of `encoder` for word-id `rows`, called in chunks padded to their longest row (eagerly: no
+    traced function to retrace for each shape)."""
     vectors = []
     for start in range(0, len(rows), chunk):
         part = rows[start : start + chunk]
-        vectors.append(keras.ops.convert_to_numpy(encoder(pad(part, length), training=False)))
+        vectors.append(keras.ops.convert_to_numpy(encoder(pad(part, max(map(len, part))), training=False)))
     return unit_rows(np.concatenate(vectors))
 
 
@@ -169,9 +168,11 @@ def train_ranker(corpus, settings, run_dir):
     times = EpochTimes()
     model.fit([contexts, replies], np.zeros(len(contexts), "int32"), batch_size=BATCH_SIZE,
               epochs=settings.ranker_epochs, shuffle=True, verbose=cli.progress_verbosity(), callbacks=[times])
+    saved = build_ranker(len(index), settings.ranker_units, settings.layer)  # uncompiled: no optimizer state saved
+    saved.set_weights(model.get_weights())
     index.save(run_dir / RANKER_WORDS_FILE)
-    runs.save_model(model, run_dir / RANKER_FILE)
-    return Ranker(model, index), sum(times.seconds)
+    runs.save_model(saved, run_dir / RANKER_FILE)
+    return Ranker(saved, index), sum(times.seconds)
 
 
 def load_ranker(run_dir):

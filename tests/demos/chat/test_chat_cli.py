@@ -12,7 +12,7 @@ from demos.chat import training
 from demos.chat.__main__ import main
 from demos.chat.explain import plot_conversation, trace_conversation
 from demos.chat.features import encode_conversation
-from demos.chat.prediction import beam_reply, load_writer
+from demos.chat.prediction import beam_candidates, beam_reply, load_writer
 
 pytestmark = pytest.mark.slow
 
@@ -99,26 +99,41 @@ def test_talk_keeps_the_conversation_so_far_as_context(tiny_run, monkeypatch, ca
 
 def test_evaluate_measures_again_what_training_measured(tiny_run, capsys):
     metrics = json.loads((tiny_run / "metrics.json").read_text())
-    main(["evaluate", "--model", str(tiny_run)])  # as trained: beam search of the run's --reply-beam (4)
-    again = json.loads((tiny_run / "evaluation-beam4.json").read_text())
-    assert again["decoding"] == "beam search, width 4" and "test_bits_per_char" in capsys.readouterr().out
+    main(["evaluate", "--model", str(tiny_run)])  # as trained: beam search of the run's --reply-beam (4), ranked
+    again = json.loads((tiny_run / "evaluation-beam4-ranked.json").read_text())
+    assert again["decoding"] == "beam search, width 4, the ranker choosing among the finished replies"
+    assert "test_bits_per_char" in capsys.readouterr().out
     for name in ("test_bits_per_char", "baseline_test_bits_per_char", "recall_at_1_of_10", "typed_prompt_match_rate",
-                 "everyday_replies"):
+                 "everyday_replies", "ranker_recall_at_1_of_10"):
         assert again[name] == pytest.approx(metrics[name]) if isinstance(metrics[name], float) else \
             again[name] == metrics[name], name
     main(["evaluate", "--model", str(tiny_run), "--beam", "0"])
     assert json.loads((tiny_run / "evaluation-greedy.json").read_text())["decoding"] == "greedy"
+    main(["evaluate", "--model", str(tiny_run), "--no-ranker"])
+    unranked = json.loads((tiny_run / "evaluation-beam4.json").read_text())
+    assert unranked["decoding"] == "beam search, width 4" and "ranker_recall_at_1_of_10" not in unranked
 
 
-def test_reply_by_beam_search(tiny_run, capsys):
-    main(["reply", "How are you?", "--model", str(tiny_run), "--beam", "3"])
+def test_reply_by_beam_search_without_the_ranker_is_the_likeliest(tiny_run, capsys):
+    main(["reply", "How are you?", "--model", str(tiny_run), "--beam", "3", "--no-ranker"])
     assert capsys.readouterr().out == beam_reply(load_writer(str(tiny_run)), ["How are you?"], 3) + "\n"
 
 
-def test_reply_is_written_as_the_run_says_unless_beam_is_given(tiny_run, capsys):
+def test_the_ranker_picks_the_reply_among_those_the_beam_finished(tiny_run, capsys):
     writer = load_writer(str(tiny_run))
+    assert writer.ranker is not None
+    finished = [reply for _, reply in beam_candidates(writer, ["How are you?"], 4)]
+    main(["reply", "How are you?", "--model", str(tiny_run)])
+    chosen = capsys.readouterr().out[:-1]
+    assert chosen in finished
+    scores = writer.ranker.scores([["How are you?"]], [finished])[0]
+    assert scores[finished.index(chosen)] == pytest.approx(scores.max())
+
+
+def test_reply_is_written_as_the_run_says_unless_beam_is_given(tiny_run, capsys):
+    writer = load_writer(str(tiny_run), use_ranker=False)
     assert writer.beam_width == 4  # the default --reply-beam, saved with the run
-    main(["reply", "Do you like books?", "--model", str(tiny_run)])
+    main(["reply", "Do you like books?", "--model", str(tiny_run), "--no-ranker"])
     assert capsys.readouterr().out == beam_reply(writer, ["Do you like books?"], 4) + "\n"
     main(["reply", "Do you like books?", "--model", str(tiny_run), "--beam", "0"])
     greedy = load_writer(str(tiny_run), beam_width=0)
