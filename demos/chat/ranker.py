@@ -22,6 +22,7 @@ from keras import layers, ops
 
 from demos import cli, runs, startup
 from demos.callbacks import EpochTimes
+from demos.chat.features import pad_ids
 from demos.chat.normalization import words
 from demos.layers import lstm_class
 
@@ -105,13 +106,6 @@ class WordIndex:
             raise cli.CLIError(f"{path} is not a ranker word list written by `python -m demos.chat train`") from None
 
 
-def pad(rows, length):
-    padded = np.zeros((len(rows), length), dtype="int32")
-    for k, row in enumerate(rows):
-        padded[k, : len(row)] = row
-    return padded
-
-
 class Ranker:
     """A trained ranker and its word index: `scores(contexts, candidates)`."""
 
@@ -135,7 +129,7 @@ def encode(encoder, rows, chunk=256):
     vectors = []
     for start in range(0, len(rows), chunk):
         part = rows[start : start + chunk]
-        vectors.append(keras.ops.convert_to_numpy(encoder(pad(part, max(map(len, part))), training=False)))
+        vectors.append(keras.ops.convert_to_numpy(encoder(pad_ids(part), training=False)))
     return unit_rows(np.concatenate(vectors))
 
 
@@ -151,7 +145,7 @@ def training_pairs(conversations, index):
         for t in range(1, len(turns)):
             contexts.append(index.context(turns[:t]))
             replies.append(index.reply(turns[t]))
-    return pad(contexts, CONTEXT_WORDS), pad(replies, REPLY_WORDS)
+    return pad_ids(contexts, CONTEXT_WORDS), pad_ids(replies, REPLY_WORDS)
 
 
 def train_ranker(corpus, settings, run_dir):
