@@ -173,7 +173,7 @@ class ReplyWriter:
         """The likeliest reply beam search finished, or with a ranker the one among them it finds answers best."""
         candidates = beam_candidates(self, turns, self.beam_width, stop_at_end)
         if self.ranker is None or len(candidates) == 1:
-            return max(candidates, key=lambda item: item[0])[1]
+            return likeliest(candidates)
         replies = [reply for _, reply in candidates]
         return replies[int(self.ranker.scores([turns], [replies])[0].argmax())]
 
@@ -267,7 +267,12 @@ def answer(writer, turns, temperature=0.0, top_k=0, seed=0):
 
 def beam_reply(writer, turns, width, stop_at_end=True):
     """The reply with the highest mean log-probability per character among `width` kept at each step."""
-    return max(beam_candidates(writer, turns, width, stop_at_end), key=lambda item: item[0])[1]
+    return likeliest(beam_candidates(writer, turns, width, stop_at_end))
+
+
+def likeliest(candidates):
+    """The reply of the (score, reply) pair with the highest score (the first of equals)."""
+    return max(candidates, key=lambda item: item[0])[1]
 
 
 def beam_candidates(writer, turns, width, stop_at_end=True):

@@ -28,7 +28,7 @@ from demos.layers import lstm_class
 
 RANKER_FILE = "ranker.keras"
 RANKER_WORDS_FILE = "ranker-words.json"
-PADDING, UNKNOWN, END_OF_TURN = 0, 1, 2  # word ids before the vocabulary's own
+UNKNOWN, END_OF_TURN = 1, 2  # word ids before the vocabulary's own (0 pads, as `features.pad_ids` does)
 CONTEXT_WORDS = 48  # the context is read up to this many words back (turn ends included)
 REPLY_WORDS = 24  # a reply is read up to this many words
 BATCH_SIZE = 128  # replies per softmax
