@@ -23,6 +23,7 @@ from datasets.dialogs import Vocabulary, dialog_pairs
 from demos.chat.baseline import KneserNey, TfidfRanker
 from demos.chat.evaluation_sets import EVERYDAY_MESSAGES, read_lines, read_typed_prompts
 from demos.chat.features import encode_conversation, evaluation_batches, scored_targets
+from demos.chat.model import context_units
 from demos.chat.normalization import basic_form, words
 from demos.chat.prediction import ReplyWriter, reply_scores
 
@@ -53,9 +54,9 @@ def evaluate_run(model, corpus, settings, run_dir=None, writer=None, memory=None
     writer = writer or ReplyWriter(model, corpus.vocabulary, settings.max_reply_chars, settings.max_context_chars,
                                    corpus.lexicon if settings.known_words_only else None, run_dir,
                                    settings.reply_beam, memory=memory, normalizer=corpus.memory_normalizer,
-                                   ranker=ranker)
+                                   ranker=ranker, conditioner=ranker if context_units(model) else None)
     print("measuring: held-out bits per character and the Kneser-Ney baseline ...", flush=True)
-    scores = held_out_scores(model, corpus)
+    scores = held_out_scores(model, corpus, writer.conditioner)
     print("measuring: recall@1 of 10 against TF-IDF ...", flush=True)
     scores.update(recall_scores(writer, corpus, settings))
     print("measuring: replies to the hand-written sets ...", flush=True)
@@ -64,8 +65,9 @@ def evaluate_run(model, corpus, settings, run_dir=None, writer=None, memory=None
     return scores
 
 
-def held_out_scores(model, corpus):
-    """Bits per reply character of the model and of the n-gram baseline, on validation and test."""
+def held_out_scores(model, corpus, conditioner=None):
+    """Bits per reply character of the model (given `conditioner`'s context vectors, if any) and of the n-gram
+    baseline, on validation and test."""
     vocabulary = corpus.vocabulary
     baseline = KneserNey([encode_conversation(vocabulary, turns) for turns in corpus.all_training], len(vocabulary),
                          max_order=BASELINE_MAX_ORDER)
@@ -76,8 +78,9 @@ def held_out_scores(model, corpus):
                           for turns, flags in zip(held.conversations, held.scored, strict=True)])
     order, baseline_val = baseline.best_order(*streams["val"])
     return {
-        "val_bits_per_char": bits_per_char(model, evaluation_batches(vocabulary, corpus.validation)),
-        "test_bits_per_char": bits_per_char(model, evaluation_batches(vocabulary, corpus.test)),
+        **{f"{name}_bits_per_char": bits_per_char(model, evaluation_batches(
+            vocabulary, held, vectors=conditioner and conditioner.turn_vectors(held.conversations)))
+           for name, held in (("val", corpus.validation), ("test", corpus.test))},
         "baseline_val_bits_per_char": baseline_val,
         "baseline_test_bits_per_char": baseline.bits_per_char(streams["test"][0], order, streams["test"][1]),
         "baseline": f"interpolated Kneser-Ney character {order}-gram over the conversation (order best on validation)",

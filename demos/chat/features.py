@@ -23,6 +23,20 @@ def encode_conversation(vocabulary, turns):
     return ids
 
 
+def next_turns(vocabulary, turns):
+    """For each id of `encode_conversation(vocabulary, turns)`, the turn its next id belongs to.
+
+    The start symbol and a turn's characters point to that turn (the next
+    id is the turn's, or its end), a turn's end to the turn after it. So
+    `table[next_turns(...)]`, with `table` from `ranker.Ranker.turn_vectors`,
+    gives each step the vector of the conversation before the turn being written.
+    """
+    owners = [0]
+    for k, turn in enumerate(turns):
+        owners += [k] * len(vocabulary.encode(turn)) + [k + 1]
+    return owners
+
+
 def pad_ids(sequences, length=None):
     """Right-pads lists of ids with `Vocabulary.PADDING` into an int32 array (to `length` if given)."""
     return pad(sequences, value=Vocabulary.PADDING, dtype="int32", length=length)
@@ -51,37 +65,61 @@ class StreamBatches:
     to `batch_size` rows; step s of row b continues step s-1 of row b, so a
     stateful LSTM carries its memory across steps. Batches are
     `(inputs, targets)`, targets the inputs shifted by one character.
+
+    With `vectors` (`ranker.Ranker.turn_vectors` of `conversations` and
+    then of `repeated`), inputs are `(ids, context vectors)`: each step
+    also gets the vector of the conversation before the turn it writes.
     """
 
-    def __init__(self, vocabulary, conversations, repeated, settings):
+    def __init__(self, vocabulary, conversations, repeated, settings, vectors=None):
         self.vocabulary = vocabulary
+        self.conversations = conversations
         self.encoded = [np.array(encode_conversation(vocabulary, turns), dtype="int32") for turns in conversations]
         self.repeated = repeated
         self.prompt_words = casual_words(repeated)
         self.settings = settings
+        self.use_vectors(vectors)
+
+    def use_vectors(self, vectors):
+        """From now on the inputs include `vectors` (None: they do not); starts epoch 0 again."""
+        self.table = None if vectors is None else np.concatenate(vectors)
+        if vectors is not None:  # the first row of each conversation's vectors in `table`
+            self.firsts = np.cumsum([0] + [len(table) for table in vectors])[:-1]
+            self.owners = [self.owners_of(k, turns) for k, turns in enumerate(self.conversations)]
         self.set_epoch(0)
+
+    def owners_of(self, k, turns):
+        """The row of `table` of each id of conversation `k` read as `turns`."""
+        return self.firsts[k] + np.array(next_turns(self.vocabulary, turns))
 
     def set_epoch(self, epoch):
         settings = self.settings
         random = np.random.default_rng([settings.seed, epoch])
-        pieces = list(self.encoded)
+        pieces, owners = list(self.encoded), list(self.owners) if self.table is not None else None
         for _ in range(settings.small_corpus_repeats if self.repeated else 0):
-            pieces += [np.array(encode_conversation(self.vocabulary, casual_prompts(
-                turns, random, self.prompt_words, settings.prompt_noise)), dtype="int32") for turns in self.repeated]
-        stream = np.concatenate([pieces[k] for k in random.permutation(len(pieces))])
-        per_row = (len(stream) - 1) // settings.batch_size
+            casual = [casual_prompts(turns, random, self.prompt_words, settings.prompt_noise) for turns in self.repeated]
+            pieces += [np.array(encode_conversation(self.vocabulary, turns), dtype="int32") for turns in casual]
+            if owners is not None:
+                owners += [self.owners_of(len(self.encoded) + k, turns) for k, turns in enumerate(casual)]
+        order = random.permutation(len(pieces))
+        per_row = (sum(map(len, pieces)) - 1) // settings.batch_size
         self.steps = per_row // settings.sequence_length
         used = self.steps * settings.sequence_length
         rows = np.arange(settings.batch_size)[:, None] * per_row + np.arange(used + 1)[None, :]
-        self.rows = stream[rows]
+        self.rows = np.concatenate([pieces[k] for k in order])[rows]
+        if owners is not None:
+            self.row_owners = np.concatenate([owners[k] for k in order])[rows]
 
     def __len__(self):
         return self.steps
 
     def __getitem__(self, step):
         start = step * self.settings.sequence_length
-        window = self.rows[:, start : start + self.settings.sequence_length + 1]
-        return window[:, :-1], window[:, 1:]
+        window = slice(start, start + self.settings.sequence_length + 1)
+        ids = self.rows[:, window]
+        if self.table is None:
+            return ids[:, :-1], ids[:, 1:]
+        return (ids[:, :-1], self.table[self.row_owners[:, window][:, :-1]]), ids[:, 1:]
 
 
 def encode_message(vocabulary, message):
@@ -151,15 +189,21 @@ def scored_targets(vocabulary, turns, scored):
     return ids[:-1], ids[1:], weights
 
 
-def evaluation_batches(vocabulary, held_out, batch_size=32):
-    """Batches `(inputs, targets, weights)` of whole held-out conversations, shortest first."""
-    rows = [scored_targets(vocabulary, turns, flags)
-            for turns, flags in zip(held_out.conversations, held_out.scored, strict=True) if any(flags)]
+def evaluation_batches(vocabulary, held_out, batch_size=32, vectors=None):
+    """Batches `(inputs, targets, weights)` of whole held-out conversations, shortest first.
+
+    With `vectors` (`ranker.Ranker.turn_vectors` of `held_out.conversations`)
+    the inputs are `(ids, context vectors)`, as `StreamBatches` gives them.
+    """
+    rows = [(*scored_targets(vocabulary, turns, flags), None if vectors is None else vectors[k][next_turns(vocabulary, turns)[:-1]])
+            for k, (turns, flags) in enumerate(zip(held_out.conversations, held_out.scored, strict=True)) if any(flags)]
     rows.sort(key=lambda row: len(row[0]))
     batches = []
     for start in range(0, len(rows), batch_size):
         chunk = rows[start : start + batch_size]
         length = 16 * math.ceil(max(len(row[0]) for row in chunk) / 16)
-        batches.append((pad_ids([row[0] for row in chunk], length), pad_ids([row[1] for row in chunk], length),
-                        pad([row[2] for row in chunk], length=length)))
+        inputs = pad_ids([row[0] for row in chunk], length)
+        if vectors is not None:
+            inputs = (inputs, pad([row[3] for row in chunk], length=length, dtype="float32"))
+        batches.append((inputs, pad_ids([row[1] for row in chunk], length), pad([row[2] for row in chunk], length=length)))
     return batches

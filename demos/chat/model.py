@@ -20,11 +20,15 @@ from keras import layers, ops
 from demos.layers import lstm_class
 
 TRACED_LAYER = "decoder"  # the LSTM: `explain` and the lesson trace it
+CONTEXT_DIM = 32  # the context vector (when there is one) is mapped to this many numbers at each step
 
 
-def build_model(settings, vocabulary_size, batch_size=None, dtype="float32"):
+def build_model(settings, vocabulary_size, batch_size=None, dtype="float32", context_units=0):
     """Input `characters` (ids, 0 = padding); output: next-character logits at every step.
 
+    With `context_units`, a second input `context` gives each step a vector
+    of the conversation so far (the reply ranker's, `ranker.Ranker.turn_vectors`),
+    mapped to `CONTEXT_DIM` numbers read beside the character's embedding.
     With `batch_size`, the LSTM is stateful: each batch continues the streams
     of the previous one. `dtype` is the Keras dtype policy of the embedding
     and the LSTM ("mixed_bfloat16": bfloat16 arithmetic, float32 weights);
@@ -32,14 +36,31 @@ def build_model(settings, vocabulary_size, batch_size=None, dtype="float32"):
     """
     lstm = lstm_class(settings.layer, max_timescale=settings.sequence_length)
     characters = keras.Input(batch_shape=(batch_size, None), dtype="int32", name="characters")
+    inputs = [characters]
     x = layers.Embedding(vocabulary_size, settings.embedding_dim, mask_zero=True, name="embedding", dtype=dtype)(
         characters)
+    if context_units:
+        inputs.append(keras.Input(batch_shape=(batch_size, None, context_units), name="context"))
+        x = with_context(x, inputs[1], dtype)
     x = layers.Dropout(settings.dropout, name="input_dropout", dtype=dtype)(x)
     x = lstm(settings.units, return_sequences=True, stateful=batch_size is not None, name=TRACED_LAYER,
              dtype=dtype)(x)
     x = layers.Dropout(settings.dropout, name="output_dropout", dtype=dtype)(x)
     logits = layers.Dense(vocabulary_size, name="next_character", dtype="float32")(x)
-    return keras.Model(characters, logits, name="chat")
+    return keras.Model(inputs if context_units else characters, logits, name="chat")
+
+
+def with_context(embedded, context, dtype="float32", layer_of=None):
+    """The characters' embedding joined by the context vectors mapped to `CONTEXT_DIM` numbers (layers named
+    "context_projection" and "with_context"; `layer_of(name)` gives a trained model's)."""
+    layer_of = layer_of or {"context_projection": layers.Dense(CONTEXT_DIM, name="context_projection", dtype=dtype),
+                            "with_context": layers.Concatenate(name="with_context", dtype=dtype)}.get
+    return layer_of("with_context")([embedded, layer_of("context_projection")(context)])
+
+
+def context_units(model):
+    """The size of the context vectors `model` reads (0: it reads none)."""
+    return model.inputs[1].shape[-1] if len(model.inputs) > 1 and model.inputs[1].name.startswith("context") else 0
 
 
 @keras.saving.register_keras_serializable(package="chat")
@@ -152,18 +173,22 @@ def copy_averaged_weights(source, target):
 
 
 def build_step_model(model):
-    """The trained model, returning its states: `[ids (batch, time), *states] -> [logits, *new states]`.
+    """The trained model, returning its states: `[ids (batch, time), (context,) *states] -> [logits, *new states]`.
 
     Reads a whole conversation at once (the states after its last real
     character) or one character at a time; shares the trained weights.
     """
     decoder = model.get_layer(TRACED_LAYER)
     characters = keras.Input((None,), dtype="int32", name="characters")
+    inputs, x = [characters], model.get_layer("embedding")(characters)
+    if context_units(model):
+        inputs.append(keras.Input((None, context_units(model)), name="context"))
+        x = with_context(x, inputs[1], layer_of=model.get_layer)
     states = [keras.Input((decoder.units,), name=f"state_{index}") for index in range(len(decoder.cell.state_size))]
     step = type(decoder).from_config({**decoder.get_config(), "return_sequences": True, "return_state": True,
                                       "stateful": False, "name": "decoder_step"})
     mask = ops.not_equal(characters, 0)  # given explicitly: padding after a conversation leaves its states as they are
-    output, *new_states = step(model.get_layer("embedding")(characters), mask=mask, initial_state=states)
+    output, *new_states = step(x, mask=mask, initial_state=states)
     step.set_weights(decoder.get_weights())
     logits = model.get_layer("next_character")(output)
-    return keras.Model([characters, *states], [logits, *new_states], name="chat_step")
+    return keras.Model([*inputs, *states], [logits, *new_states], name="chat_step")

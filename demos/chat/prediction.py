@@ -25,9 +25,10 @@ import numpy as np
 from scipy.special import log_softmax
 
 from datasets.dialogs import Vocabulary
+from demos.batching import pad
 from demos.chat.decoding import WordLexicon, WordTracker
-from demos.chat.features import encode_conversation, encode_message, pad_ids
-from demos.chat.model import TRACED_LAYER, build_memory_step_models, build_step_model
+from demos.chat.features import encode_conversation, encode_message, next_turns, pad_ids
+from demos.chat.model import TRACED_LAYER, build_memory_step_models, build_step_model, context_units
 from demos.chat.normalization import PromptNormalizer, basic_form
 from demos.chat.ranker import load_ranker
 from demos.chat.settings import APP, Settings
@@ -47,7 +48,8 @@ class ReplyWriter:
     """Greedy, beam-searched or sampled replies of a trained chat model (see `model.build_model`)."""
 
     def __init__(self, model, vocabulary, max_reply_chars, max_context_chars, lexicon=None, run_dir=None,
-                 beam_width=0, anti_lm=0.0, anti_lm_chars=0, memory=None, normalizer=None, ranker=None):
+                 beam_width=0, anti_lm=0.0, anti_lm_chars=0, memory=None, normalizer=None, ranker=None,
+                 conditioner=None):
         self.model = model
         self.vocabulary = vocabulary
         self.max_reply_chars = max_reply_chars
@@ -58,6 +60,9 @@ class ReplyWriter:
         self.anti_lm = anti_lm  # weight of the context-free log-probability taken off (greedy and sampled replies)
         self.anti_lm_chars = anti_lm_chars  # characters of a reply chosen that way (0: all of them)
         self.ranker = ranker  # a `ranker.Ranker`: picks among the beam's finished replies (None: the likeliest wins)
+        self.conditioner = conditioner  # the `ranker.Ranker` whose context vectors the model reads (None: it reads none)
+        if context_units(model) and conditioner is None:
+            raise CLIError("this chat model reads the reply ranker's context vectors: its run needs its ranker files")
         self.step_model = self.build_step_model(model)
         self.units = model.get_layer(TRACED_LAYER).units
         self.memory = None if memory is None else MemoryWriter(  # greedy: it recites what it learnt by heart
@@ -91,23 +96,51 @@ class ReplyWriter:
         """(model inputs, ids of the traced layer's steps, steps before the reply) of `turns` and then `reply`."""
         context = self.context_ids(turns)
         ids = context + self.vocabulary.encode(reply)
-        return np.array([ids], dtype="int32"), ids, len(context)
+        if self.conditioner is None:
+            return np.array([ids], dtype="int32"), ids, len(context)
+        table = self.conditioner.turn_vectors([turns])[0]
+        vectors = np.concatenate([self.context_vectors(turns, table), np.repeat(table[-1:], len(ids) - len(context), 0)])
+        return [np.array([ids], dtype="int32"), vectors[np.newaxis]], ids, len(context)
 
     def context_ids(self, turns):
         """The ids of a conversation so far, cut to its last `max_context_chars` characters."""
         ids = encode_conversation(self.vocabulary, turns)
         return ids if len(ids) <= self.max_context_chars else ids[-self.max_context_chars :]
 
+    def context_vectors(self, turns, table):
+        """The context vector of each id of `context_ids(turns)`, from the conversation's `table` (`turn_vectors`)."""
+        return table[next_turns(self.vocabulary, turns)][-self.max_context_chars :]
+
     def read(self, conversations):
-        """(log-probabilities of each reply's first character, states) after reading each conversation so far."""
+        """(log-probabilities of each reply's first character, states) after reading each conversation so far.
+
+        With a conditioner, the last of the states is each conversation's
+        context vector for the reply, which `run_steps` gives every step.
+        """
         ids = [self.context_ids(turns) for turns in conversations]
-        zeros = [np.zeros((len(ids), self.units), "float32") for _ in self.step_model.inputs[1:]]
-        logits, *states = self.step_model.predict_on_batch([pad_ids(ids), *zeros])
+        inputs = [pad_ids(ids)]
+        if self.conditioner is not None:
+            tables = self.conditioner.turn_vectors(conversations)
+            inputs.append(pad([self.context_vectors(turns, table) for turns, table in zip(conversations, tables)],
+                              length=inputs[0].shape[1], dtype="float32"))
+        zeros = [np.zeros((len(ids), self.units), "float32") for _ in self.step_model.inputs[len(inputs) :]]
+        logits, *states = self.step_model.predict_on_batch([*inputs, *zeros])
+        if self.conditioner is not None:
+            states.append(np.stack([table[-1] for table in tables]))
         last = np.array([len(row) - 1 for row in ids])
         return logits[np.arange(len(ids)), last], states
 
+    def run_steps(self, ids, states):
+        """(logits, states) after reading `ids` (batch, time) from `states` (`read`'s)."""
+        if self.conditioner is None:
+            logits, *states = self.step_model.predict_on_batch([ids, *states])
+            return logits, states
+        *states, vectors = states
+        logits, *states = self.step_model.predict_on_batch([ids, np.repeat(vectors[:, None], ids.shape[1], 1), *states])
+        return logits, [*states, vectors]
+
     def step(self, previous, states):
-        logits, *states = self.step_model.predict_on_batch([previous[:, None], *states])
+        logits, states = self.run_steps(previous[:, None], states)
         return logits[:, 0], states
 
     def write(self, conversations, temperature=0.0, top_k=0, seed=None, stop_at_end=True):
@@ -236,7 +269,7 @@ def reply_scores(writer, contexts, candidates, batch_size=32):
         first = log_softmax(np.asarray(first, "float64"), axis=-1)
         ids = [[*writer.vocabulary.encode(reply), Vocabulary.END] for row in options for reply in row]
         repeated = [np.repeat(np.asarray(state), len(options[0]), axis=0) for state in states]
-        logits, *_ = writer.step_model.predict_on_batch([pad_ids([row[:-1] for row in ids]), *repeated])
+        logits, _ = writer.run_steps(pad_ids([row[:-1] for row in ids]), repeated)
         log_probabilities = log_softmax(np.asarray(logits, "float64"), axis=-1)
         for row, reply in enumerate(ids):
             after = log_probabilities[row, np.arange(len(reply) - 1), reply[1:]].sum()
@@ -366,6 +399,7 @@ def load_writer(model=None, known_words_only=None, beam_width=None, anti_lm=0.0,
     lexicon = WordLexicon(corpus_words, vocabulary) if known_words_only else None
     beam_width = settings.reply_beam if beam_width is None else beam_width
     memory = load_model(run.run_dir / MEMORY_FILE) if (run.run_dir / MEMORY_FILE).is_file() else None
+    ranker = load_ranker(run.run_dir)
     return ReplyWriter(run.model, vocabulary, settings.max_reply_chars, settings.max_context_chars, lexicon,
                        run.run_dir, beam_width, anti_lm, anti_lm_chars, memory, PromptNormalizer(memory_words),
-                       load_ranker(run.run_dir) if use_ranker else None)
+                       ranker if use_ranker else None, ranker if context_units(run.model) else None)

@@ -114,11 +114,30 @@ class Ranker:
         self.context_encoder = keras.Model(model.inputs[0], model.get_layer("context_map").output)
         self.reply_encoder = keras.Model(model.inputs[1], model.get_layer("reply_lstm").output)
 
+    @property
+    def units(self):
+        return self.context_encoder.output.shape[-1]
+
+    def context_vectors(self, contexts):
+        """The unit vector of each context (a list of turns, maybe empty): (contexts, units)."""
+        return encode(self.context_encoder, [self.index.context(turns) for turns in contexts])
+
+    def turn_vectors(self, conversations):
+        """For each conversation of n turns, (n + 1, units): the vector of the turns before each turn, and after
+        the last; zeros before the first turn (nothing said yet). The conversation model's context (`model.py`)."""
+        contexts = [turns[:k] for turns in conversations for k in range(1, len(turns) + 1)]
+        vectors = self.context_vectors(contexts).astype("float32") if contexts else np.zeros((0, self.units))
+        tables, start = [], 0
+        for turns in conversations:
+            tables.append(np.concatenate([np.zeros((1, self.units), "float32"), vectors[start : start + len(turns)]]))
+            start += len(turns)
+        return tables
+
     def scores(self, contexts, candidates):
         """The cosine of each context (a list of turns) with each of its candidate replies: (contexts, candidates)."""
         if not contexts:
             return np.zeros((0, 0))
-        context_vectors = encode(self.context_encoder, [self.index.context(turns) for turns in contexts])
+        context_vectors = self.context_vectors(contexts)
         reply_vectors = encode(self.reply_encoder, [self.index.reply(reply) for row in candidates for reply in row])
         return np.einsum("cu,cku->ck", context_vectors, reply_vectors.reshape(len(contexts), len(candidates[0]), -1))
 

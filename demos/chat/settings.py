@@ -29,6 +29,7 @@ class Settings:
     ranker_epochs: int = 2  # passes of the reply ranker (ranker.py) over the training replies (0: no ranker)
     ranker_units: int = 128  # LSTM units of each of the ranker's two encoders
     ranker_turns: int = 2  # the ranker reads this many last turns of the conversation
+    ranker_context: bool = False  # the conversation model also reads the ranker's vector of the conversation so far
     prompt_noise: float = 0.3  # share of chatterbot prompts read in a casual form with typing slips
     known_words_only: bool = True  # replies use only words of the training corpus (decoding.WordLexicon)
     reply_beam: int = 4  # the conversation model's replies by beam search of this width (0 or 1: greedy); the memory's greedy

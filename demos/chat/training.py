@@ -5,7 +5,9 @@ corpora are read beside it (the chatterbot corpus and the persona) and
 `memory_epochs` is above 0, a second, smaller model learns them by heart
 afterwards (`MEMORY_SETTINGS`); `prediction.ReplyWriter` sends each message
 to the model that finds it likelier. Last, the reply ranker (`ranker`), a
-word-level dual encoder, learns which reply answers which conversation.
+word-level dual encoder, learns which reply answers which conversation;
+with `ranker_context` it learns first, and the conversation model reads its
+vector of the conversation so far beside each character.
 """
 
 import dataclasses
@@ -56,6 +58,8 @@ def check_settings(settings):
     for name in ("memory_units", "ranker_units", "ranker_turns"):
         if getattr(settings, name) < 1:
             raise cli.CLIError(f"{cli.flag(name)} must be at least 1, got {getattr(settings, name)}")
+    if settings.ranker_context and not settings.ranker_epochs:
+        raise cli.CLIError("--ranker-context needs the ranker: --ranker-epochs at least 1")
     if settings.precision not in PRECISIONS:
         raise cli.CLIError(f"--precision must be one of {', '.join(PRECISIONS)}, got {settings.precision!r}")
     if settings.distribute:
@@ -96,25 +100,36 @@ def train(settings, initial_weights=None, resume=False):
                            f"--sequence-length {settings.sequence_length} characters: lower either")
     memory_settings, memory_data = memory_batches(corpus, settings)
     run_dir = runs.new_run_dir(APP, settings.layer, settings.out)
-    validation = evaluation_batches(corpus.vocabulary, corpus.validation)
+    ranker, ranker_seconds = train_ranker(corpus, settings, run_dir) if settings.ranker_context else (None, 0.0)
+    vectors = ranker and ranker.turn_vectors  # the conversation model's context (None: it reads none)
+    with runs.Stopwatch() as reading:
+        if vectors:
+            batches.use_vectors(vectors(corpus.training + corpus.repeated))
+            startup.set_seed(settings.seed)  # the conversation model starts from the same weights with or without it
+    validation = evaluation_batches(corpus.vocabulary, corpus.validation,
+                                    vectors=vectors and vectors(corpus.validation.conversations))
     if not resume:
         corpus.vocabulary.save(run_dir / VOCABULARY_FILE)
         save_words(run_dir, corpus.lexicon, None if memory_data is None else memory_data.normalizer)
         runs.write_settings(run_dir, settings)
-    model = build_model(settings, len(corpus.vocabulary), batch_size=settings.batch_size, dtype=settings.precision)
+    context = ranker.units if vectors else 0
+    model = build_model(settings, len(corpus.vocabulary), batch_size=settings.batch_size, dtype=settings.precision,
+                        context_units=context)
     initial_weights = runs.start_from(model, initial_weights)
     compile_model(model, settings, steps=settings.epochs * len(batches))
-    scorer = build_model(settings, len(corpus.vocabulary))
+    scorer = build_model(settings, len(corpus.vocabulary), context_units=context)
     model, progress = fit_model(model, scorer, batches, validation, settings, run_dir, resume)
     copy_averaged_weights(model, scorer)
     runs.save_model(scorer, run_dir / cli.MODEL_FILE)
     plots.plot_history(progress["history"], run_dir / "history.png", title="chat: training text and validation "
                         "replies, bits per character")
     memory, memory_progress = train_memory(memory_settings, memory_data, run_dir, resume)
-    ranker, ranker_seconds = train_ranker(corpus, settings, run_dir)
+    if not settings.ranker_context:
+        ranker, ranker_seconds = train_ranker(corpus, settings, run_dir)
     metrics = {"app": APP, "layer": settings.layer, "backend": keras.backend.backend(), "devices": 1,
                "epochs": settings.epochs, "precision": settings.precision,
-               "train_seconds": sum(progress["epoch_seconds"]) + sum(memory_progress["epoch_seconds"]) + ranker_seconds,
+               "train_seconds": sum(progress["epoch_seconds"]) + sum(memory_progress["epoch_seconds"]) + ranker_seconds
+               + reading.seconds, "context_vector_seconds": reading.seconds,
                "epoch_seconds": progress["epoch_seconds"], "history": progress["history"],
                "characters_per_epoch": len(batches) * settings.batch_size * settings.sequence_length,
                "memory_train_seconds": sum(memory_progress["epoch_seconds"]),
