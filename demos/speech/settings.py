@@ -25,7 +25,7 @@ class Settings:
     augment_copies: int = 1  # training only: perturbed copies of each training recording added (0: none)
     speed_range: float = 0.1  # copies: speed (tempo, pitch and formants together) changed by up to this share
     pitch_range: float = 2.0  # copies: pitch shifted by up to this many semitones, duration kept (0: off)
-    eq_db: float = 0.0  # copies: a random spectral tilt and peak or dip of up to this many dB (another microphone)
+    eq_db: float = 6.0  # copies: a random spectral tilt and peak or dip of up to this many dB (another microphone)
     noise_snr: float = 20.0  # copies: white noise at a signal-to-noise ratio from this to 40 dB (0: no noise)
     vtlp: float = 0.1  # copies: frequencies warped by a factor within this share of 1 (vocal tract length)
     room: float = 0.5  # copies: share heard in a random room (reverberation, telephone, clipping, noise, silence)
