@@ -52,7 +52,7 @@ TRAIN_FLAGS = {
     "ranker_units": "LSTM units of each of the ranker's two encoders (the context's and the reply's)",
     "ranker_turns": "the ranker reads this many last turns of the conversation before a reply",
     "ranker_context": "train the ranker first and give the conversation model its vector of the conversation so far "
-    "at every character, beside the character (--no-ranker-context: the characters alone)",
+    "at every character, beside the character (--no-ranker-context, or --ranker-epochs 0: the characters alone)",
     "prompt_noise": "share of chatterbot prompts read in a casual form (lower case, no punctuation, typing slips)",
     "known_words_only": "replies use only words of the training corpus (--no-known-words-only: any spelling)",
     "reply_beam": "the conversation model writes its replies by beam search of this width (0 or 1: greedy, one "

@@ -107,6 +107,16 @@ class ReplyWriter:
         ids = encode_conversation(self.vocabulary, turns)
         return ids if len(ids) <= self.max_context_chars else ids[-self.max_context_chars :]
 
+    def model_inputs(self, conversations):
+        """The whole model's inputs for `conversations` read whole: padded ids, and with a conditioner each id's
+        context vector too."""
+        ids = pad_ids([encode_conversation(self.vocabulary, turns) for turns in conversations])
+        if self.conditioner is None:
+            return ids
+        tables = self.conditioner.turn_vectors(conversations)
+        return [ids, pad([table[next_turns(self.vocabulary, turns)] for turns, table in zip(conversations, tables)],
+                         length=ids.shape[1], dtype="float32")]
+
     def context_vectors(self, turns, table):
         """The context vector of each id of `context_ids(turns)`, from the conversation's `table` (`turn_vectors`)."""
         return table[next_turns(self.vocabulary, turns)][-self.max_context_chars :]

@@ -13,7 +13,7 @@ class Settings:
     # "cornell", a YAML file or folder, a DailyDialog or Cornell folder, or a plain text file.
     corpus: str | None = None
     layer: str = "custom"  # one of demos.cli.LAYER_NAMES ("custom": ExplicitLSTM, "builtin": keras.layers.LSTM)
-    epochs: int = 20  # passes over the training conversations (about 2 minutes each here)
+    epochs: int = 18  # passes over the training conversations (about 2 minutes each here)
     batch_size: int = 128  # parallel streams of conversation text per gradient step
     sequence_length: int = 64  # characters per stream and step (the state carries on to the next step)
     learning_rate: float = 0.006  # AdamW's initial learning rate, decayed to 5% of it along a cosine
@@ -29,7 +29,7 @@ class Settings:
     ranker_epochs: int = 2  # passes of the reply ranker (ranker.py) over the training replies (0: no ranker)
     ranker_units: int = 128  # LSTM units of each of the ranker's two encoders
     ranker_turns: int = 2  # the ranker reads this many last turns of the conversation
-    ranker_context: bool = False  # the conversation model also reads the ranker's vector of the conversation so far
+    ranker_context: bool = True  # with a ranker, the conversation model also reads its vector of the conversation so far
     prompt_noise: float = 0.3  # share of chatterbot prompts read in a casual form with typing slips
     known_words_only: bool = True  # replies use only words of the training corpus (decoding.WordLexicon)
     reply_beam: int = 4  # the conversation model's replies by beam search of this width (0 or 1: greedy); the memory's greedy

@@ -32,7 +32,7 @@ from demos.chat.model import (
     copy_weights,
 )
 from demos.chat.prediction import MEMORY_FILE, VOCABULARY_FILE, save_words
-from demos.chat.ranker import train_ranker
+from demos.chat.ranker import RANKER_FILE, load_ranker, train_ranker
 from demos.chat.settings import APP, MEMORY_MESSAGE_WEIGHT, MEMORY_SETTINGS, PRECISIONS
 from demos.cli import check_layer
 
@@ -58,8 +58,6 @@ def check_settings(settings):
     for name in ("memory_units", "ranker_units", "ranker_turns"):
         if getattr(settings, name) < 1:
             raise cli.CLIError(f"{cli.flag(name)} must be at least 1, got {getattr(settings, name)}")
-    if settings.ranker_context and not settings.ranker_epochs:
-        raise cli.CLIError("--ranker-context needs the ranker: --ranker-epochs at least 1")
     if settings.precision not in PRECISIONS:
         raise cli.CLIError(f"--precision must be one of {', '.join(PRECISIONS)}, got {settings.precision!r}")
     if settings.distribute:
@@ -100,7 +98,8 @@ def train(settings, initial_weights=None, resume=False):
                            f"--sequence-length {settings.sequence_length} characters: lower either")
     memory_settings, memory_data = memory_batches(corpus, settings)
     run_dir = runs.new_run_dir(APP, settings.layer, settings.out)
-    ranker, ranker_seconds = train_ranker(corpus, settings, run_dir) if settings.ranker_context else (None, 0.0)
+    reads_context = settings.ranker_context and settings.ranker_epochs > 0
+    ranker, ranker_seconds = context_ranker(corpus, settings, run_dir, resume) if reads_context else (None, 0.0)
     vectors = ranker and ranker.turn_vectors  # the conversation model's context (None: it reads none)
     with runs.Stopwatch() as reading:
         if vectors:
@@ -118,13 +117,14 @@ def train(settings, initial_weights=None, resume=False):
     initial_weights = runs.start_from(model, initial_weights)
     compile_model(model, settings, steps=settings.epochs * len(batches))
     scorer = build_model(settings, len(corpus.vocabulary), context_units=context)
-    model, progress = fit_model(model, scorer, batches, validation, settings, run_dir, resume)
+    model, progress = fit_model(model, scorer, batches, validation, settings, run_dir, resume,
+                                start={"ranker_seconds": ranker_seconds})
     copy_averaged_weights(model, scorer)
     runs.save_model(scorer, run_dir / cli.MODEL_FILE)
     plots.plot_history(progress["history"], run_dir / "history.png", title="chat: training text and validation "
                         "replies, bits per character")
     memory, memory_progress = train_memory(memory_settings, memory_data, run_dir, resume)
-    if not settings.ranker_context:
+    if not reads_context:
         ranker, ranker_seconds = train_ranker(corpus, settings, run_dir)
     metrics = {"app": APP, "layer": settings.layer, "backend": keras.backend.backend(), "devices": 1,
                "epochs": settings.epochs, "precision": settings.precision,
@@ -140,14 +140,23 @@ def train(settings, initial_weights=None, resume=False):
     return runs.TrainResult(metrics, scorer, initial_weights, sample, run_dir)
 
 
-def fit_model(model, scorer, batches, validation, settings, run_dir, resume, prefix=""):
+def context_ranker(corpus, settings, run_dir, resume):
+    """(ranker, seconds of training) whose vectors the conversation model reads: trained first, or when resuming
+    the one the run trained (its seconds kept in the checkpoint's progress)."""
+    if resume and (run_dir / PROGRESS).is_file() and (run_dir / RANKER_FILE).is_file():
+        return load_ranker(run_dir), runs.read_json(run_dir / PROGRESS).get("ranker_seconds", 0.0)
+    return train_ranker(corpus, settings, run_dir)
+
+
+def fit_model(model, scorer, batches, validation, settings, run_dir, resume, prefix="", start=None):
     """(model, progress): `model` trained on `batches` (`fit`), from its checkpoint when resuming.
 
     The checkpoint files are named with `prefix`; the memory model
     (`prefix` MEMORY_PREFIX) starts afresh when the run stopped before it began.
+    `start` adds keys to a new run's progress (kept with each checkpoint).
     """
     progress = {"epochs_done": 0, "history": {"loss": [], "bits_per_char": [], "val_bits_per_char": []},
-                "epoch_seconds": []}
+                "epoch_seconds": [], **(start or {})}
     if resume and (not prefix or (run_dir / f"{prefix}{PROGRESS}").is_file()):
         model, progress = load_checkpoint(run_dir, prefix)
     fit(model, scorer, batches, validation, settings, run_dir, progress, prefix)

@@ -81,8 +81,10 @@ def chat_scorer(settings, run_dir):
     from demos.chat.features import evaluation_batches
     from demos.chat.prediction import load_writer
 
-    vocabulary = load_writer(str(run_dir)).vocabulary
-    validation = evaluation_batches(vocabulary, prepare_data(settings).validation)
+    writer = load_writer(str(run_dir))
+    held = prepare_data(settings).validation
+    validation = evaluation_batches(writer.vocabulary, held, vectors=writer.conditioner
+                                    and writer.conditioner.turn_vectors(held.conversations))
     return "validation bits per character", lambda model: bits_per_char(model, validation), False
 
 

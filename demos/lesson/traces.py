@@ -33,16 +33,16 @@ def chat_trace(demo, count, seed):
     """The LSTM reading training exchanges of the chatterbot corpus: a prompt, then its reply."""
     from datasets.dialogs import Vocabulary
     from demos.chat.data import prepare_data
-    from demos.chat.features import encode_conversation, pad_ids
+    from demos.chat.features import encode_conversation
     from demos.chat.prediction import load_writer
 
-    vocabulary = load_writer(str(demo.run_dir)).vocabulary
+    writer = load_writer(str(demo.run_dir))
     pairs = prepare_data(demo.settings, announce=lambda line: None).chatterbot_pairs
     chosen = np.sort(np.random.default_rng(seed).choice(len(pairs), min(count, len(pairs)), replace=False))
-    rows = [encode_conversation(vocabulary, pairs[k]) for k in chosen]
-    ids = pad_ids(rows)
-    trace = trace_model_layer(demo.model, APPS["chat"].parts().TRACED_LAYER, ids)
-    texts = [[vocabulary.token(i) for i in row] for row in rows]
+    inputs = writer.model_inputs([list(pairs[k]) for k in chosen])
+    ids = inputs if writer.conditioner is None else inputs[0]
+    trace = trace_model_layer(demo.model, APPS["chat"].parts().TRACED_LAYER, inputs)
+    texts = [[writer.vocabulary.token(i) for i in encode_conversation(writer.vocabulary, pairs[k])] for k in chosen]
     return Traced(trace, ids != Vocabulary.PADDING, texts)
 
 

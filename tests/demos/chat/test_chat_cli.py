@@ -178,7 +178,7 @@ def test_explain_traces_and_draws_what_the_model_computes(tiny_run):
     assert steps == len(encode_conversation(writer.vocabulary, turns)) and len(labels) == len(ids)
     assert labels[0] == "<start>" and labels[steps - 1] == "<end>"
     # The traced h_t give the model's own next-character logits.
-    logits = writer.model.predict_on_batch(np.array([ids]))[0]
+    logits = writer.model.predict_on_batch(writer.traced_inputs(turns, reply)[0])[0]
     from_trace = writer.model.get_layer("next_character")(trace["hidden_state"][0])
     np.testing.assert_allclose(keras.ops.convert_to_numpy(from_trace), logits, atol=1e-4)
     figure = plot_conversation(trace, labels, steps, None, title="t")
@@ -246,7 +246,7 @@ def test_a_variant_layer_trains_replies_and_explains(layer, tiny_corpus, tiny_fl
     run = tmp_path / layer
     main(["train", "--corpus", str(tiny_corpus), "--out", str(run), "--layer", layer, *tiny_flags])
     writer = load_writer(str(run))
-    assert len(writer.step_model.inputs) == 1 + 4  # characters, then h, C, n, m
+    assert len(writer.step_model.inputs) == 2 + 4  # characters, the context vectors, then h, C, n, m
     capsys.readouterr()
     main(["reply", "Hello", "--model", str(run)])
     assert capsys.readouterr().out.count("\n") == 1
@@ -270,7 +270,8 @@ def test_the_default_run_adds_a_memory_model_that_resumes_where_the_whole_run_en
     metrics = json.loads((whole / "metrics.json").read_text())
     assert len(metrics["memory_history"]["loss"]) == 2 and metrics["memory_train_seconds"] > 0
     assert metrics["train_seconds"] == pytest.approx(sum(metrics["epoch_seconds"]) + metrics["memory_train_seconds"]
-                                                     + metrics["ranker_train_seconds"])
+                                                     + metrics["ranker_train_seconds"]
+                                                     + metrics["context_vector_seconds"])
     writer = load_writer(str(whole))
     assert writer.memory is not None and writer.memory.units == 8 and writer.units == 16
     assert writer.beam_width == 4 and writer.memory.beam_width == 0  # the memory recites greedily

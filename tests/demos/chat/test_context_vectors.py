@@ -7,6 +7,7 @@ import pytest
 from scipy.special import log_softmax
 
 from datasets.dialogs import Vocabulary
+from demos.chat import training
 from demos.chat.__main__ import main
 from demos.chat.data import HeldOut
 from demos.chat.features import StreamBatches, encode_conversation, evaluation_batches, next_turns
@@ -154,25 +155,49 @@ def test_a_model_that_reads_context_vectors_needs_its_conditioner():
         ReplyWriter(model, VOCABULARY, 12, 200)
 
 
-def test_a_run_with_ranker_context_trains_replies_and_explains(tiny_corpus, tiny_flags, tmp_path, capsys):
-    run_dir = tmp_path / "run"
+@pytest.fixture(scope="module")
+def context_run(tiny_corpus, tiny_flags, tmp_path_factory):
+    run_dir = tmp_path_factory.mktemp("context_run")
     main(["train", "--corpus", str(tiny_corpus), "--out", str(run_dir), "--ranker-context", *tiny_flags])
-    metrics = json.loads((run_dir / "metrics.json").read_text())
+    return run_dir
+
+
+def test_a_run_with_ranker_context_trains_replies_and_explains(context_run, tmp_path, capsys):
+    metrics = json.loads((context_run / "metrics.json").read_text())
     assert metrics["context_vector_seconds"] > 0
     assert metrics["train_seconds"] >= metrics["ranker_train_seconds"] + metrics["context_vector_seconds"]
     assert np.isfinite(metrics["test_bits_per_char"]) and np.isfinite(metrics["ranker_recall_at_1_of_10"])
-    writer = load_writer(str(run_dir), use_ranker=False)
+    writer = load_writer(str(context_run), use_ranker=False)
     assert writer.ranker is None and writer.conditioner is not None  # --no-ranker still reads the vectors
     capsys.readouterr()
-    main(["reply", "How are you?", "--model", str(run_dir), "--no-ranker"])
+    main(["reply", "How are you?", "--model", str(context_run), "--no-ranker"])
     assert capsys.readouterr().out.strip()
-    main(["explain", "Hello", "--model", str(run_dir), "--out", str(tmp_path / "gates.png")])
+    main(["explain", "Hello", "--model", str(context_run), "--out", str(tmp_path / "gates.png")])
     assert (tmp_path / "gates.png").is_file()
 
 
-def test_ranker_context_without_a_ranker_is_a_one_line_error(tiny_corpus, tiny_flags, tmp_path, capsys):
+def test_a_resumed_run_reads_the_ranker_it_trained_and_ends_where_the_whole_run_does(context_run, tiny_corpus,
+                                                                                       tiny_flags, tmp_path,
+                                                                                       monkeypatch):
+    def stop_after_the_first_checkpoint(*args):
+        original(*args)
+        raise KeyboardInterrupt  # Ctrl-C after epoch 1 of 2
+
+    original = training.save_checkpoint
+    monkeypatch.setattr(training, "save_checkpoint", stop_after_the_first_checkpoint)
+    run = tmp_path / "resumed"
     with pytest.raises(SystemExit):
-        main(["train", "--corpus", str(tiny_corpus), "--out", str(tmp_path / "run"), "--ranker-context",
-              "--ranker-epochs", "0", *tiny_flags])
-    assert "--ranker-context needs the ranker" in capsys.readouterr().err
-    assert not (tmp_path / "run").exists()
+        main(["train", "--corpus", str(tiny_corpus), "--out", str(run), "--ranker-context", *tiny_flags])
+    monkeypatch.setattr(training, "save_checkpoint", original)
+    monkeypatch.setattr(training, "train_ranker", None)  # resuming must not train the ranker again
+    main(["train", "--resume", "--out", str(run)])
+    resumed, whole = (json.loads((folder / "metrics.json").read_text()) for folder in (run, context_run))
+    assert resumed["history"]["loss"] == pytest.approx(whole["history"]["loss"], rel=1e-5)
+    assert resumed["ranker_train_seconds"] > 0
+
+
+def test_ranker_context_without_a_ranker_reads_the_characters_alone(tiny_corpus, tiny_flags, tmp_path):
+    main(["train", "--corpus", str(tiny_corpus), "--out", str(tmp_path / "run"), "--ranker-context",
+          "--ranker-epochs", "0", *tiny_flags])
+    writer = load_writer(str(tmp_path / "run"))
+    assert context_units(writer.model) == 0 and writer.ranker is None and writer.conditioner is None
