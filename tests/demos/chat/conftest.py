@@ -55,3 +55,24 @@ def tiny_run(tiny_corpus, tmp_path_factory):
     run_dir = tmp_path_factory.mktemp("chat_run")
     main(["train", "--corpus", str(tiny_corpus), "--out", str(run_dir), *TINY_FLAGS])
     return run_dir
+
+
+@pytest.fixture
+def interrupted_train(monkeypatch):
+    """`interrupted_train(argv)`: `train` stopped by Ctrl-C right after its first checkpoint (it exits)."""
+    from demos.chat import training
+    from demos.chat.__main__ import main
+
+    def run(argv):
+        original = training.save_checkpoint
+
+        def stop_after_the_first_checkpoint(*args):
+            original(*args)
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(training, "save_checkpoint", stop_after_the_first_checkpoint)
+        with pytest.raises(SystemExit):
+            main(argv)
+        monkeypatch.setattr(training, "save_checkpoint", original)
+
+    return run

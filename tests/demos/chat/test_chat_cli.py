@@ -46,18 +46,10 @@ def test_train_writes_model_vocabulary_checkpoint_and_metrics(tiny_run):
 
 
 def test_an_interrupted_run_resumed_ends_where_the_whole_run_does(tiny_corpus, tiny_flags, tiny_run, tmp_path,
-                                                                  monkeypatch):
-    def stop_after_the_first_checkpoint(*args):
-        original(*args)
-        raise KeyboardInterrupt  # Ctrl-C after epoch 1 of 2
-
-    original = training.save_checkpoint
-    monkeypatch.setattr(training, "save_checkpoint", stop_after_the_first_checkpoint)
+                                                                  interrupted_train):
     run = tmp_path / "resumed"
-    with pytest.raises(SystemExit):
-        main(["train", "--corpus", str(tiny_corpus), "--out", str(run), *tiny_flags])
+    interrupted_train(["train", "--corpus", str(tiny_corpus), "--out", str(run), *tiny_flags])  # after epoch 1 of 2
     assert not (run / "model.keras").exists()
-    monkeypatch.setattr(training, "save_checkpoint", original)
     main(["train", "--resume", "--out", str(run)])
     resumed, whole = (json.loads((folder / "metrics.json").read_text()) for folder in (run, tiny_run))
     assert resumed["history"]["loss"] == pytest.approx(whole["history"]["loss"], rel=1e-5)

@@ -178,17 +178,9 @@ def test_a_run_with_ranker_context_trains_replies_and_explains(context_run, tmp_
 
 def test_a_resumed_run_reads_the_ranker_it_trained_and_ends_where_the_whole_run_does(context_run, tiny_corpus,
                                                                                        tiny_flags, tmp_path,
-                                                                                       monkeypatch):
-    def stop_after_the_first_checkpoint(*args):
-        original(*args)
-        raise KeyboardInterrupt  # Ctrl-C after epoch 1 of 2
-
-    original = training.save_checkpoint
-    monkeypatch.setattr(training, "save_checkpoint", stop_after_the_first_checkpoint)
+                                                                                       interrupted_train, monkeypatch):
     run = tmp_path / "resumed"
-    with pytest.raises(SystemExit):
-        main(["train", "--corpus", str(tiny_corpus), "--out", str(run), "--ranker-context", *tiny_flags])
-    monkeypatch.setattr(training, "save_checkpoint", original)
+    interrupted_train(["train", "--corpus", str(tiny_corpus), "--out", str(run), "--ranker-context", *tiny_flags])
     monkeypatch.setattr(training, "train_ranker", None)  # resuming must not train the ranker again
     main(["train", "--resume", "--out", str(run)])
     resumed, whole = (json.loads((folder / "metrics.json").read_text()) for folder in (run, context_run))
