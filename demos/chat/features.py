@@ -27,14 +27,20 @@ def next_turns(vocabulary, turns):
     """For each id of `encode_conversation(vocabulary, turns)`, the turn its next id belongs to.
 
     The start symbol and a turn's characters point to that turn (the next
-    id is the turn's, or its end), a turn's end to the turn after it. So
-    `table[next_turns(...)]`, with `table` from `ranker.Ranker.turn_vectors`,
-    gives each step the vector of the conversation before the turn being written.
+    id is the turn's, or its end), a turn's end to the turn after it: by
+    them `id_vectors` gives each step the vector of the conversation before
+    the turn being written.
     """
     owners = [0]
     for k, turn in enumerate(turns):
         owners += [k] * len(vocabulary.encode(turn)) + [k + 1]
     return owners
+
+
+def id_vectors(vocabulary, turns, table):
+    """The context vector of each id of `encode_conversation(vocabulary, turns)`, from the conversation's `table`
+    (`ranker.Ranker.turn_vectors`)."""
+    return table[next_turns(vocabulary, turns)]
 
 
 def pad_ids(sequences, length=None):
@@ -195,7 +201,8 @@ def evaluation_batches(vocabulary, held_out, batch_size=32, vectors=None):
     With `vectors` (`ranker.Ranker.turn_vectors` of `held_out.conversations`)
     the inputs are `(ids, context vectors)`, as `StreamBatches` gives them.
     """
-    rows = [(*scored_targets(vocabulary, turns, flags), None if vectors is None else vectors[k][next_turns(vocabulary, turns)[:-1]])
+    rows = [(*scored_targets(vocabulary, turns, flags), None if vectors is None else id_vectors(vocabulary, turns,
+                                                                                                vectors[k])[:-1])
             for k, (turns, flags) in enumerate(zip(held_out.conversations, held_out.scored, strict=True)) if any(flags)]
     rows.sort(key=lambda row: len(row[0]))
     batches = []

@@ -27,7 +27,7 @@ from scipy.special import log_softmax
 from datasets.dialogs import Vocabulary
 from demos.batching import pad
 from demos.chat.decoding import WordLexicon, WordTracker
-from demos.chat.features import encode_conversation, encode_message, next_turns, pad_ids
+from demos.chat.features import encode_conversation, encode_message, id_vectors, pad_ids
 from demos.chat.model import TRACED_LAYER, build_memory_step_models, build_step_model, context_units
 from demos.chat.normalization import PromptNormalizer, basic_form
 from demos.chat.ranker import load_ranker
@@ -114,12 +114,12 @@ class ReplyWriter:
         if self.conditioner is None:
             return ids
         tables = self.conditioner.turn_vectors(conversations)
-        return [ids, pad([table[next_turns(self.vocabulary, turns)] for turns, table in zip(conversations, tables)],
+        return [ids, pad([id_vectors(self.vocabulary, turns, table) for turns, table in zip(conversations, tables)],
                          length=ids.shape[1], dtype="float32")]
 
     def context_vectors(self, turns, table):
         """The context vector of each id of `context_ids(turns)`, from the conversation's `table` (`turn_vectors`)."""
-        return table[next_turns(self.vocabulary, turns)][-self.max_context_chars :]
+        return id_vectors(self.vocabulary, turns, table)[-self.max_context_chars :]
 
     def read(self, conversations):
         """(log-probabilities of each reply's first character, states) after reading each conversation so far.
@@ -409,7 +409,7 @@ def load_writer(model=None, known_words_only=None, beam_width=None, anti_lm=0.0,
     lexicon = WordLexicon(corpus_words, vocabulary) if known_words_only else None
     beam_width = settings.reply_beam if beam_width is None else beam_width
     memory = load_model(run.run_dir / MEMORY_FILE) if (run.run_dir / MEMORY_FILE).is_file() else None
-    ranker = load_ranker(run.run_dir)
+    ranker = load_ranker(run.run_dir) if use_ranker or context_units(run.model) else None
     return ReplyWriter(run.model, vocabulary, settings.max_reply_chars, settings.max_context_chars, lexicon,
                        run.run_dir, beam_width, anti_lm, anti_lm_chars, memory, PromptNormalizer(memory_words),
                        ranker if use_ranker else None, ranker if context_units(run.model) else None)
