@@ -126,7 +126,7 @@ class Ranker:
         """For each conversation of n turns, (n + 1, units): the vector of the turns before each turn, and after
         the last; zeros before the first turn (nothing said yet). The conversation model's context (`model.py`)."""
         contexts = [turns[:k] for turns in conversations for k in range(1, len(turns) + 1)]
-        vectors = self.context_vectors(contexts).astype("float32") if contexts else np.zeros((0, self.units))
+        vectors = self.context_vectors(contexts).astype("float32") if contexts else np.zeros((0, self.units), "float32")
         tables, start = [], 0
         for turns in conversations:
             tables.append(np.concatenate([np.zeros((1, self.units), "float32"), vectors[start : start + len(turns)]]))

@@ -74,6 +74,14 @@ def test_the_rankers_turn_vectors_are_its_context_vectors_before_each_turn():
     np.testing.assert_allclose(np.linalg.norm(tables[1][1]), 1.0, atol=1e-6)
 
 
+def test_turn_vectors_are_float32_even_for_a_conversation_not_begun():
+    # A float64 table would change the model's input signature, and TensorFlow would trace it again.
+    index = WordIndex(["hello"], turns=2)
+    ranker = Ranker(build_ranker(len(index), 4), index)
+    assert [table.dtype for table in ranker.turn_vectors([[]])] == [np.float32]
+    assert [table.dtype for table in ranker.turn_vectors([["hello"], []])] == [np.float32, np.float32]
+
+
 class FixedConditioner:
     """Row k of a conversation's table: a vector drawn from the text of its first k turns (zeros for none)."""
 
