@@ -62,7 +62,8 @@ class ReplyWriter:
         self.ranker = ranker  # a `ranker.Ranker`: picks among the beam's finished replies (None: the likeliest wins)
         self.conditioner = conditioner  # the `ranker.Ranker` whose context vectors the model reads (None: it reads none)
         if context_units(model) and conditioner is None:
-            raise CLIError("this chat model reads the reply ranker's context vectors: its run needs its ranker files")
+            raise CLIError(f"{run_dir or 'the run'} lacks the reply ranker (ranker.keras, ranker-words.json) whose "
+                           "context vectors this chat model reads")
         self.step_model = self.build_step_model(model)
         self.units = model.get_layer(TRACED_LAYER).units
         self.memory = None if memory is None else MemoryWriter(  # greedy: it recites what it learnt by heart
