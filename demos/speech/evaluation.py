@@ -10,6 +10,7 @@ and PocketSphinx (`reference.py`).
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import ConfusionMatrixDisplay
 
@@ -107,6 +108,22 @@ def room_measures(run, signals, digits):
     threshold = run.settings.min_confidence
     return {"room_accuracy": float(np.mean([recording_answer(item, threshold) for item in found] == digits)),
             **reference}
+
+
+def plot_trade_off(axis, trade_off, targets=(0.02, 0.05)):
+    """False accepts of non-digits against false rejects of digits at each `--min-confidence` (`trade_off`),
+    the target corner (`targets`: at most that many false rejects and false accepts) shaded."""
+    thresholds = sorted(trade_off, key=float)
+    rejects = [trade_off[t]["false_reject_rate"] for t in thresholds]
+    accepts = [trade_off[t]["false_accept_rate"] for t in thresholds]
+    axis.add_patch(Rectangle((0, 0), *targets, color="tab:green", alpha=0.25, label="targets"))
+    axis.plot(rejects, accepts, marker="o")
+    for threshold, x, y in zip(thresholds, rejects, accepts):
+        axis.annotate(threshold, (x, y), textcoords="offset points", xytext=(4, 4), fontsize=8)
+    axis.set(xlim=(0, max(0.3, *rejects) * 1.05), ylim=(0, max(0.3, *accepts) * 1.05), xlabel="digits answered \"no digit\"",
+             ylabel="non-digits answered as a digit", title="--min-confidence: one error for the other")
+    axis.grid(alpha=0.3)
+    axis.legend(fontsize=8)
 
 
 def baseline_accuracy(data):

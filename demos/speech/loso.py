@@ -12,11 +12,12 @@ import numpy as np
 
 from datasets import fsdd
 from demos import cli, runs
-from demos.speech.evaluation import plot_confusion
+from demos.speech.evaluation import plot_confusion, plot_trade_off
 from demos.speech.part import CLASS_NAMES
 from demos.speech.settings import APP
 from demos.speech.training import check_settings, train
 
+TARGETS = {"mean": 0.95, "worst": 0.90}  # clean leave-one-speaker-out accuracy
 FOLD_KEYS = ("test_accuracy", "baseline_test_accuracy", "room_accuracy", "pocketsphinx_test_accuracy",
              "pocketsphinx_room_accuracy", "false_reject_rate", "non_digit_false_accept_rate",
              "class_only_false_reject_rate", "class_only_non_digit_false_accept_rate", "held_apart_voice_accuracy",
@@ -76,4 +77,31 @@ def leave_one_speaker_out(settings):
     runs.write_json(run_dir / "loso.json", summary)
     plot_confusion(confusion, run_dir / "confusion.png",
                    f"leave-one-speaker-out, summed over {len(names)} folds: {summary['mean_accuracy']:.1%} mean")
+    plot_folds(folds, summary["trade_off"], run_dir / "loso.png")
     return summary, run_dir
+
+
+FOLD_BARS = (("test_accuracy", "LSTM"), ("room_accuracy", "LSTM in a room"),
+             ("pocketsphinx_test_accuracy", "PocketSphinx"), ("pocketsphinx_room_accuracy", "PocketSphinx in a room"),
+             ("baseline_test_accuracy", "baseline"))
+
+
+def plot_folds(folds, trade_off, path):
+    """Each held-out speaker's accuracies as bars beside the targets, and the false reject / false accept
+    trade-off averaged over the folds, as a PNG."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(12, 4.2), layout="constrained")
+    bars, curve = figure.subplots(1, 2, width_ratios=(2, 1))
+    names, width = sorted(folds), 0.8 / len(FOLD_BARS)
+    for offset, (key, label) in enumerate(FOLD_BARS):
+        values = [folds[name][key] for name in names]
+        if None not in values:
+            bars.bar(np.arange(len(names)) + (offset - (len(FOLD_BARS) - 1) / 2) * width, values, width, label=label)
+    for target, style in ((TARGETS["mean"], "--"), (TARGETS["worst"], ":")):
+        bars.axhline(target, color="black", linestyle=style, linewidth=1)
+    bars.set(xticks=range(len(names)), xticklabels=names, ylim=(0, 1), ylabel="accuracy",
+             title="each speaker held out (dashed: the mean's target, dotted: the worst's)")
+    bars.legend(fontsize=8, ncol=len(FOLD_BARS), loc="upper center", bbox_to_anchor=(0.5, -0.08))
+    plot_trade_off(curve, trade_off)
+    figure.savefig(path, dpi=110)

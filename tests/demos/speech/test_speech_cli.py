@@ -215,7 +215,7 @@ def test_leave_one_speaker_out_runs_a_fold_per_speaker(in_workdir, digits_dir, c
     assert np.asarray(summary["confusion"]).sum() == 120  # every recording tested once, summed over folds
     fold_metrics = read_json(in_workdir / "runs" / "speech" / "loso" / "fold-theo" / "metrics.json")
     assert fold_metrics["split"] == "speakers:theo" and fold_metrics["test_accuracy"] == folds["theo"]["test_accuracy"]
-    assert (in_workdir / "runs" / "speech" / "loso" / "confusion.png").is_file()
+    assert all((in_workdir / "runs" / "speech" / "loso" / name).is_file() for name in ("confusion.png", "loso.png"))
     printed = capsys.readouterr().out
     assert "fold 2/2" in printed and "worst" in printed
 
