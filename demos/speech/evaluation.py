@@ -22,6 +22,7 @@ from demos.speech.calibration import (
     save_calibration,
     with_temperature,
 )
+from demos.speech.data import by_own_speaker
 from demos.speech.part import CLASS_NAMES, NO_DIGIT
 from demos.speech.prediction import class_probabilities, recording_answer, signal_stretches
 from demos.speech.reference import pocketsphinx_accuracy
@@ -55,7 +56,8 @@ def held_out_measures(run, data):
         "test_ece_after": expected_calibration_error(calibrated, digits),
         "confusion": confusion(digits, given),
     }
-    others = with_temperature(class_probabilities(model, evaluation_non_digits(settings).features), temperature)
+    non_digits = by_own_speaker(evaluation_non_digits(settings), settings)  # pooled, as training's "no digit" examples
+    others = with_temperature(class_probabilities(model, non_digits.features), temperature)
     measures["trade_off"] = trade_off(calibrated, digits, others)
     measures.update(non_digit_measures(others, model, settings, temperature))
     measures.update(room_measures(run, [fsdd.load_audio(path) for path in data.test_paths], digits))
@@ -88,7 +90,7 @@ def non_digit_measures(others, model, settings, temperature):
         "non_digit_false_accept_rate": float(np.mean(answers(others, settings.min_confidence) != NO_DIGIT)),
         "class_only_non_digit_false_accept_rate": float(np.mean(others.argmax(axis=-1) != NO_DIGIT)),
     }
-    held = held_apart_digits(settings)
+    held = by_own_speaker(held_apart_digits(settings), settings)  # each voice by its own digits, as a held-out speaker
     if held is not None:
         probabilities = with_temperature(class_probabilities(model, held.features), temperature)
         measures["held_apart_voice_accuracy"] = float(np.mean(answers(probabilities, settings.min_confidence)
