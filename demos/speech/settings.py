@@ -49,4 +49,4 @@ FEATURE_FIELDS = ("features", "n_mels", "n_mfcc", "n_fft", "hop_length", "trim_d
 NORMALIZATIONS = ("global", "utterance", "speaker")
 
 # A small run for the quick comparison and the lesson.
-QUICK_SETTINGS = {"epochs": 2, "augment_copies": 0, "synth_takes": 0, "near_miss_share": 0.0}
+QUICK_SETTINGS = {"epochs": 2, "augment_copies": 0, "synth_voices": 0, "synth_takes": 0, "near_miss_share": 0.0}
