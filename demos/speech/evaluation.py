@@ -112,7 +112,7 @@ def room_measures(run, signals, digits):
             **reference}
 
 
-def plot_trade_off(axis, trade_off, targets=(0.02, 0.05)):
+def plot_trade_off(axis, trade_off, targets):
     """False accepts of non-digits against false rejects of digits at each `--min-confidence` (`trade_off`),
     the target corner (`targets`: at most that many false rejects and false accepts) shaded."""
     thresholds = sorted(trade_off, key=float)
@@ -122,8 +122,9 @@ def plot_trade_off(axis, trade_off, targets=(0.02, 0.05)):
     axis.plot(rejects, accepts, marker="o")
     for threshold, x, y in zip(thresholds, rejects, accepts):
         axis.annotate(threshold, (x, y), textcoords="offset points", xytext=(4, 4), fontsize=8)
-    axis.set(xlim=(0, max(0.3, *rejects) * 1.05), ylim=(0, max(0.3, *accepts) * 1.05), xlabel="digits answered \"no digit\"",
-             ylabel="non-digits answered as a digit", title="--min-confidence: one error for the other")
+    axis.set(xlim=(0, max(0.3, *rejects) * 1.05), ylim=(0, max(0.3, *accepts) * 1.05),
+             xlabel="digits answered \"no digit\"", ylabel="non-digits answered as a digit",
+             title="--min-confidence: one error for the other")
     axis.grid(alpha=0.3)
     axis.legend(fontsize=8)
 
