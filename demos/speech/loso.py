@@ -51,6 +51,8 @@ def speakers(settings):
 def leave_one_speaker_out(settings):
     """Runs every fold; writes `loso.json` and `confusion.png` into the run folder; returns the summary."""
     check_settings(settings)  # before any folder is made
+    if settings.test_speakers:
+        raise cli.CLIError("loso holds out every speaker in turn: --test-speakers is for train")
     names = speakers(settings)
     run_dir = runs.new_run_dir(APP, f"loso-{settings.layer}", settings.out)
     runs.write_settings(run_dir, settings)
