@@ -67,6 +67,11 @@ class Corpus(NamedTuple):
         """The form in which the memory model reads messages: fitted to the words of its prompts."""
         return PromptNormalizer.from_prompts(prompt for prompt, _ in dialog_pairs(self.repeated))
 
+    @property
+    def memory_replies(self):
+        """The replies the memory model learns by heart: the only ones it may answer with (`ReplyWriter.route`)."""
+        return sorted({reply for _, reply in dialog_pairs(self.repeated)})
+
 
 def prepare_data(settings, announce=print):
     """The `Corpus` of `settings.corpus` (see the module docstring); `CLIError` for an unreadable corpus."""

@@ -16,7 +16,9 @@ than the reply that fits any message ("I don't know.").
 A run may hold a second model (`memory.keras`, `model.build_memory_model`)
 that learned the chatterbot corpus and the persona by heart: each message
 goes to the model that finds it likelier (`ReplyWriter.route`), so the bot
-keeps its name and facts beside everyday conversation.
+keeps its name and facts beside everyday conversation. The memory recites or
+defers: when what it writes is none of the replies it learnt, it was not
+reciting but guessing, and the conversation model answers instead.
 """
 
 import json
@@ -49,7 +51,7 @@ class ReplyWriter:
 
     def __init__(self, model, vocabulary, max_reply_chars, max_context_chars, lexicon=None, run_dir=None,
                  beam_width=0, anti_lm=0.0, anti_lm_chars=0, memory=None, normalizer=None, ranker=None,
-                 conditioner=None):
+                 conditioner=None, memory_replies=None):
         self.model = model
         self.vocabulary = vocabulary
         self.max_reply_chars = max_reply_chars
@@ -68,7 +70,7 @@ class ReplyWriter:
         self.units = model.get_layer(TRACED_LAYER).units
         self.memory = None if memory is None else MemoryWriter(  # greedy: it recites what it learnt by heart
             memory, vocabulary, max_reply_chars, max_context_chars, lexicon, run_dir, 0, anti_lm, anti_lm_chars,
-            normalizer=normalizer)
+            normalizer=normalizer, replies=memory_replies)
 
     def build_step_model(self, model):
         return build_step_model(model)
@@ -79,15 +81,25 @@ class ReplyWriter:
         return [self] if self.memory is None else [self, self.memory]
 
     def route(self, conversations):
-        """The writer that answers each conversation: the one whose model finds its last message likelier.
+        """The writer that answers each conversation (see `recitations`)."""
+        return self.recitations(conversations)[0]
 
-        A message is scored by its mean log-probability per character (end
-        included) after the earlier turns, as `reply_scores` scores a reply.
+    def recitations(self, conversations):
+        """(the writer that answers each conversation, the memory's reply where it answers, else None).
+
+        The memory answers a message when its model finds the message likelier
+        than this one does (mean log-probability per character, end included,
+        after the earlier turns, as `reply_scores` scores a reply) and its
+        greedy reply is one it learnt (`MemoryWriter.recites`).
         """
+        recited = [None] * len(conversations)
         if self.memory is None or not conversations:
-            return [self] * len(conversations)
+            return [self] * len(conversations), recited
         mine, memory = (writer.message_scores(conversations) for writer in self.writers)
-        return [self.memory if theirs > own else self for own, theirs in zip(mine, memory, strict=True)]
+        rows = [row for row, (own, theirs) in enumerate(zip(mine, memory, strict=True)) if theirs > own]
+        for row, reply in zip(rows, self.memory.write_own([conversations[row] for row in rows]), strict=True):
+            recited[row] = reply if self.memory.recites(reply) else None
+        return [self if reply is None else self.memory for reply in recited], recited
 
     def message_scores(self, conversations):
         """Mean log-probability per character (end included) of each conversation's last turn after the others."""
@@ -175,12 +187,11 @@ class ReplyWriter:
     def write_routed(self, conversations, temperature=0.0, top_k=0, seed=None, stop_at_end=True):
         """`(replies, writers)`: `write`'s replies and the writer (`route`) that wrote each."""
         conversations = [[turns] if isinstance(turns, str) else list(turns) for turns in conversations]
-        replies, routes = [None] * len(conversations), self.route(conversations)
-        for writer in self.writers:
-            rows = [row for row, chosen in enumerate(routes) if chosen is writer]
-            written = writer.write_own([conversations[row] for row in rows], temperature, top_k, seed, stop_at_end)
-            for row, reply in zip(rows, written, strict=True):
-                replies[row] = reply
+        routes, replies = self.recitations(conversations)  # the memory recites greedily whatever the decoding
+        rows = [row for row, chosen in enumerate(routes) if chosen is self]
+        written = self.write_own([conversations[row] for row in rows], temperature, top_k, seed, stop_at_end)
+        for row, reply in zip(rows, written, strict=True):
+            replies[row] = reply
         return replies, routes
 
     def write_own(self, conversations, temperature=0.0, top_k=0, seed=None, stop_at_end=True):
@@ -233,9 +244,15 @@ class ReplyWriter:
 class MemoryWriter(ReplyWriter):
     """Replies of the memory model (`model.build_memory_model`): its encoder reads the last message alone, normalized."""
 
-    def __init__(self, *args, normalizer=None, **kwargs):
+    def __init__(self, *args, normalizer=None, replies=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.normalizer = normalizer or basic_form  # the form of the messages the memory model reads
+        # The replies it learnt, as it writes them (cut to max_reply_chars); None: it answers with whatever it writes.
+        self.replies = None if replies is None else {reply[: self.max_reply_chars] for reply in replies}
+
+    def recites(self, reply):
+        """True if `reply` is one the memory learnt (or it knows none of them)."""
+        return self.replies is None or reply in self.replies
 
     def build_step_model(self, model):
         self.encoder, step_model = build_memory_step_models(model)
@@ -375,12 +392,15 @@ def choose(logits, temperature, top_k, random):
     return np.array([random.choice(len(row), p=row) for row in probabilities], dtype="int32")
 
 
-def save_words(run_dir, lexicon, normalizer=None):
-    """Writes what `load_writer` needs besides the models and the vocabulary: the corpus's words, and the words
-    the memory model's messages are fitted to (`normalization.PromptNormalizer`) when there is one."""
+def save_words(run_dir, lexicon, normalizer=None, memory_replies=None):
+    """Writes what `load_writer` needs besides the models and the vocabulary: the corpus's words, and when there is
+    a memory model the words its messages are fitted to (`normalization.PromptNormalizer`) and the replies it
+    learnt."""
     content = {"corpus_words": sorted(lexicon.words)}
     if normalizer is not None:
         content["memory_prompt_words"] = dict(sorted(normalizer.known.items()))
+    if memory_replies is not None:
+        content["memory_replies"] = sorted(memory_replies)
     text = json.dumps(content, ensure_ascii=False)
     (run_dir / WORDS_FILE).write_text(text + "\n", encoding="utf-8")
 
@@ -402,6 +422,7 @@ def load_writer(model=None, known_words_only=None, beam_width=None, anti_lm=0.0,
     try:
         content = json.loads(paths[1].read_text(encoding="utf-8"))
         corpus_words, memory_words = content["corpus_words"], content.get("memory_prompt_words", {})
+        memory_replies = content.get("memory_replies")  # runs written before the memory recited or deferred: None
     except (ValueError, KeyError, TypeError, AttributeError):
         raise CLIError(f"{paths[1]} is not a words file written by `python -m demos.chat train`") from None
     settings = run.settings
@@ -413,4 +434,4 @@ def load_writer(model=None, known_words_only=None, beam_width=None, anti_lm=0.0,
     ranker = load_ranker(run.run_dir) if use_ranker or context_units(run.model) else None
     return ReplyWriter(run.model, vocabulary, settings.max_reply_chars, settings.max_context_chars, lexicon,
                        run.run_dir, beam_width, anti_lm, anti_lm_chars, memory, PromptNormalizer(memory_words),
-                       ranker if use_ranker else None, ranker if context_units(run.model) else None)
+                       ranker if use_ranker else None, ranker if context_units(run.model) else None, memory_replies)

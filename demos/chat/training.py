@@ -109,7 +109,8 @@ def train(settings, initial_weights=None, resume=False):
                                     vectors=vectors and vectors(corpus.validation.conversations))
     if not resume:
         corpus.vocabulary.save(run_dir / VOCABULARY_FILE)
-        save_words(run_dir, corpus.lexicon, None if memory_data is None else memory_data.normalizer)
+        normalizer, recited = (None, None) if memory_data is None else (memory_data.normalizer, corpus.memory_replies)
+        save_words(run_dir, corpus.lexicon, normalizer, recited)
         runs.write_settings(run_dir, settings)
     context = ranker.units if vectors else 0
     model = build_model(settings, len(corpus.vocabulary), batch_size=settings.batch_size, dtype=settings.precision,

@@ -267,6 +267,7 @@ def test_the_default_run_adds_a_memory_model_that_resumes_where_the_whole_run_en
     writer = load_writer(str(whole))
     assert writer.memory is not None and writer.memory.units == 8 and writer.units == 16
     assert writer.beam_width == 4 and writer.memory.beam_width == 0  # the memory recites greedily
+    assert writer.memory.replies == {f"It is {n + 1}." for n in range(20)}  # the replies it may answer with
     messages = [row[0] for row in metrics["everyday_replies"]]
     routed = [chosen is writer.memory for chosen in writer.route([[message] for message in messages])]
     assert [row[2] == "memory" for row in metrics["everyday_replies"]] == routed

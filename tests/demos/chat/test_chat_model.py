@@ -291,6 +291,23 @@ def test_each_message_goes_to_the_model_that_finds_it_likelier_and_that_model_wr
     assert replies == [chosen.write_own([turns])[0] for turns, chosen in zip(conversations, routes, strict=True)]
 
 
+def test_the_memory_answers_only_with_a_reply_it_learnt_else_the_conversation_model_does():
+    unguarded = memory_writer()
+    bias = unguarded.memory.model.get_layer("next_message_character").bias
+    bias.assign(np.where(np.arange(len(VOCABULARY)) == VOCABULARY.index["l"], 6.0, 0.0))  # it expects "l" everywhere
+    conversations = [["llll"], ["Hello", "What is AI?"], ["Hi there!", "llllll"], ["lll ll"]]
+    likelier = [chosen is unguarded.memory for chosen in unguarded.route(conversations)]
+    recited = unguarded.memory.write_own(conversations)
+    assert likelier[0]
+    for learnt in ([], [recited[0]]):
+        writer = ReplyWriter(unguarded.model, VOCABULARY, 12, 200, memory=unguarded.memory.model, memory_replies=learnt)
+        replies, routes = writer.write_routed(conversations)
+        for turns, chosen, reply, memory, own in zip(conversations, routes, replies, likelier, recited, strict=True):
+            answers = memory and own in learnt
+            assert chosen is (writer.memory if answers else writer)
+            assert reply == (own if answers else writer.write_own([turns])[0])
+
+
 def test_anti_lm_takes_the_context_free_choice_off_the_first_characters():
     writer = writer_of()
     turns = ["Hello", "How are you?"]
