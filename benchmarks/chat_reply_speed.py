@@ -16,7 +16,9 @@ It says which model answered the message and how it wrote (the conversation
 model by beam search of the run's `--reply-beam`, the memory greedily).
 With a reply ranker, the ranker scoring `--reply-beam` replies of that
 length is timed with the reply (here the beam never ends, so it would not
-choose otherwise).
+choose otherwise); with `--samples` (or the run's `--reply-samples`), the
+sampled replies and the ranker's choice among them and the beam's are part
+of the reply.
 """
 
 import argparse
@@ -38,6 +40,9 @@ def parse_args(argv=None):
     parser.add_argument("--beam", type=int, default=None,
                         help="the conversation model's beam width (0 or 1: greedy; default: the run's --reply-beam, "
                         "as reply and talk; the memory model is greedy)")
+    parser.add_argument("--samples", type=int, default=None,
+                        help="replies sampled beside the beam's for the run's ranker to choose among (default: the "
+                        "run's --reply-samples)")
     return parser.parse_args(argv)
 
 
@@ -49,7 +54,7 @@ def reply_writer(args):
     from demos.chat.settings import Settings
 
     if args.model:
-        writer = load_writer(args.model, beam_width=args.beam)
+        writer = load_writer(args.model, beam_width=args.beam, samples=args.samples)
     else:
         settings = Settings(layer=args.layer)
         turns = [turn for conversation in load_conversations() for turn in conversation]
@@ -65,13 +70,13 @@ def reply_writer(args):
 def main(argv=None):
     args = parse_args(argv)
     try:
-        check_ranges(args, not_negative=("beam",) if args.beam is not None else ())
+        check_ranges(args, not_negative=tuple(name for name in ("beam", "samples") if getattr(args, name) is not None))
         import_keras()
         writer = reply_writer(args)
     except CLIError as error:
         raise SystemExit(f"error: {error}") from None
     answering = writer.route([[args.message]])[0]
-    ranked = answering.ranker is not None and answering.beam_width > 1
+    ranked = answering.ranker is not None and answering.beam_width > 1 and not answering.samples
     seconds = []
     for repeat in range(args.warmup + args.repeats):
         start = time.perf_counter()
@@ -82,7 +87,8 @@ def main(argv=None):
             seconds.append(time.perf_counter() - start)
     decoding = (f"the {'memory' if answering is writer.memory else 'conversation'} model, "
                 + (f"beam of {answering.beam_width}" if answering.beam_width > 1 else "greedy")
-                + (", the ranker choosing among as many replies" if ranked else ""))
+                + (", the ranker choosing among as many replies" if ranked else "")
+                + (f" and {answering.samples} sampled, the ranker choosing" if answering.samples else ""))
     print(f"layer: {type(writer.model.get_layer('decoder')).__name__}, {decoding}, reply of {args.chars} steps "
           f"({len(reply)} characters shown), {args.repeats} repeats")
     print(f"median {1000 * statistics.median(seconds):.1f} ms, min {1000 * min(seconds):.1f} ms, "

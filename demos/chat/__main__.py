@@ -21,7 +21,7 @@ import dataclasses
 import sys
 
 from demos import cli, plots, runs, startup
-from demos.chat.settings import APP, Settings
+from demos.chat.settings import APP, SAMPLE_TEMPERATURE, Settings
 
 TRAIN_FLAGS = {
     "corpus": "dailydialog (DailyDialog alone), cornell (downloaded once), a DailyDialog or Cornell folder, a "
@@ -58,6 +58,9 @@ TRAIN_FLAGS = {
     "reply_beam": "the conversation model writes its replies by beam search of this width (0 or 1: greedy, one "
     "character at a time); saved with the run, --beam of reply, talk and evaluate overrides it; the memory model "
     "recites greedily",
+    "reply_samples": "with a reply ranker, this many replies are also sampled (temperature "
+    f"{SAMPLE_TEMPERATURE}) and the ranker picks the one that answers best among them and the beam's (sample-and-rank; "
+    "0: the beam's alone); saved with the run, --samples of reply, talk and evaluate overrides it",
     "max_training_pairs": "train on a seeded sample of this many (prompt, reply) pairs of the corpus (0: all)",
     "max_reply_chars": "replies end after this many characters",
     "max_context_chars": "the conversation so far is read up to this many characters back",
@@ -105,6 +108,10 @@ def build_parser():
                              "--beam)")
         command.add_argument("--anti-lm-chars", type=int, default=DEFAULT_ANTI_LM_CHARS,
                              help="only the first this many characters of a reply are chosen with --anti-lm (0: all)")
+        command.add_argument("--samples", type=int, default=None,
+                             help="with the run's ranker, sample this many replies more and let it pick among them and "
+                             "the beam's (default: the run's --reply-samples; 0: the beam's alone); ignored when "
+                             "sampling")
         command.add_argument("--ranker", action=argparse.BooleanOptionalAction, default=True,
                              help="with beam search, the run's reply ranker (if it has one) picks the reply among those "
                              "the beam finished that answers best (--no-ranker: the likeliest; evaluate also leaves "
@@ -147,11 +154,12 @@ def print_scores(scores):
 def load(args):
     from demos.chat.prediction import load_writer
 
-    for name in ("temperature", "top_k", "beam", "anti_lm", "anti_lm_chars"):
+    for name in ("temperature", "top_k", "beam", "samples", "anti_lm", "anti_lm_chars"):
         if (getattr(args, name, 0) or 0) < 0:
             raise cli.CLIError(f"--{name.replace('_', '-')} must be 0 or more, got {getattr(args, name)}")
     return load_writer(args.model, getattr(args, "known_words_only", None), getattr(args, "beam", None),
-                       getattr(args, "anti_lm", 0.0), getattr(args, "anti_lm_chars", 0), getattr(args, "ranker", True))
+                       getattr(args, "anti_lm", 0.0), getattr(args, "anti_lm_chars", 0), getattr(args, "ranker", True),
+                       getattr(args, "samples", None))
 
 
 def evaluate(args):
@@ -169,8 +177,9 @@ def evaluate(args):
 
 
 def decoding_name(writer):
-    if writer.beam_width > 1:
-        ranked = "" if writer.ranker is None else ", the ranker choosing among the finished replies"
+    if writer.beam_width > 1 or writer.samples:
+        sampled = f" and {writer.samples} sampled" if writer.samples else ""
+        ranked = "" if writer.ranker is None else f", the ranker choosing among the finished replies{sampled}"
         return (f"beam search, width {writer.beam_width}{ranked}"
                 + ("" if writer.memory is None else " (the memory: greedy)"))
     if writer.anti_lm > 0:
@@ -180,8 +189,9 @@ def decoding_name(writer):
 
 
 def decoding_file_name(writer):
-    if writer.beam_width > 1:
-        return f"beam{writer.beam_width}" + ("" if writer.ranker is None else "-ranked")
+    if writer.beam_width > 1 or writer.samples:
+        sampled = f"-samples{writer.samples}" if writer.samples else ""
+        return f"beam{writer.beam_width}" + ("" if writer.ranker is None else f"{sampled}-ranked")
     if writer.anti_lm > 0:
         return f"antilm{writer.anti_lm:g}-{writer.anti_lm_chars}"
     return "greedy"

@@ -54,7 +54,7 @@ def evaluate_run(model, corpus, settings, run_dir=None, writer=None, memory=None
     writer = writer or ReplyWriter(model, corpus.vocabulary, settings.max_reply_chars, settings.max_context_chars,
                                    corpus.lexicon if settings.known_words_only else None, run_dir,
                                    settings.reply_beam, memory=memory, normalizer=corpus.memory_normalizer,
-                                   memory_replies=corpus.memory_replies,
+                                   memory_replies=corpus.memory_replies, samples=settings.reply_samples,
                                    ranker=ranker, conditioner=ranker if context_units(model) else None)
     print("measuring: held-out bits per character and the Kneser-Ney baseline ...", flush=True)
     scores = held_out_scores(model, corpus, writer.conditioner)

@@ -13,6 +13,12 @@ model, fed the reply alone, says what would come whatever was said, and that
 much is taken off, so that the opening is an answer to this message rather
 than the reply that fits any message ("I don't know.").
 
+With a reply ranker (`ranker.py`), unsampled replies are the ranker's pick
+among the replies beam search finished and `samples` more sampled at
+`SAMPLE_TEMPERATURE` (sample-and-rank, as Adiwardana et al. 2020 chose
+Meena's replies, with the ranker as the judge): a beam holds few kinds of
+reply, samples bring others.
+
 A run may hold a second model (`memory.keras`, `model.build_memory_model`)
 that learned the chatterbot corpus and the persona by heart: each message
 goes to the model that finds it likelier (`ReplyWriter.route`), so the bot
@@ -22,6 +28,7 @@ reciting but guessing, and the conversation model answers instead.
 """
 
 import json
+import zlib
 
 import numpy as np
 from scipy.special import log_softmax
@@ -33,7 +40,7 @@ from demos.chat.features import encode_conversation, encode_message, id_vectors,
 from demos.chat.model import TRACED_LAYER, build_memory_step_models, build_step_model, context_units
 from demos.chat.normalization import PromptNormalizer, basic_form
 from demos.chat.ranker import load_ranker
-from demos.chat.settings import APP, Settings
+from demos.chat.settings import APP, SAMPLE_TEMPERATURE, Settings
 from demos.cli import CLIError
 from demos.runs import load_model, load_run
 
@@ -51,18 +58,19 @@ class ReplyWriter:
 
     def __init__(self, model, vocabulary, max_reply_chars, max_context_chars, lexicon=None, run_dir=None,
                  beam_width=0, anti_lm=0.0, anti_lm_chars=0, memory=None, normalizer=None, ranker=None,
-                 conditioner=None, memory_replies=None):
+                 conditioner=None, memory_replies=None, samples=0):
         self.model = model
         self.vocabulary = vocabulary
         self.max_reply_chars = max_reply_chars
         self.max_context_chars = max_context_chars
         self.lexicon = lexicon  # None: any spelling; a WordLexicon: known words only
         self.run_dir = run_dir  # the run folder the model came from, if any
-        self.beam_width = beam_width  # above 1: beam search writes the replies that are not sampled (`best_of_beam`)
+        self.beam_width = beam_width  # above 1: beam search writes the replies that are not sampled (`best_candidate`)
         self.anti_lm = anti_lm  # weight of the context-free log-probability taken off (greedy and sampled replies)
         self.anti_lm_chars = anti_lm_chars  # characters of a reply chosen that way (0: all of them)
         self.ranker = ranker  # a `ranker.Ranker`: picks among the beam's finished replies (None: the likeliest wins)
         self.conditioner = conditioner  # the `ranker.Ranker` whose context vectors the model reads (None: it reads none)
+        self.samples = samples if ranker is not None else 0  # sampled replies beside the beam's, for the ranker to judge
         if context_units(model) and conditioner is None:
             raise CLIError(f"{run_dir or 'the run'} lacks the reply ranker (ranker.keras, ranker-words.json) whose "
                            "context vectors this chat model reads")
@@ -198,9 +206,12 @@ class ReplyWriter:
         """`write` by this writer's model alone (no routing)."""
         if not conversations:
             return []
-        if temperature <= 0 and self.beam_width > 1:
-            return [self.best_of_beam(turns, stop_at_end) for turns in conversations]
-        random = np.random.default_rng(seed)
+        if temperature <= 0 and (self.beam_width > 1 or self.samples):
+            return [self.best_candidate(turns, stop_at_end) for turns in conversations]
+        return self.sample(conversations, temperature, top_k, np.random.default_rng(seed), stop_at_end)
+
+    def sample(self, conversations, temperature, top_k, random, stop_at_end=True):
+        """One reply per conversation, each character `choose`n by `random` (greedy at temperature 0)."""
         logits, states = self.read(conversations)
         free = self.read([[] for _ in conversations]) if self.anti_lm > 0 else None  # the reply without context
         batch = len(conversations)
@@ -224,13 +235,16 @@ class ReplyWriter:
                 free = self.step(previous, free[1])
         return [self.vocabulary.decode(reply) for reply in replies]
 
-    def best_of_beam(self, turns, stop_at_end=True):
-        """The likeliest reply beam search finished, or with a ranker the one among them it finds answers best."""
-        candidates = beam_candidates(self, turns, self.beam_width, stop_at_end)
-        if self.ranker is None or len(candidates) == 1:
+    def best_candidate(self, turns, stop_at_end=True):
+        """The likeliest reply beam search finished, or with a ranker the one it finds answers best among those and
+        `samples` sampled ones (seeded by the conversation: the same conversation, the same reply)."""
+        candidates = beam_candidates(self, turns, self.beam_width, stop_at_end) if self.beam_width > 1 else []
+        if self.ranker is None:
             return likeliest(candidates)
-        replies = [reply for _, reply in candidates]
-        return replies[int(self.ranker.scores([turns], [replies])[0].argmax())]
+        random = np.random.default_rng(zlib.crc32("\n".join(turns).encode()))
+        sampled = self.sample([turns] * self.samples, SAMPLE_TEMPERATURE, 0, random, stop_at_end) if self.samples else []
+        replies = list(dict.fromkeys([reply for _, reply in candidates] + sampled))
+        return replies[0] if len(replies) == 1 else replies[int(self.ranker.scores([turns], [replies])[0].argmax())]
 
     def informative(self, logits, free, step):
         """The scores of the next characters: the logits, or with `anti_lm` the log-probabilities given the
@@ -405,13 +419,15 @@ def save_words(run_dir, lexicon, normalizer=None, memory_replies=None):
     (run_dir / WORDS_FILE).write_text(text + "\n", encoding="utf-8")
 
 
-def load_writer(model=None, known_words_only=None, beam_width=None, anti_lm=0.0, anti_lm_chars=0, use_ranker=True):
+def load_writer(model=None, known_words_only=None, beam_width=None, anti_lm=0.0, anti_lm_chars=0, use_ranker=True,
+                samples=None):
     """A `ReplyWriter` for the run named by `--model` (the latest if None).
 
     `known_words_only` None follows the run's `known_words_only` setting;
     `beam_width` above 1 writes unsampled replies by beam search (None: the
     run's `reply_beam`); `anti_lm` and `anti_lm_chars` as in `ReplyWriter`;
-    `use_ranker` False leaves the run's ranker out.
+    `use_ranker` False leaves the run's ranker out; `samples` as in
+    `ReplyWriter` (None: the run's `reply_samples`).
     """
     run = load_run(APP, Settings, model)
     paths = [run.run_dir / name for name in (VOCABULARY_FILE, WORDS_FILE)]
@@ -430,8 +446,10 @@ def load_writer(model=None, known_words_only=None, beam_width=None, anti_lm=0.0,
         known_words_only = settings.known_words_only
     lexicon = WordLexicon(corpus_words, vocabulary) if known_words_only else None
     beam_width = settings.reply_beam if beam_width is None else beam_width
+    samples = settings.reply_samples if samples is None else samples
     memory = load_model(run.run_dir / MEMORY_FILE) if (run.run_dir / MEMORY_FILE).is_file() else None
     ranker = load_ranker(run.run_dir) if use_ranker or context_units(run.model) else None
     return ReplyWriter(run.model, vocabulary, settings.max_reply_chars, settings.max_context_chars, lexicon,
                        run.run_dir, beam_width, anti_lm, anti_lm_chars, memory, PromptNormalizer(memory_words),
-                       ranker if use_ranker else None, ranker if context_units(run.model) else None, memory_replies)
+                       ranker if use_ranker else None, ranker if context_units(run.model) else None, memory_replies,
+                       samples)

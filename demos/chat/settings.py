@@ -5,6 +5,7 @@ import dataclasses
 APP = "chat"
 # The training arithmetic of both chat models: Keras dtype policies, or "auto" (training.resolve_precision).
 PRECISIONS = ("auto", "mixed_bfloat16", "float32")
+SAMPLE_TEMPERATURE = 0.7  # of the replies sampled for the ranker to choose among (`reply_samples`)
 
 
 @dataclasses.dataclass
@@ -33,6 +34,7 @@ class Settings:
     prompt_noise: float = 0.3  # share of chatterbot prompts read in a casual form with typing slips
     known_words_only: bool = True  # replies use only words of the training corpus (decoding.WordLexicon)
     reply_beam: int = 4  # the conversation model's replies by beam search of this width (0 or 1: greedy); the memory's greedy
+    reply_samples: int = 0  # with a ranker, it picks among the beam's replies and this many sampled ones
     max_training_pairs: int = 0  # train on a seeded sample of this many conversations of two turns (0: all)
     max_reply_chars: int = 120  # a reply ends after this many characters
     max_context_chars: int = 1000  # the conversation so far is read up to this many characters back

@@ -122,6 +122,20 @@ def test_the_ranker_picks_the_reply_among_those_the_beam_finished(tiny_run, caps
     assert scores[finished.index(chosen)] == pytest.approx(scores.max())
 
 
+def test_with_samples_the_ranker_picks_among_the_beams_replies_and_sampled_ones(tiny_run, capsys):
+    turns = ["How are you?"]
+    writer = load_writer(str(tiny_run), samples=6)
+    finished = [reply for _, reply in beam_candidates(writer, turns, 4)]
+    main(["reply", *turns, "--model", str(tiny_run), "--samples", "6"])
+    chosen = capsys.readouterr().out[:-1]
+    scores = writer.ranker.scores([turns], [[chosen, *finished]])[0]
+    assert scores[0] == pytest.approx(scores.max())  # no reply the beam finished answers better
+    assert writer.write([["Hello"], turns, ["What is AI?"]])[1] == chosen  # the same whatever else is answered
+    main(["evaluate", "--model", str(tiny_run), "--samples", "2"])
+    decoding = json.loads((tiny_run / "evaluation-beam4-samples2-ranked.json").read_text())["decoding"]
+    assert decoding == "beam search, width 4, the ranker choosing among the finished replies and 2 sampled"
+
+
 def test_reply_is_written_as_the_run_says_unless_beam_is_given(tiny_run, capsys):
     writer = load_writer(str(tiny_run), use_ranker=False)
     assert writer.beam_width == 4  # the default --reply-beam, saved with the run
