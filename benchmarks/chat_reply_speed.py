@@ -2,7 +2,9 @@
 
 The LSTM reads the message once, then is stepped 100 times, carrying its
 state `[h, c]` (the end symbol does not stop it here); a run with a memory
-model first scores the message with both models, and the likelier writes;
+model first scores the message with both models, and the likelier writes
+(the memory's reply stops at its end: whether it recites a reply it learnt
+is known only from the whole reply, `prediction.ReplyWriter.recitations`);
 as by default, only the corpus's words may be written (`decoding.WordLexicon`).
 The reply is written warm several times; the median time is printed in ms.
 Without `--model`, a fresh model of the default chat settings is timed
