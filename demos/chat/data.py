@@ -70,7 +70,7 @@ class Corpus(NamedTuple):
     @property
     def memory_replies(self):
         """The replies the memory model learns by heart: the only ones it may answer with (`ReplyWriter.route`)."""
-        return sorted({reply for _, reply in dialog_pairs(self.repeated)})
+        return {reply for _, reply in dialog_pairs(self.repeated)}
 
 
 def prepare_data(settings, announce=print):
