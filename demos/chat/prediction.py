@@ -439,6 +439,8 @@ def load_writer(model=None, known_words_only=None, beam_width=None, anti_lm=0.0,
         content = json.loads(paths[1].read_text(encoding="utf-8"))
         corpus_words, memory_words = content["corpus_words"], content.get("memory_prompt_words", {})
         memory_replies = content.get("memory_replies")  # runs written before the memory recited or deferred: None
+        if memory_replies is not None and not all(isinstance(reply, str) for reply in memory_replies):
+            raise TypeError
     except (ValueError, KeyError, TypeError, AttributeError):
         raise CLIError(f"{paths[1]} is not a words file written by `python -m demos.chat train`") from None
     settings = run.settings

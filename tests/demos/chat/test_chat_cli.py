@@ -193,6 +193,19 @@ def test_explain_traces_and_draws_what_the_model_computes(tiny_run):
     np.testing.assert_allclose(drawn[-1], trace["hidden_state"][0].T)  # all 16 units, in order
 
 
+@pytest.mark.parametrize("replies", [5, [1, 2]])
+def test_a_words_file_with_unusable_memory_replies_is_one_line(replies, tiny_run, tmp_path, capsys):
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    content = json.loads((run / "words.json").read_text())
+    (run / "words.json").write_text(json.dumps({**content, "memory_replies": replies}))
+    with pytest.raises(SystemExit) as exit_info:
+        main(["reply", "Hi", "--model", str(run)])
+    error = capsys.readouterr().err
+    assert exit_info.value.code == 2 and error.count("\n") == 1
+    assert "words.json is not a words file written by `python -m demos.chat train`" in error
+
+
 @pytest.mark.parametrize(
     "argv, message",
     [
