@@ -11,6 +11,13 @@ memory model's prompts: two words joined or one split when that gives known
 words ("some one" -> "someone"), a spelling slip corrected to the nearest
 known word (one edit away; two for long words). The memory model's encoder
 reads every message in that form, in training and when it answers.
+
+Words two edits away are found as SymSpell finds them (Garbe 2012): two
+words within two edits share a string that deleting at most two letters
+from each gives, so the known words are indexed once by those strings,
+and only the few that share one with a typed word are checked. Building
+every string two edits from a typed word would take a twentieth of a
+second a word.
 """
 
 import collections
@@ -34,8 +41,9 @@ BARE_NEGATIONS = {
     for word in ("dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "havent", "hasnt", "hadnt",
                  "wouldnt", "couldnt", "shouldnt", "aint")
 }
-# Words that add emphasis or politeness but no meaning to a question.
+SECOND_EDIT_FROM = 8  # words this long or longer may be two edits from the known word meant
 LONGEST_FITTED = 20  # longer "words" (a key held down, a URL) are left as they are: no English word is that long
+# Words that add emphasis or politeness but no meaning to a question.
 FILLERS = frozenset({"so", "really", "very", "just", "please", "actually", "basically", "um", "uh", "hmm", "oh",
                      "hey", "well", "quite", "pretty", "totally", "ever", "even", "then", "now"})
 
@@ -64,6 +72,15 @@ def basic_form(text):
     return " ".join(kept or written_out)
 
 
+def deletions(word, times=2):
+    """`word` and every string made from it by deleting up to `times` of its characters."""
+    found, last = {word}, {word}
+    for _ in range(times):
+        last = {shorter[:i] + shorter[i + 1 :] for shorter in last for i in range(len(shorter))}
+        found |= last
+    return found
+
+
 def edits1(word):
     """Every string one deletion, transposition, substitution or insertion away from `word`."""
     letters = "abcdefghijklmnopqrstuvwxyz"
@@ -86,6 +103,7 @@ class PromptNormalizer:
 
     def __init__(self, known_words):
         self.known = collections.Counter(known_words)
+        self._by_deletion = None  # deletion string -> known words of at least SECOND_EDIT_FROM - 2 letters (lazy)
 
     @classmethod
     def from_prompts(cls, prompts):
@@ -115,7 +133,19 @@ class PromptNormalizer:
             if word[:cut] in self.known and word[cut:] in self.known and len(word[cut:]) > 1:
                 return [word[:cut], word[cut:]]
         near = [candidate for candidate in edits1(word) if candidate in self.known]
-        if not near and len(word) >= 8:
-            near = [candidate for first in edits1(word) for candidate in edits1(first) if candidate in self.known]
+        if not near and len(word) >= SECOND_EDIT_FROM:
+            near = self._two_edits_away(word)
         # The most frequent; between equals, the longest (a dropped letter is the commonest slip).
         return [max(sorted(near), key=lambda candidate: (self.known[candidate], len(candidate)))] if near else [word]
+
+    def _two_edits_away(self, word):
+        """The known words exactly two edits from `word` (none is one edit away)."""
+        if self._by_deletion is None:
+            self._by_deletion = collections.defaultdict(set)
+            for known in self.known:
+                if len(known) >= SECOND_EDIT_FROM - 2:
+                    for shorter in deletions(known):
+                        self._by_deletion[shorter].add(known)
+        sharing = {known for shorter in deletions(word) for known in self._by_deletion.get(shorter, ())}
+        first = edits1(word)
+        return [known for known in sharing if not first.isdisjoint(edits1(known))]

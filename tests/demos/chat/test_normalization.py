@@ -64,3 +64,17 @@ def test_short_words_and_numbers_are_never_corrected():
 def test_a_very_long_word_is_left_as_it_is_and_at_once():
     typed = "x" * 500  # a key held down: no spelling fix is looked for (edits of edits would be billions)
     assert KNOWN(f"hello {typed}") == f"hello {typed}"
+
+
+def test_words_two_edits_away_are_those_every_two_edit_string_finds():
+    known = PromptNormalizer({"programming": 3, "overheating": 2, "understand": 5, "understood": 1, "computer": 4,
+                              "favorite": 2, "language": 6, "languages": 1})
+    typed = ["porgrmaming", "ovreheatign", "udnerstnad", "favourit", "langauegs", "lnaguagse", "zzzzzzzzz",
+             "compuuterr", "proggraming", "cmoputre"]
+    for word in typed:
+        assert not edits1(word) & set(known.known), word  # looked for two edits away only when none is one away
+        every_two_edits = {second for first in edits1(word) for second in edits1(first)}
+        assert sorted(known._two_edits_away(word)) == sorted(every_two_edits & set(known.known)), word
+    assert known._two_edits_away("cmoputre") == ["computer"] and known._two_edits_away("zzzzzzzzz") == []
+    assert sorted(known._two_edits_away("lnaguagse")) == ["language", "languages"]
+    assert known("i do not udnerstnad") == "i do not understand"
