@@ -17,6 +17,7 @@ from demos.chat.ranker import (
     ScaledCosines,
     WordIndex,
     build_ranker,
+    encode,
     in_batch_loss,
     load_ranker,
     train_ranker,
@@ -99,3 +100,14 @@ def test_an_untrained_ranker_scores_every_candidate_of_every_context():
     scores = Ranker(build_ranker(len(index), 4), index).scores([["a b"], []], [["a", "b", ""], ["b", "a", "a"]])
     assert scores.shape == (2, 3) and np.all(np.abs(scores) <= 1 + 1e-9)
     assert scores[1, 1] == pytest.approx(scores[1, 2]) and scores[1, 0] != pytest.approx(scores[1, 1])
+
+
+def test_a_text_is_encoded_alike_alone_and_padded_beside_longer_ones():
+    index = WordIndex([f"w{k}" for k in range(30)], turns=2)
+    ranker = Ranker(build_ranker(len(index), 8, "custom"), index)
+    short, long = [3, 4, 5], list(range(3, 33))
+    alone = encode(ranker.reply_encoder, [short])
+    beside = encode(ranker.reply_encoder, [long, short, long[:9]])  # padded to 32 words instead of 8
+    np.testing.assert_allclose(beside[1], alone[0], atol=1e-6)
+    assert np.abs(beside[0] - alone[0]).max() > 1e-3  # a longer text is another vector
+    np.testing.assert_allclose(np.linalg.norm(beside, axis=1), 1.0, atol=1e-9)
