@@ -178,10 +178,13 @@ def evaluate(args):
 
 def decoding_name(writer):
     if writer.beam_width > 1 or writer.samples:
-        sampled = f" and {writer.samples} sampled" if writer.samples else ""
-        ranked = "" if writer.ranker is None else f", the ranker choosing among the finished replies{sampled}"
-        return (f"beam search, width {writer.beam_width}{ranked}"
-                + ("" if writer.memory is None else " (the memory: greedy)"))
+        sampled = f"{writer.samples} sampled" if writer.samples else ""
+        if writer.beam_width <= 1:
+            name = f"{sampled} replies, the ranker choosing"
+        else:
+            ranked = "" if writer.ranker is None else ", the ranker choosing among the finished replies"
+            name = f"beam search, width {writer.beam_width}{ranked}" + (f" and {sampled}" if sampled else "")
+        return name + ("" if writer.memory is None else " (the memory: greedy)")
     if writer.anti_lm > 0:
         span = f"the first {writer.anti_lm_chars} characters" if writer.anti_lm_chars else "every character"
         return f"greedy, anti-LM {writer.anti_lm:g} over {span}"
@@ -190,8 +193,9 @@ def decoding_name(writer):
 
 def decoding_file_name(writer):
     if writer.beam_width > 1 or writer.samples:
-        sampled = f"-samples{writer.samples}" if writer.samples else ""
-        return f"beam{writer.beam_width}" + ("" if writer.ranker is None else f"{sampled}-ranked")
+        beam = f"beam{writer.beam_width}" if writer.beam_width > 1 else ""
+        sampled = f"samples{writer.samples}" if writer.samples else ""
+        return "-".join(part for part in (beam, sampled, "" if writer.ranker is None else "ranked") if part)
     if writer.anti_lm > 0:
         return f"antilm{writer.anti_lm:g}-{writer.anti_lm_chars}"
     return "greedy"

@@ -3,13 +3,14 @@
 import io
 import json
 import shutil
+import types
 
 import keras
 import numpy as np
 import pytest
 
 from demos.chat import training
-from demos.chat.__main__ import main
+from demos.chat.__main__ import decoding_file_name, decoding_name, main
 from demos.chat.explain import plot_conversation, trace_conversation
 from demos.chat.features import encode_conversation
 from demos.chat.prediction import beam_candidates, beam_reply, load_writer
@@ -134,6 +135,21 @@ def test_with_samples_the_ranker_picks_among_the_beams_replies_and_sampled_ones(
     main(["evaluate", "--model", str(tiny_run), "--samples", "2"])
     decoding = json.loads((tiny_run / "evaluation-beam4-samples2-ranked.json").read_text())["decoding"]
     assert decoding == "beam search, width 4, the ranker choosing among the finished replies and 2 sampled"
+
+
+@pytest.mark.parametrize("beam, samples, ranker, name, file_name", [
+    (4, 0, None, "beam search, width 4", "beam4"),
+    (4, 0, "ranker", "beam search, width 4, the ranker choosing among the finished replies", "beam4-ranked"),
+    (4, 8, "ranker", "beam search, width 4, the ranker choosing among the finished replies and 8 sampled",
+     "beam4-samples8-ranked"),
+    (0, 8, "ranker", "8 sampled replies, the ranker choosing", "samples8-ranked"),
+    (1, 0, None, "greedy", "greedy"),
+])
+def test_the_decoding_is_named_as_it_writes(beam, samples, ranker, name, file_name):
+    writer = types.SimpleNamespace(beam_width=beam, samples=samples, ranker=ranker, memory=None, anti_lm=0.0)
+    assert (decoding_name(writer), decoding_file_name(writer)) == (name, file_name)
+    writer.memory = "memory"
+    assert decoding_name(writer) == name + ("" if name == "greedy" else " (the memory: greedy)")
 
 
 def test_reply_is_written_as_the_run_says_unless_beam_is_given(tiny_run, capsys):
