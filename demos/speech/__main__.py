@@ -54,6 +54,9 @@ TRAIN_FLAGS = {
     "noise, tones, clicks, near silence (0: none)",
     "near_miss_share": "training only: 'no digit' near misses per digit example: a training digit joined to part of "
     "another digit of the same voice, or reversed (0: none)",
+    "test_warp": "predict and the measures: hear each stretch also with its frequencies warped by 1 - and 1 + this "
+    "(a longer and a shorter vocal tract, as --vtlp warps the copies) and average the three answers' probabilities "
+    "(0: once, as it is)",
     "min_confidence": "answer 'no digit' when the likeliest digit's calibrated probability is below this (0: only "
     "when the 'no digit' class wins)",
     "cache_dir": "folder of cached features, synthesized voices and PocketSphinx answers",

@@ -107,7 +107,7 @@ def normalized_by_speaker(parts, everything):
                                               if owner == speaker])
                   for speaker in set(everything.speakers)}
     return [Part([standardized(item, statistics[speaker]) for item, speaker in zip(part.features, part.speakers)],
-                 part.digits, part.speakers) for part in parts]
+                 part.digits, part.speakers, part.signals) for part in parts]
 
 
 def parse_speakers(text):

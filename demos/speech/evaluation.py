@@ -8,6 +8,8 @@ the held-apart voices' digits; beside them, the logistic-regression baseline
 and PocketSphinx (`reference.py`).
 """
 
+import dataclasses
+
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -24,7 +26,7 @@ from demos.speech.calibration import (
 )
 from demos.speech.data import by_own_speaker
 from demos.speech.part import CLASS_NAMES, NO_DIGIT
-from demos.speech.prediction import class_probabilities, recording_answer, signal_stretches
+from demos.speech.prediction import class_probabilities, heard, recording_answer, signal_stretches, warps
 from demos.speech.reference import pocketsphinx_accuracy
 from demos.speech.rooms import evaluation_room
 from demos.speech.synthetic import evaluation_non_digits, held_apart_digits
@@ -41,7 +43,8 @@ def held_out_measures(run, data):
     model, settings = run.model, run.settings
     temperature = fit_temperature(class_probabilities(model, data.validation.features), data.validation.digits)
     save_calibration(run.run_dir, temperature, settings.min_confidence)
-    raw = class_probabilities(model, data.test.features)
+    signals = [fsdd.load_audio(path) for path in data.test_paths]
+    raw = heard_part(model, settings, dataclasses.replace(data.test, signals=signals))
     calibrated = with_temperature(raw, temperature)
     given = answers(calibrated, settings.min_confidence)
     digits = data.test.digits
@@ -57,11 +60,21 @@ def held_out_measures(run, data):
         "confusion": confusion(digits, given),
     }
     non_digits = by_own_speaker(evaluation_non_digits(settings), settings)  # pooled, as training's "no digit" examples
-    others = with_temperature(class_probabilities(model, non_digits.features), temperature)
+    others = with_temperature(heard_part(model, settings, non_digits), temperature)
     measures["trade_off"] = trade_off(calibrated, digits, others)
     measures.update(non_digit_measures(others, model, settings, temperature))
-    measures.update(room_measures(run, [fsdd.load_audio(path) for path in data.test_paths], digits))
+    measures.update(room_measures(run, signals, digits))
     return measures
+
+
+def heard_part(model, settings, part):
+    """The model's probabilities of `part`, averaged over the test-time warps (`prediction.warps`): its frames as
+    they are, then its signals heard warped and standardized as the part was (`by_own_speaker`)."""
+    probabilities = [class_probabilities(model, part.features)]
+    for warp in warps(settings)[1:]:
+        warped = dataclasses.replace(part, features=[heard(signal, settings, warp) for signal in part.signals])
+        probabilities.append(class_probabilities(model, by_own_speaker(warped, settings).features))
+    return np.mean(probabilities, axis=0)
 
 
 def confusion(actual, given):
@@ -92,7 +105,7 @@ def non_digit_measures(others, model, settings, temperature):
     }
     held = by_own_speaker(held_apart_digits(settings), settings)  # each voice by its own digits, as a held-out speaker
     if held is not None:
-        probabilities = with_temperature(class_probabilities(model, held.features), temperature)
+        probabilities = with_temperature(heard_part(model, settings, held), temperature)
         measures["held_apart_voice_accuracy"] = float(np.mean(answers(probabilities, settings.min_confidence)
                                                               == held.digits))
         measures["held_apart_voice_count"] = len(held)

@@ -11,7 +11,8 @@ from demos.gates import trace_model_layer
 from demos.runs import output_path
 from demos.speech.model import TRACED_LAYER
 from demos.speech.part import class_name
-from demos.speech.prediction import audio_features, calibrated
+from demos.speech.prediction import audio_features, calibrated, heard_probabilities, read_signal
+from demos.speech.segments import longest_stretch
 
 
 def explain_file(run, path, out=None):
@@ -24,7 +25,8 @@ def explain_file(run, path, out=None):
         `(png_path, digit, probability, trace)`.
     """
     frames = audio_features(path, run.settings)
-    probabilities = calibrated(run, run.model.predict(frames, verbose=0))[0]
+    stretch = longest_stretch(read_signal(path))
+    probabilities = calibrated(run, heard_probabilities(run.model, run.settings, [[stretch]]))[0]
     digit = int(probabilities.argmax())
     trace = trace_model_layer(run.model, TRACED_LAYER, frames)
     log_mel = audio_features(path, dataclasses.replace(run.settings, features="logmel"))[0]

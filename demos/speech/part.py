@@ -17,20 +17,24 @@ def class_name(index):
 
 @dataclasses.dataclass
 class Part:
-    """Some utterances: frame arrays of varying length, classes (digits, or `NO_DIGIT`), speakers."""
+    """Some utterances: frame arrays of varying length, classes (digits, or `NO_DIGIT`), speakers, and the audio
+    of each where it is kept (the evaluation sets, heard again with their frequencies warped)."""
 
     features: list
     digits: np.ndarray
     speakers: list
+    signals: list | None = None
 
     def __len__(self):
         return len(self.features)
 
     def subset(self, indices):
-        return Part([self.features[i] for i in indices], self.digits[indices], [self.speakers[i] for i in indices])
+        return Part([self.features[i] for i in indices], self.digits[indices], [self.speakers[i] for i in indices],
+                    None if self.signals is None else [self.signals[i] for i in indices])
 
     def __add__(self, other):
         if other is None:
             return self
+        signals = None if self.signals is None or other.signals is None else self.signals + other.signals
         return Part(self.features + other.features, np.concatenate([self.digits, other.digits]).astype(int),
-                    self.speakers + other.speakers)
+                    self.speakers + other.speakers, signals)

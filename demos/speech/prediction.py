@@ -1,4 +1,11 @@
-"""A trained run applied to recordings: their stretches of sound, and the digit (or "no digit") each one says."""
+"""A trained run applied to recordings: their stretches of sound, and the digit (or "no digit") each one says.
+
+Each stretch is heard three times (`--test-warp 0.1`): as it is, and with
+its frequencies warped by 0.9 and by 1.1, as a longer or a shorter vocal
+tract would say it (the warp `--vtlp` gives the training copies); the
+model's three probabilities are averaged. A voice never heard is then
+also read as the nearer voices it was trained on would say the same.
+"""
 
 from pathlib import Path
 
@@ -7,6 +14,7 @@ import numpy as np
 from datasets import fsdd
 from demos.cli import CLIError
 from demos.runs import load_run
+from demos.speech.augmentation import warp_frequencies
 from demos.speech.calibration import answers, load_calibration, with_temperature
 from demos.speech.features import pooled_statistics, signal_features, standardized
 from demos.speech.part import CLASS_NAMES, NO_DIGIT
@@ -29,6 +37,32 @@ def audio_features(path, settings):
         return as_one_speaker([signal_features(signal, settings)], settings)[0][np.newaxis]
     except ValueError as error:
         raise CLIError(str(error)) from None
+
+
+def warps(settings):
+    """The frequency warps each stretch is heard with: 1 (as it is), then 1 - and 1 + `test_warp` unless it is 0."""
+    return (1.0, 1.0 - settings.test_warp, 1.0 + settings.test_warp) if settings.test_warp else (1.0,)
+
+
+def heard(signal, settings, warp=1.0):
+    """Feature frames of a mono 8 kHz `signal` with its frequencies warped by `warp` (1: as it is)."""
+    return signal_features(signal if warp == 1.0 else warp_frequencies(signal, warp), settings)
+
+
+def heard_probabilities(model, settings, groups, batch_size=64):
+    """The model's probabilities for every signal of `groups`, in order, averaged over `warps(settings)`.
+
+    A group is the signals of one voice (a file's stretches, a speaker's
+    recordings): with `--normalize speaker` they are standardized together.
+    """
+    if not any(groups):
+        return np.zeros((0, len(CLASS_NAMES)))
+    total = 0.0
+    for warp in warps(settings):
+        frames = [item for group in groups if group
+                  for item in as_one_speaker([heard(signal, settings, warp) for signal in group], settings)]
+        total = total + class_probabilities(model, frames, batch_size)
+    return total / len(warps(settings))
 
 
 def as_one_speaker(frame_arrays, settings):
@@ -114,10 +148,8 @@ def stretches(run, path):
 def signal_stretches(run, signals, batch_size=64):
     """`stretches` of each of `signals` (8 kHz mono arrays), classified in batches."""
     spans = [split_digits(signal) for signal in signals]
-    frames = [as_one_speaker([signal_features(signal[start:end], run.settings) for start, end in found],
-                             run.settings) if found else [] for signal, found in zip(signals, spans, strict=True)]
-    flat = [item for items in frames for item in items]
-    probabilities = iter(calibrated(run, class_probabilities(run.model, flat, batch_size)) if flat else [])
+    pieces = [[signal[start:end] for start, end in found] for signal, found in zip(signals, spans, strict=True)]
+    probabilities = iter(calibrated(run, heard_probabilities(run.model, run.settings, pieces, batch_size)))
     return [[(start / fsdd.SAMPLE_RATE, end / fsdd.SAMPLE_RATE, next(probabilities)) for start, end in found]
             for found in spans]
 

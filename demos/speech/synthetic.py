@@ -126,7 +126,7 @@ def held_apart_digits(settings):
     if not signals:
         return None
     return Part(perturbed_features(signals, settings, "held-apart-digits", perturbed=False),
-                np.array([DIGIT_WORDS.index(word) for word in words]), voices)
+                np.array([DIGIT_WORDS.index(word) for word in words]), voices, list(signals))
 
 
 def evaluation_non_digits(settings):
@@ -134,7 +134,7 @@ def evaluation_non_digits(settings):
     signals, _, _ = spoken(settings, EVALUATION_WORDS, HELD_APART_TAKES, "held-apart words", "held apart")
     signals = list(signals) + sounds(EVALUATION_SOUNDS, [settings.seed, 99], evaluation=True)
     return Part(perturbed_features(signals, settings, "non-digits", perturbed=False), np.full(len(signals), NO_DIGIT),
-                ["no digit"] * len(signals))
+                ["no digit"] * len(signals), signals)
 
 
 def perturbed_features(signals, settings, tag, perturbed=True):
