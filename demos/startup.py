@@ -1,6 +1,7 @@
 """Starting the framework: Keras and its backend imported quietly, devices split, seeds set."""
 
 import importlib.util
+import logging
 import os
 import sys
 
@@ -22,7 +23,9 @@ def import_keras(verbose=False):
     """Imports Keras (and its backend); unless `verbose`, the backend's start-up lines stay hidden.
 
     TensorFlow writes some of them from C++ before its own log level applies,
-    so standard error is silenced while it loads.
+    so standard error is silenced while it loads; its Python warnings (such
+    as a hint that a predict function was traced again for a new shape) are
+    kept below errors.
     """
     if "keras" in sys.modules or verbose:
         import keras
@@ -41,6 +44,7 @@ def import_keras(verbose=False):
         os.dup2(saved, 2)
         os.close(null)
         os.close(saved)
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
     return keras
 
 
