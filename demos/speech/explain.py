@@ -11,7 +11,7 @@ from demos.gates import trace_model_layer
 from demos.runs import output_path
 from demos.speech.model import TRACED_LAYER
 from demos.speech.part import class_name
-from demos.speech.prediction import audio_features, calibrated, heard_probabilities, read_signal
+from demos.speech.prediction import calibrated, heard_probabilities, read_signal, stretch_features
 from demos.speech.segments import longest_stretch
 
 
@@ -24,12 +24,12 @@ def explain_file(run, path, out=None):
     Returns:
         `(png_path, digit, probability, trace)`.
     """
-    frames = audio_features(path, run.settings)
-    stretch = longest_stretch(read_signal(path))
+    stretch = longest_stretch(read_signal(path))  # read once: the frames, the answer and the spectrogram
+    frames = stretch_features(stretch, run.settings)
     probabilities = calibrated(run, heard_probabilities(run.model, run.settings, [[stretch]]))[0]
     digit = int(probabilities.argmax())
     trace = trace_model_layer(run.model, TRACED_LAYER, frames)
-    log_mel = audio_features(path, dataclasses.replace(run.settings, features="logmel"))[0]
+    log_mel = stretch_features(stretch, dataclasses.replace(run.settings, features="logmel"))[0]
     frames_per_tick = max(1, round(0.1 * fsdd.SAMPLE_RATE / run.settings.hop_length))  # a label every ~0.1 s
     seconds = np.arange(len(log_mel)) * run.settings.hop_length / fsdd.SAMPLE_RATE
     tick_labels = [f"{second:.1f}s" if step % frames_per_tick == 0 else "" for step, second in enumerate(seconds)]

@@ -32,9 +32,14 @@ def load_speech_run(model=None):
 def audio_features(path, settings):
     """Feature frames `(1, time, features)` of the longest stretch of sound in an audio file (as `predict` cuts
     it); a bad file is a `CLIError`."""
-    signal = longest_stretch(read_signal(path))
+    return stretch_features(longest_stretch(read_signal(path)), settings)
+
+
+def stretch_features(stretch, settings):
+    """Feature frames `(1, time, features)` of one stretch of a recording, as `predict` reads it alone; a stretch
+    with no sound is a `CLIError`."""
     try:
-        return as_one_speaker([signal_features(signal, settings)], settings)[0][np.newaxis]
+        return as_one_speaker([signal_features(stretch, settings)], settings)[0][np.newaxis]
     except ValueError as error:
         raise CLIError(str(error)) from None
 
