@@ -22,6 +22,8 @@ from demos.speech.features import cache_key, read_cache, signal_features, write_
 from demos.speech.rooms import in_a_room
 from demos.speech.segments import longest_stretch
 
+# Raise when `perturb` changes (or the cut it makes, `segments.split_digits`), so that copies made before are not read.
+PERTURBATION_VERSION = 2
 AUGMENTATION_FIELDS = ("augment_copies", "speed_range", "pitch_range", "vtlp", "eq_db", "noise_snr", "room")
 PITCH_WINDOW = 512  # STFT window of the pitch shift, in samples (64 ms at 8 kHz: 6x faster than librosa's 2048)
 VTLP_WINDOW = 256  # STFT window of the frequency warp, in samples
@@ -60,6 +62,11 @@ def perturb(signal, settings, random):
     if random.random() < settings.room:
         signal = longest_stretch(in_a_room(signal, random))
     return signal
+
+
+def perturbation_key(settings):
+    """What the perturbed copies depend on besides the audio: the code's version, the settings and the seed."""
+    return [PERTURBATION_VERSION, [getattr(settings, name) for name in AUGMENTATION_FIELDS], settings.seed]
 
 
 def warp_frequencies(signal, alpha):
@@ -104,8 +111,7 @@ def augmented_features(recordings, settings):
     on the seed and the recording's name only, so a fold of leave-one-speaker-out
     reads the same copies as any other run with the same settings.
     """
-    key = json.dumps([cache_key(recordings, settings), [getattr(settings, f) for f in AUGMENTATION_FIELDS],
-                      settings.seed])
+    key = json.dumps([cache_key(recordings, settings), perturbation_key(settings)])
     path = Path(settings.cache_dir) / f"fsdd-copies-{hashlib.sha256(key.encode()).hexdigest()[:20]}.npz"
     if path.exists():
         return read_cache(path)[0]

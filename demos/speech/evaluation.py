@@ -2,8 +2,8 @@
 
 On the test recordings: accuracy (a digit answered "no digit" is wrong),
 false rejects, calibration error before and after temperature scaling, and
-the same recordings in a room (`rooms.evaluation_room`) through `predict`'s
-path; on sounds and voices training never heard: non-digit false accepts and
+the same recordings in a room (`rooms.evaluation_room`), and in one whose
+noise swells and fades (`rooms.swinging_room`), through `predict`'s path; on sounds and voices training never heard: non-digit false accepts and
 the held-apart voices' digits; beside them, the logistic-regression baseline
 and PocketSphinx (`reference.py`).
 """
@@ -28,7 +28,7 @@ from demos.speech.data import by_own_speaker
 from demos.speech.part import CLASS_NAMES, NO_DIGIT
 from demos.speech.prediction import class_probabilities, heard, recording_answer, signal_stretches, warps
 from demos.speech.reference import pocketsphinx_accuracy
-from demos.speech.rooms import evaluation_room
+from demos.speech.rooms import evaluation_room, swinging_room
 from demos.speech.synthetic import evaluation_non_digits, held_apart_digits
 
 MIN_CONFIDENCES = (0.0, 0.3, 0.5, 0.7, 0.9)  # thresholds of the trade-off between false rejects and false accepts
@@ -113,16 +113,18 @@ def non_digit_measures(others, model, settings, temperature):
 
 
 def room_measures(run, signals, digits):
-    """The test recordings in a room (a second of silence each side, pink noise at 20 dB) through `predict`'s
-    path, and PocketSphinx on them clean and in the room."""
+    """The test recordings in a room (a second of silence each side, pink noise at 20 dB) and in one whose noise
+    swells and fades, through `predict`'s path, and PocketSphinx on them clean and in the room."""
     rooms = [evaluation_room(signal, seed) for seed, signal in enumerate(signals)]
-    found = signal_stretches(run, rooms)
+    swinging = [swinging_room(signal, seed) for seed, signal in enumerate(signals)]
     reference = {f"pocketsphinx_{name}_accuracy": pocketsphinx_accuracy(audio, digits, fsdd.SAMPLE_RATE,
                                                                           run.settings.cache_dir)
                  for name, audio in (("test", signals), ("room", rooms))}
     threshold = run.settings.min_confidence
-    return {"room_accuracy": float(np.mean([recording_answer(item, threshold) for item in found] == digits)),
-            **reference}
+    found = signal_stretches(run, rooms + swinging)
+    answered = np.array([recording_answer(item, threshold) for item in found])
+    return {"room_accuracy": float(np.mean(answered[: len(rooms)] == digits)),
+            "swinging_room_accuracy": float(np.mean(answered[len(rooms) :] == digits)), **reference}
 
 
 def plot_trade_off(axis, trade_off, targets):

@@ -2,9 +2,11 @@
 
 `in_a_room` draws a random room for a training copy; `evaluation_room` is
 the fixed condition of "LOSO in a room" (a second of silence on each side,
-pink noise at 20 dB SNR). The two use different noises on purpose: the
+pink noise at 20 dB SNR), and `swinging_room` the same with noise whose
+level rises and falls. The two use different noises on purpose: the
 evaluation's pink noise is never among the training rooms' white, brown
-and mains-hum noises, so the room accuracy measures rooms not trained on.
+and mains-hum noises, which are steady, so the room accuracies measure
+rooms not trained on.
 """
 
 import numpy as np
@@ -16,6 +18,8 @@ TELEPHONE_BAND = (300.0, 3400.0)  # Hz
 TRAINING_NOISES = ("white", "brown", "hum")
 EVALUATION_SILENCE = 1.0  # seconds on each side
 EVALUATION_SNR = 20.0  # dB
+SWING_DB = 10.0  # the swinging room's noise rises and falls by this much around its mean level
+SWINGS_PER_SECOND = (1.0, 4.0)  # ... this many times a second (drawn per recording)
 
 
 def coloured_noise(length, colour, random):
@@ -103,3 +107,15 @@ def evaluation_room(signal, seed):
     random = np.random.default_rng(seed)
     padded = pad_silence(signal, EVALUATION_SILENCE, EVALUATION_SILENCE)
     return add_noise(padded, signal, EVALUATION_SNR, coloured_noise(len(padded), "pink", random))
+
+
+def swinging_room(signal, seed):
+    """"In a room, noise that swells and fades": as `evaluation_room`, the pink noise's level swinging by
+    `SWING_DB` dB either way, 1-4 times a second (a fan, passing traffic); `EVALUATION_SNR` on average."""
+    random = np.random.default_rng([seed, 1])
+    padded = pad_silence(signal, EVALUATION_SILENCE, EVALUATION_SILENCE)
+    time = np.arange(len(padded)) / fsdd.SAMPLE_RATE
+    swing = np.sin(2 * np.pi * random.uniform(*SWINGS_PER_SECOND) * time + random.uniform(0, 2 * np.pi))
+    envelope = 10 ** (SWING_DB * swing / 20)
+    noise = coloured_noise(len(padded), "pink", random) * envelope / np.sqrt(np.mean(envelope**2))
+    return add_noise(padded, signal, EVALUATION_SNR, noise)

@@ -1,4 +1,11 @@
-"""Finding the stretches of speech in a recording: a digit among silence, room noise or other digits."""
+"""Finding the stretches of speech in a recording: a digit among silence, room noise or other digits.
+
+Loudness is measured in the speech band only, so rumble, wind and mains hum
+below it do not count; and a frame counts as speech only where the shape of
+its spectrum (its loudness aside) differs from the noise's, so noise that
+comes and goes (a fan speeding up, traffic passing) is not taken for a digit
+when it swells.
+"""
 
 import librosa
 import numpy as np
@@ -7,9 +14,14 @@ from datasets import fsdd
 
 SILENCE_DB = 25  # a loud frame is within this many dB of the loudest
 NOISE_MARGIN_DB = 10  # ... and this many dB above the noise floor (the quietest tenth of the frames)
+SHAPE_DB = 3.0  # ... and its spectrum's shape differs from the noise's by this many dB (RMS over bands)
 EDGE_SILENCE_DB = 40  # a stretch reaches out to frames within this many dB of the loudest
 EDGE_DB = 4  # ... and this many dB above the noise floor
 FRAME, HOP = 256, 64  # samples of the loudness frames
+SPEECH_BAND = (200.0, 3800.0)  # Hz: where loudness is measured
+SHAPE_BANDS = 12  # mel bands of the spectrum's shape
+SHAPE_FRAMES = 5  # frames the band levels are averaged over before their shape is compared (about 40 ms)
+NOISE_PERCENT = 30  # the quietest frames, whose spectrum's shape is taken as the noise's
 SHORTEST_DIGIT = 0.12  # seconds: a louder stretch shorter than this is a click, not a digit
 LONGEST_PAUSE = 0.2  # seconds: louder stretches closer than this belong to one digit
 MARGIN = 0.05  # seconds kept before and after each stretch (soft onsets and endings)
@@ -18,16 +30,17 @@ MARGIN = 0.05  # seconds kept before and after each stretch (soft onsets and end
 def split_digits(signal, sample_rate=fsdd.SAMPLE_RATE):
     """`(start, end)` sample ranges of the stretches of speech in `signal`, split on the silences between them.
 
-    A frame is loud when it is within `SILENCE_DB` of the loudest frame and
-    `NOISE_MARGIN_DB` above the noise floor (the quietest tenth of frames);
-    a stretch grows from its loud frames to the neighbouring frames above the
-    floor by `EDGE_DB` (or within `EDGE_SILENCE_DB` of the loudest, in a
-    clean recording), so that soft onsets and endings ("f", "s") stay in it.
+    A frame is loud when, in `SPEECH_BAND`, it is within `SILENCE_DB` of the
+    loudest frame and `NOISE_MARGIN_DB` above the noise floor (the quietest
+    tenth of frames), and the shape of its spectrum differs from the noise's
+    by `SHAPE_DB` (`noise_distances`); a stretch grows from its loud frames to
+    the neighbouring frames above the floor by `EDGE_DB` (or within
+    `EDGE_SILENCE_DB` of the loudest, in a clean recording), so that soft
+    onsets and endings ("f", "s") stay in it.
     """
-    level = librosa.amplitude_to_db(librosa.feature.rms(y=signal, frame_length=FRAME, hop_length=HOP)[0],
-                                    ref=1.0, amin=1e-10)
+    level, bands = levels(signal, sample_rate)
     floor, peak = np.percentile(level, 10), level.max()
-    loud = level > max(peak - SILENCE_DB, floor + NOISE_MARGIN_DB)
+    loud = (level > max(peak - SILENCE_DB, floor + NOISE_MARGIN_DB)) & (noise_distances(bands, level) > SHAPE_DB)
     edges = level > max(peak - EDGE_SILENCE_DB, floor + EDGE_DB)
     merged = []
     for start, end in runs(edges):
@@ -41,6 +54,28 @@ def split_digits(signal, sample_rate=fsdd.SAMPLE_RATE):
     spans = [(start * HOP, min(len(signal), end * HOP)) for start, end in merged]  # frame k is centred on k * HOP
     return [(max(0, start - margin), min(len(signal), end + margin)) for start, end in spans
             if end - start >= SHORTEST_DIGIT * sample_rate]
+
+
+def levels(signal, sample_rate):
+    """Frame by frame (frame k centred on sample k x `HOP`), in dB: the mean power over `SPEECH_BAND`, `(frames,)`,
+    and the level of each of `SHAPE_BANDS` mel bands spanning it, `(bands, frames)`."""
+    power = np.abs(librosa.stft(signal, n_fft=FRAME, hop_length=HOP)) ** 2
+    low, high = SPEECH_BAND[0], min(SPEECH_BAND[1], sample_rate / 2)
+    frequencies = librosa.fft_frequencies(sr=sample_rate, n_fft=FRAME)
+    level = 10 * np.log10(power[(frequencies >= low) & (frequencies <= high)].mean(axis=0) + 1e-20)
+    mel = librosa.filters.mel(sr=sample_rate, n_fft=FRAME, n_mels=SHAPE_BANDS, fmin=low, fmax=high)
+    return level, 10 * np.log10(mel @ power + 1e-20)
+
+
+def noise_distances(bands, level):
+    """How far each frame's spectrum is from the noise's in shape, its loudness aside: the RMS over bands, in dB,
+    of the difference of the band levels less their mean, averaged over `SHAPE_FRAMES` frames, from the median
+    of those of the quietest `NOISE_PERCENT`% of frames."""
+    kernel = np.ones(SHAPE_FRAMES) / SHAPE_FRAMES
+    smooth = np.stack([np.convolve(band, kernel, mode="same") for band in bands])
+    shape = smooth - smooth.mean(axis=0)
+    noise = np.median(shape[:, level <= np.percentile(level, NOISE_PERCENT)], axis=1, keepdims=True)
+    return np.sqrt(np.mean((shape - noise) ** 2, axis=0))
 
 
 def runs(flags):

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from datasets import fsdd
-from demos.speech.augmentation import AUGMENTATION_FIELDS, perturb
+from demos.speech.augmentation import perturb, perturbation_key
 from demos.speech.features import audio_digest, feature_settings, read_cache, signal_features, write_cache
 from demos.speech.nearmisses import near_misses
 from demos.speech.nondigits import sounds
@@ -140,7 +140,7 @@ def evaluation_non_digits(settings):
 def perturbed_features(signals, settings, tag, perturbed=True):
     """Frames of each signal after one draw of `augmentation.perturb` (as they are with `perturbed` False),
     cached by content, settings and seed: the evaluation sets are read, not remade, by every fold."""
-    drawn = [[getattr(settings, name) for name in AUGMENTATION_FIELDS], settings.seed] if perturbed else None
+    drawn = perturbation_key(settings) if perturbed else None
     key = json.dumps([tag, audio_digest(signals), feature_settings(settings), drawn])
     path = Path(settings.cache_dir) / f"{tag}-{hashlib.sha256(key.encode()).hexdigest()[:20]}.npz"
     if path.exists():
