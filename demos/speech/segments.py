@@ -9,6 +9,7 @@ when it swells.
 
 import librosa
 import numpy as np
+import scipy.ndimage
 
 from datasets import fsdd
 
@@ -38,6 +39,8 @@ def split_digits(signal, sample_rate=fsdd.SAMPLE_RATE):
     `EDGE_SILENCE_DB` of the loudest, in a clean recording), so that soft
     onsets and endings ("f", "s") stay in it.
     """
+    if len(signal) < SHORTEST_DIGIT * sample_rate:
+        return []
     level, bands = levels(signal, sample_rate)
     floor, peak = np.percentile(level, 10), level.max()
     loud = (level > max(peak - SILENCE_DB, floor + NOISE_MARGIN_DB)) & (noise_distances(bands, level) > SHAPE_DB)
@@ -71,8 +74,7 @@ def noise_distances(bands, level):
     """How far each frame's spectrum is from the noise's in shape, its loudness aside: the RMS over bands, in dB,
     of the difference of the band levels less their mean, averaged over `SHAPE_FRAMES` frames, from the median
     of those of the quietest `NOISE_PERCENT`% of frames."""
-    kernel = np.ones(SHAPE_FRAMES) / SHAPE_FRAMES
-    smooth = np.stack([np.convolve(band, kernel, mode="same") for band in bands])
+    smooth = scipy.ndimage.uniform_filter1d(bands, SHAPE_FRAMES, axis=1, mode="nearest")
     shape = smooth - smooth.mean(axis=0)
     noise = np.median(shape[:, level <= np.percentile(level, NOISE_PERCENT)], axis=1, keepdims=True)
     return np.sqrt(np.mean((shape - noise) ** 2, axis=0))
@@ -82,8 +84,6 @@ def runs(flags):
     """`(start, end)` index ranges of the runs of True in a boolean array."""
     changes = np.flatnonzero(np.diff(np.concatenate([[0], flags.astype(int), [0]])))
     return list(zip(changes[::2], changes[1::2], strict=True))
-
-
 
 
 def longest_stretch(signal):

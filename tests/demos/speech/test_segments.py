@@ -80,3 +80,10 @@ def test_the_shape_of_a_spectrum_is_told_apart_from_its_loudness():
     quiet, loud = (frames > 0.1 * RATE) & (frames < 0.9 * RATE), (frames > 1.1 * RATE) & (frames < 1.9 * RATE)
     assert level[loud].mean() > level[quiet].mean() + 15
     assert distances[steady].max() < 3.0 < 6.0 < distances[toned].min()
+
+
+@pytest.mark.filterwarnings("error")
+def test_a_sound_shorter_than_any_digit_has_no_stretch():
+    burst = np.random.default_rng(5).normal(size=int(0.1 * RATE)).astype("float32")
+    assert split_digits(burst) == []
+    assert split_digits(np.concatenate([np.zeros(RATE // 2, "float32"), burst])) == []  # a click after silence
