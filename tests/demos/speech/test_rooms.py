@@ -10,6 +10,7 @@ from demos.speech.rooms import (
     in_a_room,
     reverberate,
     speech_power,
+    swung,
     telephone,
 )
 
@@ -87,3 +88,15 @@ def test_vtlp_moves_a_tone_by_the_warp_factor(alpha):
 def test_vtlp_at_one_leaves_the_sound_as_it_is():
     tone = sine(700)
     np.testing.assert_allclose(warp_frequencies(tone, 1.0)[512:-512], tone[512:-512], atol=1e-3)
+
+
+def test_swung_noise_rises_and_falls_by_its_swing_its_mean_power_kept():
+    noise = coloured_noise(4 * RATE, "white", np.random.default_rng(0))
+    swinging = swung(noise, 10.0, 1.0, 0.0)  # once a second: loudest at 0.25 s, quietest at 0.75 s, and so on
+
+    def power_db(centre):  # over 40 ms around the same moment of each of the 4 seconds
+        return 10 * np.log10(np.mean([swinging[int((second + centre) * RATE) - 160 : int((second + centre) * RATE)
+                                                 + 160] ** 2 for second in range(4)]))
+
+    assert abs(np.mean(swinging**2) - np.mean(noise**2)) < 0.02
+    assert 18.5 < power_db(0.25) - power_db(0.75) < 21.0  # 10 dB either way
