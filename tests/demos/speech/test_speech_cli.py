@@ -11,6 +11,7 @@ from datasets import fsdd
 from demos.runs import TrainResult, read_json
 from demos.speech.__main__ import main
 from demos.speech.prediction import audio_features, load_speech_run, stretches
+from demos.speech.segments import HOP
 
 pytestmark = pytest.mark.slow
 
@@ -283,13 +284,16 @@ def test_what_a_phone_or_laptop_records_gets_the_clean_recordings_answers(traine
         main(["predict", str(tmp_path / f"take_{rate}.wav"), "--model", str(trained_run.run_dir), "--top", "1"])
         printed = capsys.readouterr().out.strip().splitlines()[-1].split()
         assert int(printed[0]) == answers[0][2] and float(printed[1]) == pytest.approx(answers[0][3], abs=1e-3)
-    pause = np.zeros(4000, dtype="float32")
-    level = [fsdd.load_audio(digits_dir / name) for name in names]  # one speaker, one microphone: one loudness
+    # One speaker, one microphone: one loudness. Each digit and pause a whole number of the cut's frames
+    # (`segments.HOP` samples), so that a digit's frames are the same alone and in the file of three.
+    pause = np.zeros(64 * HOP, dtype="float32")  # about half a second
+    level = [fsdd.load_audio(digits_dir / name) for name in names]
+    level = [part[: len(part) // HOP * HOP] / np.abs(part).max() * 0.5 for part in level]
     alone = []
-    for k, part in enumerate(np.r_[pause, part / np.abs(part).max() * 0.5, pause] for part in level):
+    for k, part in enumerate(np.r_[pause, part, pause] for part in level):
         soundfile.write(tmp_path / f"alone_{k}.wav", part, fsdd.SAMPLE_RATE)  # each digit alone, as in the file below
         alone += [digit for *_, digit, _ in predict_digits(trained_run, tmp_path / f"alone_{k}.wav")]
-    several = np.concatenate([np.r_[part / np.abs(part).max() * 0.5, pause] for part in level])
+    several = np.concatenate([pause, *(np.r_[part, pause] for part in level)])
     soundfile.write(tmp_path / "three.wav", several, fsdd.SAMPLE_RATE)
     assert [digit for *_, digit, _ in predict_digits(trained_run, tmp_path / "three.wav")] == alone
     main(["predict", str(tmp_path / "three.wav"), "--model", str(trained_run.run_dir)])
