@@ -114,12 +114,12 @@ def non_digit_measures(others, model, settings, temperature):
 
 def room_measures(run, signals, digits):
     """The test recordings in a room (a second of silence each side, pink noise at 20 dB) and in one whose noise
-    swells and fades, through `predict`'s path, and PocketSphinx on them clean and in the room."""
+    swells and fades, through `predict`'s path, and PocketSphinx on them clean and in both rooms."""
     rooms = [evaluation_room(signal, seed) for seed, signal in enumerate(signals)]
     swinging = [swinging_room(signal, seed) for seed, signal in enumerate(signals)]
     reference = {f"pocketsphinx_{name}_accuracy": pocketsphinx_accuracy(audio, digits, fsdd.SAMPLE_RATE,
                                                                           run.settings.cache_dir)
-                 for name, audio in (("test", signals), ("room", rooms))}
+                 for name, audio in (("test", signals), ("room", rooms), ("swinging_room", swinging))}
     threshold = run.settings.min_confidence
     found = signal_stretches(run, rooms + swinging)
     answered = np.array([recording_answer(item, threshold) for item in found])
