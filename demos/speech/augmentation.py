@@ -23,7 +23,7 @@ from demos.speech.rooms import in_a_room
 from demos.speech.segments import longest_stretch
 
 # Raise when `perturb` changes (or the cut it makes, `segments.split_digits`), so that copies made before are not read.
-PERTURBATION_VERSION = 3
+PERTURBATION_VERSION = 2
 AUGMENTATION_FIELDS = ("augment_copies", "speed_range", "pitch_range", "vtlp", "eq_db", "noise_snr", "room")
 PITCH_WINDOW = 512  # STFT window of the pitch shift, in samples (64 ms at 8 kHz: 6x faster than librosa's 2048)
 VTLP_WINDOW = 256  # STFT window of the frequency warp, in samples

@@ -9,7 +9,6 @@ when it swells.
 
 import librosa
 import numpy as np
-import scipy.ndimage
 
 from datasets import fsdd
 
@@ -74,7 +73,8 @@ def noise_distances(bands, level):
     """How far each frame's spectrum is from the noise's in shape, its loudness aside: the RMS over bands, in dB,
     of the difference of the band levels less their mean, averaged over `SHAPE_FRAMES` frames, from the median
     of those of the quietest `NOISE_PERCENT`% of frames."""
-    smooth = scipy.ndimage.uniform_filter1d(bands, SHAPE_FRAMES, axis=1, mode="nearest")
+    kernel = np.ones(SHAPE_FRAMES) / SHAPE_FRAMES  # zeros beyond the ends: the outer two frames' shapes shrink
+    smooth = np.stack([np.convolve(band, kernel, mode="same") for band in bands])
     shape = smooth - smooth.mean(axis=0)
     noise = np.median(shape[:, level <= np.percentile(level, NOISE_PERCENT)], axis=1, keepdims=True)
     return np.sqrt(np.mean((shape - noise) ** 2, axis=0))
