@@ -46,6 +46,8 @@ TRAIN_FLAGS = {
     "tract would (0: off)",
     "room": "copies: share put in a random room (reverberation, telephone band, clipping, noise at 5-30 dB SNR, up "
     "to 2 s of silence), then cut to their speech as predict cuts a recording",
+    "room_swing": "copies in a room: share whose noise swells and fades by up to 10 dB either way, 1-4 times a "
+    "second (0: the noise steady)",
     "synth_voices": "training only: espeak-ng voices drawn to say the digits, beside every flite and festival voice "
     "(synthesized once, cached; 0: none)",
     "synth_takes": "takes of each digit per synthesized voice (flite and festival voices: 5 times as many), each "

@@ -24,7 +24,8 @@ from demos.speech.segments import longest_stretch
 
 # Raise when `perturb` changes (or the cut it makes, `segments.split_digits`), so that copies made before are not read.
 PERTURBATION_VERSION = 2
-AUGMENTATION_FIELDS = ("augment_copies", "speed_range", "pitch_range", "vtlp", "eq_db", "noise_snr", "room")
+AUGMENTATION_FIELDS = ("augment_copies", "speed_range", "pitch_range", "vtlp", "eq_db", "noise_snr", "room",
+                       "room_swing")
 PITCH_WINDOW = 512  # STFT window of the pitch shift, in samples (64 ms at 8 kHz: 6x faster than librosa's 2048)
 VTLP_WINDOW = 256  # STFT window of the frequency warp, in samples
 VTLP_BOUNDARY = 0.85  # share of the Nyquist frequency below which the warp is a plain scaling (Jaitly and Hinton)
@@ -42,7 +43,8 @@ def perturb(signal, settings, random):
         frequency, each of up to `eq_db` dB (`colour`);
     noise: white noise at a signal-to-noise ratio drawn from [noise_snr, 40] dB;
     room: with probability `room`, a random room and device around it
-        (`rooms.in_a_room`), then cut to its longest stretch of speech, as
+        (`rooms.in_a_room`, its noise swelling and fading with probability
+        `room_swing`), then cut to its longest stretch of speech, as
         `predict` cuts a recording (`segments.split_digits`).
     """
     if settings.speed_range:
@@ -60,7 +62,7 @@ def perturb(signal, settings, random):
         noise_power = np.mean(signal**2) / 10 ** (snr_db / 10)
         signal = signal + random.normal(0.0, np.sqrt(noise_power), signal.shape).astype(signal.dtype)
     if random.random() < settings.room:
-        signal = longest_stretch(in_a_room(signal, random))
+        signal = longest_stretch(in_a_room(signal, random, swing_share=settings.room_swing))
     return signal
 
 

@@ -5,8 +5,8 @@ the fixed condition of "LOSO in a room" (a second of silence on each side,
 pink noise at 20 dB SNR), and `swinging_room` the same with noise whose
 level rises and falls. The two use different noises on purpose: the
 evaluation's pink noise is never among the training rooms' white, brown
-and mains-hum noises, which are steady, so the room accuracies measure
-rooms not trained on.
+and mains-hum noises (steady, unless `--room-swing`), so the room
+accuracies measure rooms not trained on.
 """
 
 import numpy as np
@@ -77,13 +77,14 @@ def pad_silence(signal, before, after):
                            np.zeros(int(after * fsdd.SAMPLE_RATE), "float32")])
 
 
-def in_a_room(signal, random, max_silence=2.0, snr_range=(5.0, 30.0)):
+def in_a_room(signal, random, max_silence=2.0, snr_range=(5.0, 30.0), swing_share=0.0):
     """A random room and device for a training copy: each condition drawn on its own.
 
     Reverberation (RT60 0.2-0.8 s, half the time), a telephone band (a
     quarter), clipping of the loudest 1-10% (a tenth), then up to
     `max_silence` s of silence on each side and white, brown or hum noise at
-    an SNR drawn from `snr_range` (always).
+    an SNR drawn from `snr_range` (always), with probability `swing_share`
+    swelling and fading by up to `SWING_DB` dB either way (`swung`).
     """
     if random.random() < 0.5:
         signal = reverberate(signal, random.uniform(0.2, 0.8), random)
@@ -93,6 +94,9 @@ def in_a_room(signal, random, max_silence=2.0, snr_range=(5.0, 30.0)):
         signal = clip(signal, random.uniform(0.01, 0.1))
     padded = pad_silence(signal, *random.uniform(0, max_silence, 2))
     noise = coloured_noise(len(padded), TRAINING_NOISES[random.integers(len(TRAINING_NOISES))], random)
+    if swing_share and random.random() < swing_share:  # no draw without swings: the same rooms as before them
+        noise = swung(noise, random.uniform(0, SWING_DB), random.uniform(*SWINGS_PER_SECOND),
+                      random.uniform(0, 2 * np.pi))
     return add_noise(padded, signal, random.uniform(*snr_range), noise)
 
 

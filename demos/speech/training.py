@@ -80,7 +80,8 @@ def check_settings(settings):
     cli.check_ranges(
         settings,
         at_least_one=("epochs", "units", "lstm_layers", "batch_size", "n_mels", "n_mfcc", "n_fft", "hop_length"),
-        fractions=("dropout", "spec_augment", "speed_range", "vtlp", "room", "test_warp", "min_confidence"),
+        fractions=("dropout", "spec_augment", "speed_range", "vtlp", "room", "room_swing", "test_warp",
+                   "min_confidence"),
         open_fractions=("validation_fraction",),
         positive=("learning_rate",),
         not_negative=("augment_copies", "pitch_range", "eq_db", "noise_snr", "synth_voices", "synth_takes",

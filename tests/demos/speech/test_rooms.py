@@ -78,6 +78,17 @@ def test_a_training_room_is_noisy_and_at_most_two_seconds_longer_each_side():
         assert snr < 31
 
 
+def test_a_training_rooms_noise_swells_and_fades_only_when_asked():
+    def swing_db(room):  # the loudest tenth of a second against the quietest
+        powers = np.mean(room[: len(room) // 800 * 800].reshape(-1, 800) ** 2, axis=1)
+        return 10 * np.log10(powers.max() / powers.min())
+
+    silence = np.zeros(RATE, "float32")  # the room's noise alone
+    steady, swinging = ([swing_db(in_a_room(silence, np.random.default_rng(seed), swing_share=share))
+                         for seed in range(40)] for share in (0.0, 1.0))
+    assert np.median(steady) < 3.0 < 8.0 < np.median(swinging)  # swings of up to 10 dB either way
+
+
 @pytest.mark.parametrize("alpha", [0.9, 1.1])
 def test_vtlp_moves_a_tone_by_the_warp_factor(alpha):
     warped = warp_frequencies(sine(1000), alpha)

@@ -83,7 +83,8 @@ def test_copies_join_the_training_part_only(settings, monkeypatch):
 
 
 @pytest.mark.parametrize("flag, value", [("augment_copies", -1), ("speed_range", 1.0), ("pitch_range", -2.0),
-                                         ("noise_snr", -5.0), ("vtlp", 1.0), ("room", -0.5), ("no_digit_share", -1)])
+                                         ("noise_snr", -5.0), ("vtlp", 1.0), ("room", -0.5), ("room_swing", 1.5),
+                                         ("no_digit_share", -1)])
 def test_bad_perturbation_settings_are_refused(settings, flag, value):
     with pytest.raises(CLIError, match=flag.replace("_", "-")):
         check_settings(dataclasses.replace(settings, **{flag: value}))
