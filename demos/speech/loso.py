@@ -107,6 +107,6 @@ def plot_folds(folds, trade_off, path):
         bars.axhline(target, color="black", linestyle=style, linewidth=1)
     bars.set(xticks=range(len(names)), xticklabels=names, ylim=(0, 1), ylabel="accuracy",
              title="each speaker held out (dashed: the mean's target, dotted: the worst's)")
-    bars.legend(fontsize=8, ncol=len(FOLD_BARS), loc="upper center", bbox_to_anchor=(0.5, -0.08))
+    bars.legend(fontsize=8, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.08))
     plot_trade_off(curve, trade_off, (TARGETS["false_reject"], TARGETS["false_accept"]))
     figure.savefig(path, dpi=110)
