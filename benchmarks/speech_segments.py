@@ -38,32 +38,37 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def swelling(length, colour, random):
-    return rooms.swung(rooms.coloured_noise(length, colour, random), random.uniform(6, 12), random.uniform(0.5, 4),
-                       random.uniform(0, 2 * np.pi))
-
-
-def knocks(length, colour, random):
-    """Steady noise with three loud knocks (10-100 ms decaying bursts) at random moments."""
-    noise = rooms.coloured_noise(length, colour, random)
-    for _ in range(3):
-        at, width = random.integers(0, length - 800), random.integers(80, 800)
-        noise[at : at + width] += random.uniform(3, 8) * random.normal(size=width) * np.exp(-np.arange(width) / (width / 4))
-    return noise / np.sqrt(np.mean(noise**2))
-
-
 def steady(colour):
+    """A maker of steady noise of `colour`: `(length, random) -> noise`."""
     return lambda length, random: rooms.coloured_noise(length, colour, random)
 
 
+def swelling(colour):
+    """A maker of noise of `colour` swelling and fading by 6-12 dB either way, 0.5-4 times a second."""
+    return lambda length, random: rooms.swung(rooms.coloured_noise(length, colour, random), random.uniform(6, 12),
+                                              random.uniform(0.5, 4), random.uniform(0, 2 * np.pi))
+
+
+def knocking(colour):
+    """A maker of steady noise of `colour` with three loud knocks (10-100 ms decaying bursts) at random moments."""
+    def noise(length, random):
+        sound = rooms.coloured_noise(length, colour, random)
+        for _ in range(3):
+            at, width = random.integers(0, length - 800), random.integers(80, 800)
+            decay = np.exp(-np.arange(width) / (width / 4))
+            sound[at : at + width] += random.uniform(3, 8) * random.normal(size=width) * decay
+        return sound / np.sqrt(np.mean(sound**2))
+    return noise
+
+
 def conditions():
-    """(name, snr dB or None for near silence, noise maker, reverberate)."""
+    """(name, SNR in dB or None for near silence, noise maker, reverberation or not)."""
     yield "clean, 0.3 s of silence each side", None, None, False
     for colour in ("white", "brown"):
         for snr in (20.0, 10.0):
             yield f"{colour} noise, {snr:.0f} dB", snr, steady(colour), False
-            yield f"{colour} noise, {snr:.0f} dB, swelling and fading", snr, lambda n, r, c=colour: swelling(n, c, r), False
-    yield "brown noise, 15 dB, with knocks", 15.0, lambda n, r: knocks(n, "brown", r), False
+            yield f"{colour} noise, {snr:.0f} dB, swelling and fading", snr, swelling(colour), False
+    yield "brown noise, 15 dB, with knocks", 15.0, knocking("brown"), False
     yield "white noise, 15 dB, reverberation (RT60 0.5 s)", 15.0, steady("white"), True
 
 

@@ -3,9 +3,10 @@
 On the test recordings: accuracy (a digit answered "no digit" is wrong),
 false rejects, calibration error before and after temperature scaling, and
 the same recordings in a room (`rooms.evaluation_room`), and in one whose
-noise swells and fades (`rooms.swinging_room`), through `predict`'s path; on sounds and voices training never heard: non-digit false accepts and
-the held-apart voices' digits; beside them, the logistic-regression baseline
-and PocketSphinx (`reference.py`).
+noise swells and fades (`rooms.swinging_room`), through `predict`'s path; on
+sounds and voices training never heard: non-digit false accepts and the
+held-apart voices' digits; beside them, the logistic-regression baseline and
+PocketSphinx (`reference.py`).
 """
 
 import dataclasses
