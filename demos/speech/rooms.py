@@ -95,8 +95,7 @@ def in_a_room(signal, random, max_silence=2.0, snr_range=(5.0, 30.0), swing_shar
     padded = pad_silence(signal, *random.uniform(0, max_silence, 2))
     noise = coloured_noise(len(padded), TRAINING_NOISES[random.integers(len(TRAINING_NOISES))], random)
     if swing_share and random.random() < swing_share:  # no draw without swings: the same rooms as before them
-        noise = swung(noise, random.uniform(0, SWING_DB), random.uniform(*SWINGS_PER_SECOND),
-                      random.uniform(0, 2 * np.pi))
+        noise = swung(noise, random.uniform(0, SWING_DB), *swing_timing(random))
     return add_noise(padded, signal, random.uniform(*snr_range), noise)
 
 
@@ -108,19 +107,27 @@ def add_noise(padded, speech, snr_db, noise):
 
 def evaluation_room(signal, seed):
     """"LOSO in a room": `EVALUATION_SILENCE` s of silence on each side and pink noise at `EVALUATION_SNR` dB."""
-    random = np.random.default_rng(seed)
-    padded = pad_silence(signal, EVALUATION_SILENCE, EVALUATION_SILENCE)
-    return add_noise(padded, signal, EVALUATION_SNR, coloured_noise(len(padded), "pink", random))
+    return pink_room(signal, np.random.default_rng(seed))
 
 
 def swinging_room(signal, seed):
     """"In a room, noise that swells and fades": as `evaluation_room`, the pink noise's level swinging by
     `SWING_DB` dB either way, 1-4 times a second (a fan, passing traffic); `EVALUATION_SNR` on average."""
     random = np.random.default_rng([seed, 1])
+    return pink_room(signal, random, swing=(SWING_DB, *swing_timing(random)))
+
+
+def pink_room(signal, random, swing=None):
+    """`signal` with `EVALUATION_SILENCE` s of silence each side and pink noise at `EVALUATION_SNR` dB, its level
+    `swung` by `swing` (`(dB, per second, phase)`) when given."""
     padded = pad_silence(signal, EVALUATION_SILENCE, EVALUATION_SILENCE)
-    per_second, phase = random.uniform(*SWINGS_PER_SECOND), random.uniform(0, 2 * np.pi)
-    noise = swung(coloured_noise(len(padded), "pink", random), SWING_DB, per_second, phase)
-    return add_noise(padded, signal, EVALUATION_SNR, noise)
+    noise = coloured_noise(len(padded), "pink", random)
+    return add_noise(padded, signal, EVALUATION_SNR, noise if swing is None else swung(noise, *swing))
+
+
+def swing_timing(random):
+    """How often a swinging noise rises and falls (`SWINGS_PER_SECOND`) and where in its cycle it starts."""
+    return random.uniform(*SWINGS_PER_SECOND), random.uniform(0, 2 * np.pi)
 
 
 def swung(noise, swing_db, per_second, phase):

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from datasets import fsdd
-from demos.speech.rooms import add_noise, coloured_noise, evaluation_room, pad_silence
+from demos.speech.rooms import add_noise, coloured_noise, evaluation_room, pad_silence, swung
 from demos.speech.segments import levels, noise_distances, split_digits
 
 RATE = fsdd.SAMPLE_RATE
@@ -33,9 +33,7 @@ def in_noise(speech, snr_db, noise):
 
 def swinging(length, random, swing_db=10.0, per_second=2.0):
     """Pink noise whose level rises and falls by `swing_db` `per_second` times a second (a fan, passing traffic)."""
-    time = np.arange(length) / RATE
-    envelope = 10 ** (swing_db * np.sin(2 * np.pi * per_second * time) / 20)
-    return coloured_noise(length, "pink", random) * envelope / np.sqrt(np.mean(envelope**2))
+    return swung(coloured_noise(length, "pink", random), swing_db, per_second, 0.0)
 
 
 @pytest.mark.parametrize("name", NAMES)
