@@ -20,9 +20,10 @@ import argparse
 import numpy as np
 
 from datasets import fsdd
-from demos.cli import CLIError
-from demos.speech import rooms, voices
+from demos.cli import CLIError, check_folder, check_ranges
+from demos.speech import rooms
 from demos.speech.segments import split_digits
+from demos.startup import import_keras
 
 RATE = fsdd.SAMPLE_RATE
 VOICES = ("espeak-ng:en-us+m3", "espeak-ng:en-gb+f2", "espeak-ng:en-us+klatt", "espeak-ng:en-gb-scotland+m5",
@@ -99,6 +100,11 @@ def cut_measures(signal, start, length):
 def main(argv=None):
     args = parse_args(argv)
     try:
+        check_ranges(args, not_negative=("seed",))
+        check_folder(args.cache_dir, "--cache-dir")
+        import_keras()  # quietly, before the voices' progress bar imports it
+        from demos.speech import voices
+
         missing = sorted(set(VOICES) - set(voices.installed_voices()))
         if missing:
             raise CLIError(f"needs the voices {', '.join(missing)} (make voices installs their engines)")

@@ -28,3 +28,14 @@ def test_missing_voices_are_one_error_line(monkeypatch):
         main([])
     message = str(exit_info.value.code)
     assert message.startswith("error: needs the voices espeak-ng:") and "\n" not in message
+
+
+def test_bad_flags_are_one_error_line(tmp_path):
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder")
+    for arguments, expected in ((["--seed", "-1"], "error: --seed must be 0 or more, got -1"),
+                                (["--cache-dir", str(a_file)], f"error: --cache-dir {a_file}: ")):
+        with pytest.raises(SystemExit) as exit_info:
+            main(arguments)
+        message = str(exit_info.value.code)
+        assert message.startswith(expected) and "\n" not in message
