@@ -18,6 +18,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import ConfusionMatrixDisplay
 
 from datasets import fsdd
+from demos.speech.augmentation import PERTURBATION_VERSION
 from demos.speech.calibration import (
     answers,
     expected_calibration_error,
@@ -26,6 +27,7 @@ from demos.speech.calibration import (
     with_temperature,
 )
 from demos.speech.data import by_own_speaker
+from demos.speech.features import cached_features
 from demos.speech.part import CLASS_NAMES, NO_DIGIT
 from demos.speech.prediction import class_probabilities, heard, recording_answer, signal_stretches, warps
 from demos.speech.reference import pocketsphinx_accuracy
@@ -73,9 +75,16 @@ def heard_part(model, settings, part):
     they are, then its signals heard warped and standardized as the part was (`by_own_speaker`)."""
     probabilities = [class_probabilities(model, part.features)]
     for warp in warps(settings)[1:]:
-        warped = dataclasses.replace(part, features=[heard(signal, settings, warp) for signal in part.signals])
+        warped = dataclasses.replace(part, features=heard_warped(part.signals, settings, warp))
         probabilities.append(class_probabilities(model, by_own_speaker(warped, settings).features))
     return np.mean(probabilities, axis=0)
+
+
+def heard_warped(signals, settings, warp):
+    """Frames of each signal heard with its frequencies warped by `warp`, cached by content: every fold of `loso`
+    hears the same non-digits and voices never heard, and a held-out speaker is heard alike in every run."""
+    return cached_features(signals, settings, "heard", [PERTURBATION_VERSION, warp],
+                           lambda _, signal: heard(signal, settings, warp))
 
 
 def confusion(actual, given):

@@ -89,6 +89,18 @@ def cache_key(recordings, settings):
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
+def cached_features(signals, settings, tag, depends_on, frames_of):
+    """`frames_of(k, signal)` for the k-th of `signals`, computed once: cached in `settings.cache_dir` by `tag`, the
+    audio itself, the feature settings and `depends_on` (whatever else the frames depend on, as JSON)."""
+    key = json.dumps([tag, audio_digest(signals), feature_settings(settings), depends_on])
+    path = Path(settings.cache_dir) / f"{tag}-{hashlib.sha256(key.encode()).hexdigest()[:20]}.npz"
+    if path.exists():
+        return read_cache(path)[0]
+    features = [frames_of(k, signal) for k, signal in enumerate(signals)]
+    write_cache(path, features, [])
+    return features
+
+
 def audio_digest(signals):
     """A hash of the samples of every signal (float32) and of where each ends, for caches keyed by content."""
     digest = hashlib.sha256()

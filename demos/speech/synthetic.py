@@ -14,15 +14,11 @@
 Every set is made once per setting and cached beside the FSDD features.
 """
 
-import hashlib
-import json
-from pathlib import Path
-
 import numpy as np
 
 from datasets import fsdd
 from demos.speech.augmentation import perturb, perturbation_key
-from demos.speech.features import audio_digest, feature_settings, read_cache, signal_features, write_cache
+from demos.speech.features import cached_features, signal_features
 from demos.speech.nearmisses import near_misses
 from demos.speech.nondigits import sounds
 from demos.speech.part import NO_DIGIT, Part
@@ -140,12 +136,10 @@ def evaluation_non_digits(settings):
 def perturbed_features(signals, settings, tag, perturbed=True):
     """Frames of each signal after one draw of `augmentation.perturb` (as they are with `perturbed` False),
     cached by content, settings and seed: the evaluation sets are read, not remade, by every fold."""
-    drawn = perturbation_key(settings) if perturbed else None
-    key = json.dumps([tag, audio_digest(signals), feature_settings(settings), drawn])
-    path = Path(settings.cache_dir) / f"{tag}-{hashlib.sha256(key.encode()).hexdigest()[:20]}.npz"
-    if path.exists():
-        return read_cache(path)[0]
-    features = [signal_features(perturb(signal, settings, np.random.default_rng([settings.seed, k, 11]))
-                                if perturbed else signal, settings) for k, signal in enumerate(signals)]
-    write_cache(path, features, [])
-    return features
+
+    def frames_of(k, signal):
+        if perturbed:
+            signal = perturb(signal, settings, np.random.default_rng([settings.seed, k, 11]))
+        return signal_features(signal, settings)
+
+    return cached_features(signals, settings, tag, perturbation_key(settings) if perturbed else None, frames_of)

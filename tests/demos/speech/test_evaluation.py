@@ -31,3 +31,18 @@ def test_voices_never_heard_are_read_as_training_reads_voices(monkeypatch, norma
         assert np.abs(frames.mean(axis=0)).max() < 1e-4 and np.allclose(frames.std(axis=0), 1.0, atol=1e-3)
     else:
         assert frames.mean() == pytest.approx(1.0, abs=0.2)  # the raw frames: the voices' offsets, 5 and -3
+
+
+def test_warped_hearings_are_computed_once_per_audio_and_warp(monkeypatch, tmp_path):
+    settings = Settings(cache_dir=str(tmp_path))
+    tone = np.sin(2 * np.pi * 440 * np.arange(4000) / 8000).astype("float32")
+    signals = [tone, 0.5 * tone[:3000]]
+    first = evaluation.heard_warped(signals, settings, 0.9)
+    assert all(np.array_equal(frames, evaluation.heard(signal, settings, 0.9)) for frames, signal in zip(first, signals))
+    calls = []
+    monkeypatch.setattr(evaluation, "heard", lambda signal, settings, warp: calls.append(warp) or np.zeros((3, 39)))
+    again = evaluation.heard_warped(signals, settings, 0.9)  # read from the cache: nothing heard again
+    assert calls == [] and all(np.array_equal(a, b) for a, b in zip(first, again))
+    evaluation.heard_warped(signals, settings, 1.1)  # another warp
+    evaluation.heard_warped(signals[:1], settings, 0.9)  # other audio
+    assert calls == [1.1, 1.1, 0.9]
