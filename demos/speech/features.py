@@ -91,8 +91,9 @@ def cache_key(recordings, settings):
 
 def cached_features(signals, settings, tag, depends_on, frames_of):
     """`frames_of(k, signal)` for the k-th of `signals`, computed once: cached in `settings.cache_dir` by `tag`, the
-    audio itself, the feature settings and `depends_on` (whatever else the frames depend on, as JSON)."""
-    key = json.dumps([tag, audio_digest(signals), feature_settings(settings), depends_on])
+    audio itself, the extraction code's version, the feature settings and `depends_on` (whatever else the frames
+    depend on, as JSON)."""
+    key = json.dumps([CACHE_VERSION, tag, audio_digest(signals), feature_settings(settings), depends_on])
     path = Path(settings.cache_dir) / f"{tag}-{hashlib.sha256(key.encode()).hexdigest()[:20]}.npz"
     if path.exists():
         return read_cache(path)[0]

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from demos.speech import evaluation
+from demos.speech import evaluation, features
 from demos.speech.part import NO_DIGIT, Part
 from demos.speech.settings import Settings
 
@@ -46,3 +46,6 @@ def test_warped_hearings_are_computed_once_per_audio_and_warp(monkeypatch, tmp_p
     evaluation.heard_warped(signals, settings, 1.1)  # another warp
     evaluation.heard_warped(signals[:1], settings, 0.9)  # other audio
     assert calls == [1.1, 1.1, 0.9]
+    monkeypatch.setattr(features, "CACHE_VERSION", features.CACHE_VERSION + 1)  # the extraction code changed
+    evaluation.heard_warped(signals[:1], settings, 0.9)
+    assert calls == [1.1, 1.1, 0.9, 0.9]
