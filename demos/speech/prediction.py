@@ -54,18 +54,22 @@ def heard(signal, settings, warp=1.0):
     return signal_features(signal if warp == 1.0 else warp_frequencies(signal, warp), settings)
 
 
-def heard_probabilities(model, settings, groups, batch_size=64):
+def heard_probabilities(model, settings, groups, batch_size=64, hear_all=None):
     """The model's probabilities for every signal of `groups`, in order, averaged over `warps(settings)`.
 
     A group is the signals of one voice (a file's stretches, a speaker's
     recordings): with `--normalize speaker` they are standardized together.
+    `hear_all(signals, warp)` gives the frames of many signals at once
+    (None: `heard`, one by one; the measures pass one that caches them).
     """
     if not any(groups):
         return np.zeros((0, len(CLASS_NAMES)))
+    hear_all = hear_all or (lambda signals, warp: [heard(signal, settings, warp) for signal in signals])
     total = 0.0
     for warp in warps(settings):
+        heard_frames = iter(hear_all([signal for group in groups for signal in group], warp))
         frames = [item for group in groups if group
-                  for item in as_one_speaker([heard(signal, settings, warp) for signal in group], settings)]
+                  for item in as_one_speaker([next(heard_frames) for _ in group], settings)]
         total = total + class_probabilities(model, frames, batch_size)
     return total / len(warps(settings))
 
@@ -150,11 +154,12 @@ def stretches(run, path):
     return signal_stretches(run, [read_signal(path)])[0]
 
 
-def signal_stretches(run, signals, batch_size=64):
-    """`stretches` of each of `signals` (8 kHz mono arrays), classified in batches."""
+def signal_stretches(run, signals, batch_size=64, hear_all=None):
+    """`stretches` of each of `signals` (8 kHz mono arrays), classified in batches (`hear_all`: as in
+    `heard_probabilities`)."""
     spans = [split_digits(signal) for signal in signals]
     pieces = [[signal[start:end] for start, end in found] for signal, found in zip(signals, spans, strict=True)]
-    probabilities = iter(calibrated(run, heard_probabilities(run.model, run.settings, pieces, batch_size)))
+    probabilities = iter(calibrated(run, heard_probabilities(run.model, run.settings, pieces, batch_size, hear_all)))
     return [[(start / fsdd.SAMPLE_RATE, end / fsdd.SAMPLE_RATE, next(probabilities)) for start, end in found]
             for found in spans]
 

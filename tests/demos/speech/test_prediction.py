@@ -42,3 +42,17 @@ def test_probabilities_are_averaged_over_the_warped_hearings(model):
     once = heard_probabilities(model, Settings(test_warp=0.0), groups)
     np.testing.assert_allclose(once, each[0], atol=1e-6)
     assert heard_probabilities(model, settings, [[], []]).shape == (0, 11)
+
+
+def test_a_given_hearing_hears_every_signal_of_a_warp_at_once(model):
+    settings = Settings(test_warp=0.1, normalize="speaker")
+    groups = [[vowel(120, 700), vowel(150, 1200)], [], [vowel(220, 900)]]
+    calls = []
+
+    def hear_all(signals, warp):
+        calls.append((len(signals), warp))
+        return [signal_features(signal if warp == 1 else warp_frequencies(signal, warp), settings) for signal in signals]
+
+    given = heard_probabilities(model, settings, groups, hear_all=hear_all)
+    assert calls == [(3, 1.0), (3, 0.9), (3, 1.1)]
+    np.testing.assert_allclose(given, heard_probabilities(model, settings, groups), atol=1e-6)
