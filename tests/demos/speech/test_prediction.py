@@ -7,7 +7,7 @@ from datasets import fsdd
 from demos.speech.augmentation import warp_frequencies
 from demos.speech.features import signal_features
 from demos.speech.model import build_model
-from demos.speech.prediction import class_probabilities, heard_probabilities, warps
+from demos.speech.prediction import class_probabilities, heard, heard_probabilities, warps
 from demos.speech.settings import Settings
 
 
@@ -51,7 +51,7 @@ def test_a_given_hearing_hears_every_signal_of_a_warp_at_once(model):
 
     def hear_all(signals, warp):
         calls.append((len(signals), warp))
-        return [signal_features(signal if warp == 1 else warp_frequencies(signal, warp), settings) for signal in signals]
+        return [heard(signal, settings, warp) for signal in signals]
 
     given = heard_probabilities(model, settings, groups, hear_all=hear_all)
     assert calls == [(3, 1.0), (3, 0.9), (3, 1.1)]
