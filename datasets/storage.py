@@ -20,10 +20,11 @@ def atomic_path(path):
     """Yields a temporary path beside `path` to write to; it becomes `path` only if the block succeeds.
 
     The temporary name keeps the suffix, so writers that add or check one
-    (`model.save`, `np.savez`) accept it.
+    (`model.save`, `np.savez`) accept it, and names the process, so that two
+    commands writing the same cache entry at once do not write into one file.
     """
     path = Path(path)
-    partial = path.with_name(f"{path.stem}.partial{path.suffix}")
+    partial = path.with_name(f"{path.stem}.partial-{os.getpid()}{path.suffix}")
     try:
         yield partial
         os.replace(partial, path)

@@ -1,6 +1,7 @@
 """Set-up shared by the whole test suite."""
 
 import os
+import shutil
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # quiet TensorFlow start-up logs
 os.environ.setdefault("MPLBACKEND", "Agg")  # plots without a display
@@ -107,13 +108,41 @@ You are welcome.
 """
 
 
+def made_once(tmp_path_factory, worker_id, name, make):
+    """A folder `make(folder)` fills once per `pytest` command, shared by its xdist workers (read-only to tests).
+
+    The first worker to ask makes it under a lock in the folder all workers'
+    temporary folders share; the others wait for it and read it.
+    """
+    from filelock import FileLock
+
+    if worker_id == "master":  # not under xdist
+        folder = tmp_path_factory.mktemp(name)
+        make(folder)
+        return folder
+    folder = tmp_path_factory.getbasetemp().parent / name
+    with FileLock(f"{folder}.lock"):
+        if not (folder / ".made").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            (folder / ".made").touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
-def app_runs(tmp_path_factory, tone_recordings):
+def app_runs(tmp_path_factory, worker_id, tone_recordings):
     """The web app's `runs/` folder: small runs trained long enough to answer right on their own data.
 
     A speech run that knows the tones of `tone_recordings`, a chat run on
-    `APP_CORPUS`, a stock volatility run on the offline GOOG prices.
+    `APP_CORPUS`, a stock volatility run on the offline GOOG prices; trained
+    once per test command (`made_once`).
     """
+    return made_once(tmp_path_factory, worker_id, "app", lambda root: train_app_runs(root, tone_recordings)) / "runs"
+
+
+def train_app_runs(root, tone_recordings):
+    """`app_runs`' runs, trained under `root/runs`."""
     import contextlib
     import io
 
@@ -121,7 +150,6 @@ def app_runs(tmp_path_factory, tone_recordings):
     from demos.speech.__main__ import main as speech
     from demos.stocks.__main__ import main as stocks
 
-    root = tmp_path_factory.mktemp("app")
     runs = root / "runs"
     (root / "corpus.txt").write_text(APP_CORPUS)
     with contextlib.redirect_stdout(io.StringIO()):
@@ -134,4 +162,3 @@ def app_runs(tmp_path_factory, tone_recordings):
               "--out", str(runs / "chat" / "small")])
         stocks(["train", "--offline", "--target", "volatility", "--units", "4", "--epochs", "1", "--window", "10",
                 "--out", str(runs / "stocks" / "tiny")])
-    return runs

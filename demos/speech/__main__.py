@@ -65,6 +65,8 @@ TRAIN_FLAGS = {
     "units": "LSTM units per direction",
     "lstm_layers": "bidirectional LSTM layers, stacked (the first is the one explain draws)",
     "dropout": "dropout before the classifier",
+    "weight_average_epochs": "validate, stop early on and keep a moving average of the weights over about this "
+    "many epochs of steps (Polyak averaging; 0: the weights as they are)",
     "batch_size": "utterances per training step",
     "learning_rate": "Adam's learning rate",
     "patience": "epochs without a better validation loss before stopping",

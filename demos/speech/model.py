@@ -11,13 +11,18 @@ TRACED_LAYER = "lstm_1"  # the first (bidirectional) LSTM layer: `explain` and t
 MAX_TIMESCALE = 100  # frames: the chrono layer prepares for memories up to about an utterance (median 26, longest 143)
 
 
-def build_model(settings, mean, variance):
+def build_model(settings, mean, variance, steps_per_epoch=0):
     """A compiled model from padded frames `(batch, time, features)` to the probabilities of 10 digits and none.
 
     Args:
-        settings: The demo `Settings` (layer, units, lstm_layers, dropout, learning rate, seed).
+        settings: The demo `Settings` (layer, units, lstm_layers, dropout, learning rate, seed,
+            weight_average_epochs).
         mean, variance: Per-feature statistics of the training frames; the
             model normalizes its inputs with them, so it takes raw features.
+        steps_per_epoch: Training steps an epoch: with `settings.weight_average_epochs`
+            above 0 the optimizer keeps a moving average of the weights over
+            about that many epochs of steps (Polyak averaging; `training.py`
+            validates and keeps the average).
     """
     lstm = lstm_class(settings.layer, max_timescale=MAX_TIMESCALE)
     inputs = keras.Input((None, len(mean)), name="frames")
@@ -29,8 +34,10 @@ def build_model(settings, mean, variance):
     x = keras.layers.Dropout(settings.dropout, seed=settings.seed)(x)
     outputs = keras.layers.Dense(len(CLASS_NAMES), activation="softmax", name="digit")(x)
     model = keras.Model(inputs, outputs, name="spoken_digits")
+    span = settings.weight_average_epochs * steps_per_epoch  # steps the average reaches back, about
+    average = {"use_ema": True, "ema_momentum": 1.0 - 1.0 / span} if span > 1 else {}
     model.compile(
-        optimizer=keras.optimizers.Adam(settings.learning_rate),
+        optimizer=keras.optimizers.Adam(settings.learning_rate, **average),
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )

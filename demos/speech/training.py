@@ -29,14 +29,15 @@ def train(settings, initial_weights=None):
     with data_parallel(settings.distribute) as devices, runs.Stopwatch() as fitting:
         runs.write_settings(run_dir, settings, devices)
         statistics = frame_statistics(data.train)
-        model = build_model(settings, *statistics)
-        initial_weights = runs.start_from(model, initial_weights)
         masking = (settings.spec_augment, statistics[0]) if settings.spec_augment else None
+        training = batches(data.train, settings.batch_size, seed=settings.seed, devices=devices, masking=masking)
+        model = build_model(settings, *statistics, steps_per_epoch=len(training))
+        initial_weights = runs.start_from(model, initial_weights)
         history = model.fit(
-            batches(data.train, settings.batch_size, seed=settings.seed, devices=devices, masking=masking),
+            training,
             validation_data=batches(data.validation, settings.batch_size, devices=devices),
             epochs=settings.epochs,
-            callbacks=[stopping, epoch_times],
+            callbacks=[*averaging(model), stopping, epoch_times],
             verbose=cli.progress_verbosity(),
         )
     model = single_device_copy(model, devices)
@@ -69,6 +70,12 @@ def train(settings, initial_weights=None):
     return runs.TrainResult(metrics, model, initial_weights, sample_inputs, run_dir)
 
 
+def averaging(model):
+    """Where the optimizer averages the weights, a callback that puts the average in the model to be validated and
+    at each epoch's end, so that early stopping judges and keeps the averaged weights."""
+    return [keras.callbacks.SwapEMAWeights(swap_on_epoch=True)] if model.optimizer.use_ema else []
+
+
 def check_settings(settings):
     """Numbers out of range are the user's mistake: one line each."""
     check_layer(settings.layer)
@@ -85,5 +92,5 @@ def check_settings(settings):
         open_fractions=("validation_fraction",),
         positive=("learning_rate",),
         not_negative=("augment_copies", "pitch_range", "eq_db", "noise_snr", "synth_voices", "synth_takes",
-                      "no_digit_share", "near_miss_share", "patience"),
+                      "no_digit_share", "near_miss_share", "patience", "weight_average_epochs"),
     )

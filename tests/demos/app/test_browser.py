@@ -235,14 +235,14 @@ def test_a_file_that_is_not_audio_gets_one_line_and_the_next_upload_works(page, 
     assert heard(wait_for_text(page, "#speech-message", "Heard")) == [3, 5]
 
 
-def test_a_forecast_beside_persistence_and_the_gates_of_a_chosen_day(page, app_runs):
+def test_a_forecast_beside_persistence_and_the_gates_of_a_chosen_day(page, app_runs, tmp_path):
     from demos.runs import load_run
     from demos.stocks.prediction import volatility_forecast
     from demos.stocks.settings import Settings
 
     run = load_run("stocks", Settings, str(app_runs / "stocks" / "tiny"))
     run.settings = run.settings.resolved()
-    expected = volatility_forecast(run, 10, app_runs / "forecast.png")
+    expected = volatility_forecast(run, 10, tmp_path / "forecast.png")
     page.get_by_role("tab", name="Stocks").click()
     assert "GOOG, volatility" in wait_for_text(page, "#stocks-about", "test RMSE")
     page.click("#stocks-forecast")
