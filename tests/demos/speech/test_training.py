@@ -11,9 +11,9 @@ LEARNING_RATE = 2e-3
 
 
 def trained(tmp_path, digits_dir, weight_average_epochs):
-    settings = Settings(**{**QUICK_SETTINGS, "epochs": 4}, data_dir=str(digits_dir), cache_dir=str(tmp_path / "cache"),
-                        units=4, batch_size=8, learning_rate=LEARNING_RATE, patience=4, seed=5,
-                        weight_average_epochs=weight_average_epochs, out=str(tmp_path / f"run-{weight_average_epochs}"))
+    settings = Settings(**{**QUICK_SETTINGS, "epochs": 4, "weight_average_epochs": weight_average_epochs},
+                        data_dir=str(digits_dir), cache_dir=str(tmp_path / "cache"), units=4, batch_size=8,
+                        learning_rate=LEARNING_RATE, patience=4, seed=5, out=str(tmp_path / f"run-{weight_average_epochs}"))
     with contextlib.redirect_stdout(io.StringIO()):
         return train(settings)
 
