@@ -1,4 +1,4 @@
-"""Keras callbacks the demos share."""
+"""Keras callbacks, and the weight average's optimizer options, that the demos share."""
 
 import time
 
@@ -33,3 +33,8 @@ class StopAtAccuracy(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if (logs or {}).get("val_accuracy", 0.0) >= self.threshold:
             self.model.stop_training = True
+
+
+def weight_average(span):
+    """Optimizer options for an exponential moving average of the weights over about `span` steps (none below 2)."""
+    return {"use_ema": True, "ema_momentum": 1.0 - 1.0 / span} if span > 1 else {}

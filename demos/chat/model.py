@@ -17,6 +17,7 @@ so each reply character is conditioned on the whole message directly.
 import keras
 from keras import layers, ops
 
+from demos.callbacks import weight_average
 from demos.layers import lstm_class
 
 TRACED_LAYER = "decoder"  # the LSTM: `explain` and the lesson trace it
@@ -143,8 +144,7 @@ def compile_model(model, settings, steps, loss_weights=None):
     A model of two outputs (the memory) takes `loss_weights`, one per output.
     """
     schedule = keras.optimizers.schedules.CosineDecay(settings.learning_rate, decay_steps=max(1, steps), alpha=0.05)
-    span = settings.weight_average * steps  # steps the average reaches back, about
-    average = {"use_ema": True, "ema_momentum": 1.0 - 1.0 / span} if span > 1 else {}
+    average = weight_average(settings.weight_average * steps)
     optimizer = keras.optimizers.AdamW(schedule, weight_decay=settings.weight_decay, clipnorm=1.0, **average)
     losses = MaskedCrossentropy() if loss_weights is None else [MaskedCrossentropy() for _ in loss_weights]
     model.compile(optimizer=optimizer, loss=losses, loss_weights=loss_weights, jit_compile="auto")

@@ -3,6 +3,7 @@ or "no digit"."""
 
 import keras
 
+from demos.callbacks import weight_average
 from demos.layers import lstm_class
 from demos.speech.data import PAD_VALUE
 from demos.speech.part import CLASS_NAMES
@@ -34,8 +35,7 @@ def build_model(settings, mean, variance, steps_per_epoch=0):
     x = keras.layers.Dropout(settings.dropout, seed=settings.seed)(x)
     outputs = keras.layers.Dense(len(CLASS_NAMES), activation="softmax", name="digit")(x)
     model = keras.Model(inputs, outputs, name="spoken_digits")
-    span = settings.weight_average_epochs * steps_per_epoch  # steps the average reaches back, about
-    average = {"use_ema": True, "ema_momentum": 1.0 - 1.0 / span} if span > 1 else {}
+    average = weight_average(settings.weight_average_epochs * steps_per_epoch)
     model.compile(
         optimizer=keras.optimizers.Adam(settings.learning_rate, **average),
         loss="sparse_categorical_crossentropy",
