@@ -3,12 +3,14 @@
 import os
 import shutil
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # quiet TensorFlow start-up logs
 os.environ.setdefault("MPLBACKEND", "Agg")  # plots without a display
 os.environ["LSTM_LAB_VOICES"] = "none"  # no speech synthesis unless a test asks for it (tests/demos/speech/test_voices.py)
 
-import keras  # noqa: E402
 import pytest  # noqa: E402
+
+from demos.startup import import_keras  # noqa: E402
+
+keras = import_keras()  # as the demos import it: without the backend's start-up lines
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from datasets import fsdd
 from demos.runs import TrainResult, read_json
 from demos.speech.__main__ import main
 from demos.speech.prediction import audio_features, load_speech_run, stretches
-from demos.speech.segments import HOP
+from demos.speech.segments import HOP, levels
 
 pytestmark = pytest.mark.slow
 
@@ -284,11 +284,13 @@ def test_what_a_phone_or_laptop_records_gets_the_clean_recordings_answers(traine
         main(["predict", str(tmp_path / f"take_{rate}.wav"), "--model", str(trained_run.run_dir), "--top", "1"])
         printed = capsys.readouterr().out.strip().splitlines()[-1].split()
         assert int(printed[0]) == answers[0][2] and float(printed[1]) == pytest.approx(answers[0][3], abs=1e-3)
-    # One speaker, one microphone: one loudness. Each digit and pause a whole number of the cut's frames
-    # (`segments.HOP` samples), so that a digit's frames are the same alone and in the file of three.
+    # One microphone, one loudness: each digit scaled so that its loudest frame in the cut's speech band is at -10 dB
+    # (the cut's edges are set relative to a file's loudest frame), and each digit and pause a whole number of the
+    # cut's frames (`segments.HOP` samples), so that a digit's frames are the same alone and in the file of three.
     pause = np.zeros(64 * HOP, dtype="float32")  # about half a second
     level = [fsdd.load_audio(digits_dir / name) for name in names]
-    level = [part[: len(part) // HOP * HOP] / np.abs(part).max() * 0.5 for part in level]
+    level = [part[: len(part) // HOP * HOP] for part in level]
+    level = [part * 10 ** ((-10 - levels(part, fsdd.SAMPLE_RATE)[0].max()) / 20) for part in level]
     alone = []
     for k, part in enumerate(np.r_[pause, part, pause] for part in level):
         soundfile.write(tmp_path / f"alone_{k}.wav", part, fsdd.SAMPLE_RATE)  # each digit alone, as in the file below
