@@ -36,7 +36,7 @@ class Settings:
     near_miss_share: float = 0.2  # "no digit" near misses (a digit joined to part of another, or reversed) per digit example
     test_warp: float = 0.1  # predict and the measures: also heard with frequencies warped by 1 -/+ this, averaged (0: off)
     min_confidence: float = 0.0  # a digit whose calibrated probability is below this is answered "no digit" (0: off)
-    weight_average_epochs: float = 2.0  # validate and keep a moving average of the weights over about this many epochs (0: the weights as they are)
+    weight_average_epochs: float = 3.0  # validate and keep a moving average of the weights over about this many epochs (0: the weights as they are)
     batch_size: int = 64  # utterances per training step
     learning_rate: float = 2e-3  # Adam's learning rate
     epochs: int = 25  # most epochs; early stopping may end sooner
