@@ -288,8 +288,7 @@ def test_what_a_phone_or_laptop_records_gets_the_clean_recordings_answers(traine
     # (the cut's edges are set relative to a file's loudest frame), and each digit and pause a whole number of the
     # cut's frames (`segments.HOP` samples), so that a digit's frames are the same alone and in the file of three.
     pause = np.zeros(64 * HOP, dtype="float32")  # about half a second
-    level = [fsdd.load_audio(digits_dir / name) for name in names]
-    level = [part[: len(part) // HOP * HOP] for part in level]
+    level = [part[: len(part) // HOP * HOP] for part in (fsdd.load_audio(digits_dir / name) for name in names)]
     level = [part * 10 ** ((-10 - levels(part, fsdd.SAMPLE_RATE)[0].max()) / 20) for part in level]
     alone = []
     for k, part in enumerate(np.r_[pause, part, pause] for part in level):
