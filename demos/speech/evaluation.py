@@ -146,8 +146,14 @@ def plot_trade_off(axis, trade_off, targets):
     accepts = [trade_off[t]["false_accept_rate"] for t in thresholds]
     axis.add_patch(Rectangle((0, 0), *targets, color="tab:green", alpha=0.25, label="targets"))
     axis.plot(rejects, accepts, marker="o")
+    labels = []  # [(x, y, thresholds)]: thresholds whose points lie within half a point of each other share a label
     for threshold, x, y in zip(thresholds, rejects, accepts):
-        axis.annotate(threshold, (x, y), textcoords="offset points", xytext=(4, 4), fontsize=8)
+        if labels and abs(x - labels[-1][0]) < 0.005 and abs(y - labels[-1][1]) < 0.005:
+            labels[-1][2].append(threshold)
+        else:
+            labels.append((x, y, [threshold]))
+    for x, y, names in labels:
+        axis.annotate(", ".join(names), (x, y), textcoords="offset points", xytext=(4, 4), fontsize=8)
     axis.set(xlim=(0, max(0.3, *rejects) * 1.05), ylim=(0, max(0.3, *accepts) * 1.05),
              xlabel="digits answered \"no digit\"", ylabel="non-digits answered as a digit",
              title="--min-confidence: one error for the other")
