@@ -4,7 +4,8 @@
   against an interpolated Kneser-Ney character n-gram over the same stream;
 - recall@1 of 10: the true reply ranked among 9 replies of other test
   dialogues by the model's likelihood per character (Lowe et al., 2015),
-  and by its mutual information with the context, against TF-IDF on the
+  and by its mutual information with the context (per character, and over
+  the whole reply: the likelihood ratio), against TF-IDF on the
   same candidates and chance;
 - replies to hand-written everyday messages: known words, loops, distinct-1
   and distinct-2 (Li et al., 2016), word perplexity under a Kneser-Ney word
@@ -118,22 +119,33 @@ def recall_scores(writer, corpus, settings):
     reply as an opening turn): the pointwise mutual information of reply and
     context, the maximum mutual information criterion of Li et al. (2016),
     which takes off what makes a reply likely whatever was said.
+    `likelihood_ratio_recall_...` ranks by the same difference over the whole
+    reply, log p(reply | conversation) - log p(reply): were the model exact,
+    the candidate with the highest ratio would be the likeliest to be the
+    true reply (Bayes' rule, the nine others drawn as replies of anything),
+    so this is the model's own best guess, free of any weight to tune.
     """
     tasks = recall_tasks(corpus.test, settings.recall_sample, settings.seed)
     contexts, candidates = [context for context, _ in tasks], [options for _, options in tasks]
-    likelihood = reply_scores(writer, contexts, candidates)
-    model_hits = likelihood.argmax(axis=1) == 0
-    mutual_information = likelihood - reply_scores(writer, [[] for _ in contexts], candidates)
+    given = reply_scores(writer, contexts, candidates, per_char=False)
+    alone = reply_scores(writer, [[] for _ in contexts], candidates, per_char=False)
+    lengths = np.array([[len(writer.vocabulary.encode(reply)) + 1 for reply in options] for options in candidates])
+    model_hits = (given / lengths).argmax(axis=1) == 0
+    ratio_hits = (given - alone).argmax(axis=1) == 0
     tfidf = TfidfRanker([turn for turns in corpus.all_training for turn in turns])
     tfidf_hits = np.array([tfidf.scores(" ".join(context), options).argmax() == 0 for context, options in tasks])
     low, high = margin_interval(model_hits, tfidf_hits, settings.seed)
+    ratio_low, ratio_high = margin_interval(ratio_hits, tfidf_hits, settings.seed)
     scores = {
         "recall_at_1_of_10": float(model_hits.mean()),
-        "mutual_information_recall_at_1_of_10": float((mutual_information.argmax(axis=1) == 0).mean()),
+        "mutual_information_recall_at_1_of_10": float((((given - alone) / lengths).argmax(axis=1) == 0).mean()),
+        "likelihood_ratio_recall_at_1_of_10": float(ratio_hits.mean()),
         "tfidf_recall_at_1_of_10": float(tfidf_hits.mean()),
         "chance_recall_at_1_of_10": 1 / CANDIDATES,
         "recall_margin_ci_low": low,
         "recall_margin_ci_high": high,
+        "likelihood_ratio_recall_margin_ci_low": ratio_low,
+        "likelihood_ratio_recall_margin_ci_high": ratio_high,
         "recall_tasks": len(tasks),
     }
     if writer.ranker is not None:

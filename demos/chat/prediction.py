@@ -298,11 +298,12 @@ class MemoryWriter(ReplyWriter):
         return [message, np.array([ids], dtype="int32")], ids, 1  # the encoder's reading comes in by the start step
 
 
-def reply_scores(writer, contexts, candidates, batch_size=32):
+def reply_scores(writer, contexts, candidates, batch_size=32, per_char=True):
     """Mean log-probability per character (end included) of each candidate reply after its context.
 
     `contexts`: lists of turns; `candidates`: one list of replies per
-    context, all of the same length. Returns an array (contexts, candidates).
+    context, all of the same length. Returns an array (contexts, candidates):
+    with `per_char` False, each reply's whole log-probability instead.
     """
     scores = []
     for start in range(0, len(contexts), batch_size):
@@ -315,7 +316,7 @@ def reply_scores(writer, contexts, candidates, batch_size=32):
         log_probabilities = log_softmax(np.asarray(logits, "float64"), axis=-1)
         for row, reply in enumerate(ids):
             after = log_probabilities[row, np.arange(len(reply) - 1), reply[1:]].sum()
-            scores.append((first[row // len(options[0]), reply[0]] + after) / len(reply))
+            scores.append((first[row // len(options[0]), reply[0]] + after) / (len(reply) if per_char else 1))
     return np.array(scores).reshape(len(contexts), -1)
 
 

@@ -237,6 +237,18 @@ def test_candidate_scores_are_the_mean_log_probability_of_each_reply_and_its_end
         assert scores[0, column] == pytest.approx(np.mean(picked), abs=1e-4)
 
 
+def test_whole_reply_scores_add_the_log_probabilities_of_its_characters_and_its_end():
+    writer = writer_of()
+    context, candidates = ["Hello"], ["Hi there!", "Good night, and sleep well"]
+    scores = reply_scores(writer, [context], [candidates], per_char=False)
+    for column, candidate in enumerate(candidates):
+        ids = encode_conversation(VOCABULARY, [*context, candidate])
+        log_probabilities = log_softmax(np.asarray(writer.model(np.array([ids[:-1]])), "float64")[0], axis=-1)
+        start = len(encode_conversation(VOCABULARY, context)) - 1
+        assert scores[0, column] == pytest.approx(sum(log_probabilities[t, ids[t + 1]]
+                                                      for t in range(start, len(ids) - 1)), abs=1e-3)
+
+
 def test_a_reply_without_context_is_scored_as_the_opening_turn():
     writer = writer_of()
     candidates = ["Hi there!", "Good night"]
