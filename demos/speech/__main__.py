@@ -20,6 +20,8 @@ Examples:
 from demos import cli, plots, startup
 from demos.speech.settings import APP, Settings
 
+WORST_NON_DIGITS = 5  # kinds of non-digit that `loso` names, those answered as a digit most often
+
 TRAIN_FLAGS = {
     "data_dir": "folder of FSDD WAV files; if not given: $FSDD_DIR, the Keras cache, else a download",
     "epochs": "most epochs; early stopping on the validation part may end sooner",
@@ -120,6 +122,11 @@ def loso(args):
     rows += [("mean", f"{summary['mean_accuracy']:.2%}", f"{summary['baseline_mean_accuracy']:.2%}", ""),
              ("worst", f"{summary['worst_accuracy']:.2%}", f"{summary['baseline_worst_accuracy']:.2%}", "")]
     print(plots.format_table(rows, ["held-out speaker", f"{args.layer} LSTM", "baseline", "recordings"]))
+    worst = [f"{kind} {row['false_accept_rate']:.0%} (as {next(iter(row['answered']))})"
+             for kind, row in list(summary["false_accepts_by_kind"].items())[:WORST_NON_DIGITS]
+             if row["answered"]]
+    if worst:
+        print(f"non-digits answered as a digit most often: {', '.join(worst)}")
     print(f"{summary['total_seconds']:.0f} s; loso.json and confusion.png in {run_dir}")
 
 

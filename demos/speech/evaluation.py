@@ -62,10 +62,12 @@ def held_out_measures(run, data):
         "test_ece_after": expected_calibration_error(calibrated, digits),
         "confusion": confusion(digits, given),
     }
-    non_digits = by_own_speaker(evaluation_non_digits(settings), settings)  # pooled, as training's "no digit" examples
+    non_digits, kinds = evaluation_non_digits(settings)
+    non_digits = by_own_speaker(non_digits, settings)  # pooled, as training's "no digit" examples
     others = with_temperature(heard_part(model, settings, non_digits), temperature)
     measures["trade_off"] = trade_off(calibrated, digits, others)
     measures.update(non_digit_measures(others, model, settings, temperature))
+    measures["false_accepts_by_kind"] = false_accepts_by_kind(answers(others, settings.min_confidence), kinds)
     measures.update(room_measures(run, signals, digits))
     return measures
 
@@ -120,6 +122,17 @@ def non_digit_measures(others, model, settings, temperature):
                                                               == held.digits))
         measures["held_apart_voice_count"] = len(held)
     return measures
+
+
+def false_accepts_by_kind(given, kinds):
+    """For each kind of non-digit (a word, or a kind of sound): how many there were and how often each digit was
+    answered (`given`: the answers, `NO_DIGIT` where none)."""
+    table = {}
+    for kind in sorted(set(kinds)):
+        answered = given[np.array(kinds) == kind]
+        digits, counts = np.unique(answered[answered != NO_DIGIT], return_counts=True)
+        table[kind] = {"count": len(answered), "answered": {str(d): int(c) for d, c in zip(digits, counts, strict=True)}}
+    return table
 
 
 def room_measures(run, signals, digits):

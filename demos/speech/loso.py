@@ -59,7 +59,7 @@ def leave_one_speaker_out(settings):
     names = speakers(settings)
     run_dir = runs.new_run_dir(APP, f"loso-{settings.layer}", settings.out)
     runs.write_settings(run_dir, settings)
-    trade_offs = []
+    trade_offs, by_kind = [], []
     folds, confusion, start = {}, np.zeros((len(CLASS_NAMES),) * 2, dtype=int), time.perf_counter()
     for index, speaker in enumerate(names, 1):
         print(f"fold {index}/{len(names)}: {speaker} held out", flush=True)
@@ -68,6 +68,7 @@ def leave_one_speaker_out(settings):
         folds[speaker] = {key: metrics.get(key) for key in FOLD_KEYS}
         confusion += np.asarray(metrics["confusion"])
         trade_offs.append(metrics["trade_off"])
+        by_kind.append(metrics["false_accepts_by_kind"])
         print(f"fold {index}/{len(names)}: {speaker} {metrics['test_accuracy']:.2%}, in a room "
               f"{metrics['room_accuracy']:.2%}, noise swelling {metrics['swinging_room_accuracy']:.2%} "
               f"(baseline {metrics['baseline_test_accuracy']:.2%})", flush=True)
@@ -85,12 +86,28 @@ def leave_one_speaker_out(settings):
         "trade_off": {threshold: {key: float(np.mean([fold[threshold][key] for fold in trade_offs]))
                                   for key in trade_offs[0][threshold]} for threshold in trade_offs[0]},
         "confusion": confusion.tolist(),
+        "false_accepts_by_kind": pooled_false_accepts(by_kind),
     }
     runs.write_json(run_dir / "loso.json", summary)
     plot_confusion(confusion, run_dir / "confusion.png",
                    f"leave-one-speaker-out, summed over {len(names)} folds: {summary['mean_accuracy']:.1%} mean")
     plot_folds(folds, summary["trade_off"], run_dir / "loso.png")
     return summary, run_dir
+
+
+def pooled_false_accepts(tables):
+    """The folds' `false_accepts_by_kind` tables summed, with each kind's false-accept rate, worst first."""
+    pooled = {}
+    for table in tables:
+        for kind, row in table.items():
+            into = pooled.setdefault(kind, {"count": 0, "answered": {}})
+            into["count"] += row["count"]
+            for digit, count in row["answered"].items():
+                into["answered"][digit] = into["answered"].get(digit, 0) + count
+    for row in pooled.values():
+        row["false_accept_rate"] = sum(row["answered"].values()) / row["count"]
+        row["answered"] = dict(sorted(row["answered"].items(), key=lambda item: -item[1]))
+    return dict(sorted(pooled.items(), key=lambda item: -item[1]["false_accept_rate"]))
 
 
 def plot_folds(folds, trade_off, path):

@@ -20,7 +20,7 @@ from datasets import fsdd
 from demos.speech.augmentation import perturb, perturbation_key
 from demos.speech.features import cached_features, signal_features
 from demos.speech.nearmisses import near_misses
-from demos.speech.nondigits import sounds
+from demos.speech.nondigits import EVALUATION_KINDS, sounds
 from demos.speech.part import NO_DIGIT, Part
 from demos.speech.voices import (
     DIGIT_WORDS,
@@ -126,11 +126,15 @@ def held_apart_digits(settings):
 
 
 def evaluation_non_digits(settings):
-    """Non-digits training never heard: the evaluation words in the held-apart voices, and evaluation sounds."""
-    signals, _, _ = spoken(settings, EVALUATION_WORDS, HELD_APART_TAKES, "held-apart words", "held apart")
+    """Non-digits training never heard: the evaluation words in the held-apart voices, and evaluation sounds.
+
+    Returns the `Part` and the kind of each of its items: the word said, or the sound's kind (`EVALUATION_KINDS`).
+    """
+    signals, words, _ = spoken(settings, EVALUATION_WORDS, HELD_APART_TAKES, "held-apart words", "held apart")
     signals = list(signals) + sounds(EVALUATION_SOUNDS, [settings.seed, 99], evaluation=True)
+    kinds = list(words) + [EVALUATION_KINDS[k % len(EVALUATION_KINDS)] for k in range(EVALUATION_SOUNDS)]
     return Part(perturbed_features(signals, settings, "non-digits", perturbed=False), np.full(len(signals), NO_DIGIT),
-                ["no digit"] * len(signals), signals)
+                ["no digit"] * len(signals), signals), kinds
 
 
 def perturbed_features(signals, settings, tag, perturbed=True):

@@ -49,3 +49,11 @@ def test_warped_hearings_are_computed_once_per_audio_and_warp(monkeypatch, tmp_p
     monkeypatch.setattr(features, "CACHE_VERSION", features.CACHE_VERSION + 1)  # the extraction code changed
     evaluation.heard_warped(signals[:1], settings, 0.9)
     assert calls == [1.1, 1.1, 0.9, 0.9]
+
+
+def test_false_accepts_are_counted_for_each_kind_of_non_digit_with_the_digit_answered():
+    given = np.array([NO_DIGIT, 5, 5, 4, NO_DIGIT, NO_DIGIT])
+    kinds = ["hi", "hi", "hi", "sure", "sure", "pink"]
+    table = evaluation.false_accepts_by_kind(given, kinds)
+    assert table == {"hi": {"count": 3, "answered": {"5": 2}}, "pink": {"count": 1, "answered": {}},
+                     "sure": {"count": 2, "answered": {"4": 1}}}

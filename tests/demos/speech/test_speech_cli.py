@@ -221,11 +221,19 @@ def test_leave_one_speaker_out_runs_a_fold_per_speaker(in_workdir, digits_dir, c
     assert summary["mean_accuracy"] == pytest.approx(np.mean(accuracies))
     assert summary["worst_accuracy"] == min(accuracies) and summary["worst_speaker"] in folds
     assert np.asarray(summary["confusion"]).sum() == 120  # every recording tested once, summed over folds
+    by_kind = summary["false_accepts_by_kind"]
+    non_digits = [read_json(in_workdir / "runs" / "speech" / "loso" / f"fold-{name}" / "metrics.json")["non_digit_count"]
+                  for name in folds]
+    assert sum(row["count"] for row in by_kind.values()) == sum(non_digits)
+    rates = [row["false_accept_rate"] for row in by_kind.values()]
+    assert rates == sorted(rates, reverse=True) and all(0 <= rate <= 1 for rate in rates)
     fold_metrics = read_json(in_workdir / "runs" / "speech" / "loso" / "fold-theo" / "metrics.json")
     assert fold_metrics["split"] == "speakers:theo" and fold_metrics["test_accuracy"] == folds["theo"]["test_accuracy"]
     assert all((in_workdir / "runs" / "speech" / "loso" / name).is_file() for name in ("confusion.png", "loso.png"))
     printed = capsys.readouterr().out
     assert "fold 2/2" in printed and "worst" in printed
+    if any(row["answered"] for row in by_kind.values()):
+        assert "non-digits answered as a digit most often:" in printed
 
 
 def test_leave_one_speaker_out_refuses_test_speakers(in_workdir, digits_dir, capsys):

@@ -104,8 +104,10 @@ def test_without_voices_training_says_so_in_one_line_and_goes_on(settings, monke
 
 
 def test_the_evaluation_sets_hold_the_kept_apart_voices_and_sounds(settings):
-    others = evaluation_non_digits(settings)
+    others, kinds = evaluation_non_digits(settings)
     assert len(others) == 20 * 2 + 240 and set(others.digits) == {10}
+    assert sorted(kinds[:40]) == sorted(voices.EVALUATION_WORDS * 2)  # each word said twice by the one voice
+    assert [kinds[40:].count(kind) for kind in ("pink", "melody", "quiet")] == [80, 80, 80]
     held = held_apart_digits(settings)
     assert len(held) == 20 and set(held.speakers) == set(HELD_APART)
     assert len(no_digit_examples(settings, 30, 1)) == 30
