@@ -56,6 +56,8 @@ TRAIN_FLAGS = {
     "perturbed once like a copy (0: no synthesized voices)",
     "no_digit_share": "training only: 'no digit' examples per digit example: other words in the synthesized voices, "
     "noise, tones, clicks, near silence (0: none)",
+    "minimal_pairs": "training only: of the 'no digit' words, this many words one phoneme away from each digit word "
+    "('sun', 'fun' beside 'one'; the commonest first, up to 12)",
     "near_miss_share": "training only: 'no digit' near misses per digit example: a training digit joined to part of "
     "another digit of the same voice, or reversed (0: none)",
     "test_warp": "predict and the measures: hear each stretch also with its frequencies warped by 1 - and 1 + this "

@@ -33,6 +33,7 @@ class Settings:
     synth_voices: int = 96  # training only: espeak-ng voices drawn to say the digits, beside flite's and festival's
     synth_takes: int = 2  # takes of each digit per synthesized voice, each perturbed once (0: no synthesized voices)
     no_digit_share: float = 0.1  # "no digit" examples (other words, noise, tones) per digit example in training
+    minimal_pairs: int = 6  # of the "no digit" words, the minimal pairs of each digit word (voices.MINIMAL_PAIRS, up to 12)
     near_miss_share: float = 0.2  # "no digit" near misses (a digit joined to part of another, or reversed) per digit example
     test_warp: float = 0.1  # predict and the measures: also heard with frequencies warped by 1 -/+ this, averaged (0: off)
     min_confidence: float = 0.0  # a digit whose calibrated probability is below this is answered "no digit" (0: off)

@@ -26,10 +26,10 @@ from demos.speech.voices import (
     DIGIT_WORDS,
     ENV_VARIABLE,
     EVALUATION_WORDS,
-    MINIMAL_PAIRS,
     TRAINING_WORDS,
     installed_voices,
     is_held_apart,
+    minimal_pairs,
     synthesized,
     takes,
 )
@@ -91,7 +91,7 @@ def no_digit_examples(settings, count, seed):
         return None
     words_part = []
     if settings.synth_voices:
-        signals, _, _ = spoken(settings, TRAINING_WORDS + MINIMAL_PAIRS, 1, "other words",
+        signals, _, _ = spoken(settings, TRAINING_WORDS + minimal_pairs(settings.minimal_pairs), 1, "other words",
                                words_per_voice=WORDS_PER_VOICE)
         chosen = np.random.default_rng([settings.seed, seed]).permutation(len(signals))[: count // 2]
         words_part = perturbed_features([signals[k] for k in chosen], settings, f"words-{seed}")

@@ -92,5 +92,5 @@ def check_settings(settings):
         open_fractions=("validation_fraction",),
         positive=("learning_rate",),
         not_negative=("augment_copies", "pitch_range", "eq_db", "noise_snr", "synth_voices", "synth_takes",
-                      "no_digit_share", "near_miss_share", "patience", "weight_average_epochs"),
+                      "no_digit_share", "minimal_pairs", "near_miss_share", "patience", "weight_average_epochs"),
     )

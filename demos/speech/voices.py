@@ -39,12 +39,21 @@ TRAINING_WORDS = ("hello", "yes", "no", "okay", "stop", "go", "up", "down", "lef
                   "eleven", "twenty", "hundred", "first", "second", "zone", "fine", "sex", "seventy", "tree",
                   "heaven", "weight", "nice", "line", "hero", "window")
 # Minimal pairs: words one phoneme away from a digit word (espeak-ng's en-us phonemes, diphthongs as one), the
-# commonest (up to six per digit) of the words of DailyDialog's training dialogues that are not a homophone or an
-# ordinal of a digit, not among the evaluation words and not above. They teach where a digit ends.
-MINIMAL_PAIRS = ("what", "was", "when", "done", "fun", "once", "you", "do", "new", "who", "true", "tea", "through",
-                 "free", "throw", "threw", "theory", "more", "far", "floor", "fair", "fare", "sore", "live", "fire",
-                 "file", "fight", "dive", "since", "sick", "fix", "mix", "socks", "sucks", "session", "it", "at",
-                 "out", "eat", "late", "date", "night", "sign", "mine", "known", "noon", "none")
+# commonest (up to 12 per digit) of the words of DailyDialog's training dialogues that are not a homophone or an
+# ordinal of a digit, not among the evaluation words and not above (nor letters and word pieces such as "t", "fi",
+# "re", nor "knew", which sounds as "new"). They teach where a digit ends. The training hears the first
+# `--minimal-pairs` of each digit's (`minimal_pairs`).
+MINIMAL_PAIRS = {
+    "one": ("what", "was", "when", "done", "fun", "once", "run", "son", "sun", "win", "gun"),
+    "two": ("you", "do", "new", "who", "true", "tea", "tour", "due", "tie"),
+    "three": ("through", "free", "throw", "threw", "theory"),
+    "four": ("more", "far", "floor", "fair", "fare", "sore", "force", "fear", "fee"),
+    "five": ("live", "fire", "file", "fight", "dive"),
+    "six": ("since", "sick", "fix", "mix", "socks", "sucks", "sis", "sticks", "kicks"),
+    "seven": ("session",),
+    "eight": ("it", "at", "out", "eat", "late", "date", "rate", "hate", "age", "art", "gate"),
+    "nine": ("night", "sign", "mine", "known", "noon", "none", "shine", "knife", "pine", "dine"),
+}
 EVALUATION_WORDS = ("hi", "yeah", "ten", "sure", "wait", "apple", "coffee", "door", "bird", "happy", "twelve",
                     "thirty", "sixty", "fourteen", "zebra", "fever", "seen", "eighty", "wine", "thirsty")
 ESPEAK_ACCENTS = ("en-us", "en-gb", "en-gb-scotland", "en-gb-x-rp", "en-gb-x-gbclan", "en-us-nyc",
@@ -57,6 +66,11 @@ FESTIVAL_VOICES = ("kal_diphone", "ked_diphone", "cmu_us_slt_arctic_hts")
 # Never in training: the voices of the evaluation's non-digit words.
 HELD_APART = ("espeak-ng:en-029", "flite:rms", "festival:ked_diphone")
 ENV_VARIABLE = "LSTM_LAB_VOICES"  # "none", or comma-separated `engine:voice` names: synthesize only those
+
+
+def minimal_pairs(per_digit):
+    """The first `per_digit` minimal pairs of each digit word, digit by digit."""
+    return tuple(word for words in MINIMAL_PAIRS.values() for word in words[:per_digit])
 
 
 def espeak(text, voice, rate, pitch, path):

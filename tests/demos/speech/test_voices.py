@@ -32,10 +32,16 @@ def test_the_held_apart_voices_and_words_never_reach_training(settings):
     assert len(espeak) == 2 and set(espeak) <= set(TRAINING) and natural == []
     assert len(validation) == 2 and set(validation) <= set(TRAINING) and not set(validation) & set(espeak)
     assert voices_for(settings, "held apart") == (HELD_APART, [])
-    trained = voices.TRAINING_WORDS + voices.MINIMAL_PAIRS
+    trained = voices.TRAINING_WORDS + voices.minimal_pairs(12)
     assert not set(voices.EVALUATION_WORDS) & set(trained)
     assert not set(voices.EVALUATION_WORDS + trained) & set(voices.DIGIT_WORDS)
     assert not {"for", "won", "to", "too", "ate"} & set(trained)  # a homophone would teach a digit is none
+
+
+def test_minimal_pairs_are_taken_per_digit_word_commonest_first():
+    assert voices.minimal_pairs(1) == ("what", "you", "through", "more", "live", "since", "session", "it", "night")
+    assert len(voices.minimal_pairs(6)) == 47 and set(voices.minimal_pairs(6)) < set(voices.minimal_pairs(12))
+    assert voices.minimal_pairs(0) == ()
 
 
 def test_no_held_out_speaker_or_held_apart_voice_reaches_training(settings):
