@@ -46,18 +46,44 @@ def split_digits(signal, sample_rate=fsdd.SAMPLE_RATE):
     floor, peak = np.percentile(level, 10), level.max()
     loud = (level > max(peak - SILENCE_DB, floor + NOISE_MARGIN_DB)) & (noise_distances(bands, level) > SHAPE_DB)
     edges = level > max(peak - EDGE_SILENCE_DB, floor + EDGE_DB)
+    pause = LONGEST_PAUSE * sample_rate / HOP
+
+    def in_samples(start, end):  # frame k is centred on sample k x HOP
+        return start * HOP, min(len(signal), end * HOP)
+
+    merged = joined([(start, end) for start, end in runs(edges) if loud[start:end].any()], pause)
+    merged = [span for span in merged  # clicks are left out before any stretch is widened
+              if np.diff(in_samples(*span))[0] >= SHORTEST_DIGIT * sample_rate]
+    margin = int(MARGIN * sample_rate)
+    spans = [in_samples(*span) for span in joined(widened(merged, level, floor), pause)]
+    return [(max(0, start - margin), min(len(signal), end + margin)) for start, end in spans]
+
+
+def joined(spans, pause):
+    """Frame ranges in order, those less than `pause` frames apart joined into one."""
     merged = []
-    for start, end in runs(edges):
-        if not loud[start:end].any():
-            continue
-        if merged and (start - merged[-1][1]) * HOP < LONGEST_PAUSE * sample_rate:
-            merged[-1][1] = end
+    for start, end in spans:
+        if merged and start - merged[-1][1] < pause:
+            merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
-    margin = int(MARGIN * sample_rate)
-    spans = [(start * HOP, min(len(signal), end * HOP)) for start, end in merged]  # frame k is centred on k * HOP
-    return [(max(0, start - margin), min(len(signal), end + margin)) for start, end in spans
-            if end - start >= SHORTEST_DIGIT * sample_rate]
+    return merged
+
+
+def widened(spans, level, floor):
+    """Each stretch's edges reaching out to the frames within `EDGE_SILENCE_DB` of its own loudest frame (and
+    `EDGE_DB` above the `floor`), up to its neighbours: a digit quieter than the file's loudest keeps the soft
+    ending it has alone. The loudest stretch, and so a file of one digit, is left as it is."""
+    out = []
+    for k, (start, end) in enumerate(spans):
+        low, high = spans[k - 1][1] if k else 0, spans[k + 1][0] if k + 1 < len(spans) else len(level)
+        threshold = max(level[start:end].max() - EDGE_SILENCE_DB, floor + EDGE_DB)
+        while start > low and level[start - 1] > threshold:
+            start -= 1
+        while end < high and level[end] > threshold:
+            end += 1
+        out.append((start, end))
+    return out
 
 
 def levels(signal, sample_rate):

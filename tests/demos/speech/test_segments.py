@@ -3,7 +3,7 @@ import pytest
 
 from datasets import fsdd
 from demos.speech.rooms import add_noise, coloured_noise, evaluation_room, pad_silence, swung
-from demos.speech.segments import levels, noise_distances, split_digits
+from demos.speech.segments import HOP, levels, noise_distances, split_digits
 
 RATE = fsdd.SAMPLE_RATE
 NAMES = ("3_theo_1.wav", "7_jackson_0.wav", "0_theo_5.wav", "6_jackson_1.wav")
@@ -85,3 +85,15 @@ def test_a_sound_shorter_than_any_digit_has_no_stretch():
     burst = np.random.default_rng(5).normal(size=int(0.1 * RATE)).astype("float32")
     assert split_digits(burst) == []
     assert split_digits(np.concatenate([np.zeros(RATE // 2, "float32"), burst])) == []  # a click after silence
+
+
+@pytest.mark.parametrize("quieter_db", [10, 20])
+def test_a_digit_quieter_than_the_others_in_a_file_is_cut_as_it_is_alone(digits_dir, quieter_db):
+    pause = np.zeros(64 * HOP, "float32")  # about half a second; every piece a whole number of the cut's frames
+    digits = [fsdd.load_audio(digits_dir / name) for name in ("4_theo_1.wav", "8_jackson_0.wav", "2_theo_0.wav")]
+    digits = [digit[: len(digit) // HOP * HOP] / np.abs(digit).max() for digit in digits]
+    digits[1] = digits[1] * 10 ** (-quieter_db / 20)
+    (start, end), = split_digits(np.r_[pause, digits[1], pause])  # the quiet "eight" alone
+    spans = split_digits(np.concatenate([pause, *(np.r_[digit, pause] for digit in digits)]))
+    shift = len(pause) + len(digits[0])  # the "eight" starts this much later in the file of three than alone
+    assert len(spans) == 3 and spans[1] == (start + shift, end + shift)

@@ -293,8 +293,8 @@ def test_what_a_phone_or_laptop_records_gets_the_clean_recordings_answers(traine
         printed = capsys.readouterr().out.strip().splitlines()[-1].split()
         assert int(printed[0]) == answers[0][2] and float(printed[1]) == pytest.approx(answers[0][3], abs=1e-3)
     # One microphone, one loudness: each digit scaled so that its loudest frame in the cut's speech band is at -10 dB
-    # (the cut's edges are set relative to a file's loudest frame), and each digit and pause a whole number of the
-    # cut's frames (`segments.HOP` samples), so that a digit's frames are the same alone and in the file of three.
+    # (the model hears loudness too), and each digit and pause a whole number of the cut's frames (`segments.HOP`
+    # samples), so that a digit's frames are the same alone and in the file of three.
     pause = np.zeros(64 * HOP, dtype="float32")  # about half a second
     level = [part[: len(part) // HOP * HOP] for part in (fsdd.load_audio(digits_dir / name) for name in names)]
     level = [part * 10 ** ((-10 - levels(part, fsdd.SAMPLE_RATE)[0].max()) / 20) for part in level]
