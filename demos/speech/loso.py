@@ -26,6 +26,7 @@ FOLD_BARS = (("test_accuracy", "LSTM"), ("room_accuracy", "LSTM in a room"),
              ("pocketsphinx_room_accuracy", "PocketSphinx in a room"),
              ("pocketsphinx_swinging_room_accuracy", "PocketSphinx, noise swelling"),
              ("baseline_test_accuracy", "baseline"))
+SHOWN_KINDS = 12  # non-digits in the last panel of loso.png, those most often taken for a digit
 FOLD_KEYS = ("test_accuracy", "baseline_test_accuracy", "room_accuracy", "swinging_room_accuracy",
              "pocketsphinx_test_accuracy", "pocketsphinx_room_accuracy", "pocketsphinx_swinging_room_accuracy",
              "false_reject_rate", "non_digit_false_accept_rate", "class_only_false_reject_rate",
@@ -91,7 +92,7 @@ def leave_one_speaker_out(settings):
     runs.write_json(run_dir / "loso.json", summary)
     plot_confusion(confusion, run_dir / "confusion.png",
                    f"leave-one-speaker-out, summed over {len(names)} folds: {summary['mean_accuracy']:.1%} mean")
-    plot_folds(folds, summary["trade_off"], run_dir / "loso.png")
+    plot_folds(folds, summary["trade_off"], summary["false_accepts_by_kind"], run_dir / "loso.png")
     return summary, run_dir
 
 
@@ -110,11 +111,11 @@ def pooled_false_accepts(tables):
     return dict(sorted(pooled.items(), key=lambda item: -item[1]["false_accept_rate"]))
 
 
-def plot_folds(folds, trade_off, path):
-    """Each held-out speaker's accuracies as bars beside the targets, and the false reject / false accept
-    trade-off averaged over the folds, as a PNG."""
-    figure = Figure(figsize=(12, 4.2), layout="constrained")
-    bars, curve = figure.subplots(1, 2, width_ratios=(2, 1))
+def plot_folds(folds, trade_off, by_kind, path):
+    """Each held-out speaker's accuracies as bars beside the targets, the false reject / false accept
+    trade-off averaged over the folds, and the non-digits most often taken for a digit (`by_kind`), as a PNG."""
+    figure = Figure(figsize=(15, 4.2), layout="constrained")
+    bars, curve, kinds = figure.subplots(1, 3, width_ratios=(2, 1, 1))
     names, width = sorted(folds), 0.8 / len(FOLD_BARS)
     for offset, (key, label) in enumerate(FOLD_BARS):
         values = [folds[name][key] for name in names]
@@ -126,4 +127,20 @@ def plot_folds(folds, trade_off, path):
              title="each speaker held out (dashed: the mean's target, dotted: the worst's)")
     bars.legend(fontsize=8, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.08))
     plot_trade_off(curve, trade_off, (TARGETS["false_reject"], TARGETS["false_accept"]))
+    plot_false_accepts(kinds, by_kind)
     figure.savefig(path, dpi=110)
+
+
+def plot_false_accepts(axis, by_kind):
+    """The `SHOWN_KINDS` non-digits (words or kinds of sound) most often answered as a digit, as horizontal bars
+    labelled with the digit each was taken for most."""
+    shown = list(by_kind.items())[:SHOWN_KINDS][::-1]  # worst at the top
+    rates = [row["false_accept_rate"] for _, row in shown]
+    axis.barh(range(len(shown)), rates, color="tab:red")
+    axis.set_yticks(range(len(shown)), [kind for kind, _ in shown])
+    for place, (_, row) in enumerate(shown):
+        if row["answered"]:
+            axis.annotate(f"as {next(iter(row['answered']))}", (row["false_accept_rate"], place),
+                          textcoords="offset points", xytext=(3, -3), fontsize=8)
+    axis.axvline(TARGETS["false_accept"], color="black", linestyle="--", linewidth=1)
+    axis.set(xlim=(0, 1), xlabel="share answered as a digit (dashed: the target)", title="non-digits taken for digits")
