@@ -26,7 +26,7 @@ from demos.chat.evaluation_sets import EVERYDAY_MESSAGES, read_lines, read_typed
 from demos.chat.features import encode_conversation, evaluation_batches, scored_targets
 from demos.chat.model import context_units
 from demos.chat.normalization import basic_form, words
-from demos.chat.prediction import ReplyWriter, reply_scores
+from demos.chat.prediction import ReplyWriter, reply_scores, scored_length
 
 BASELINE_MAX_ORDER = 10
 CANDIDATES = 10  # recall@1 of 10
@@ -129,16 +129,17 @@ def recall_scores(writer, corpus, settings):
     contexts, candidates = [context for context, _ in tasks], [options for _, options in tasks]
     given = reply_scores(writer, contexts, candidates, per_char=False)
     alone = reply_scores(writer, [[] for _ in contexts], candidates, per_char=False)
-    lengths = np.array([[len(writer.vocabulary.encode(reply)) + 1 for reply in options] for options in candidates])
+    lengths = np.array([[scored_length(writer.vocabulary, reply) for reply in options] for options in candidates])
+    ratio = given - alone
     model_hits = (given / lengths).argmax(axis=1) == 0
-    ratio_hits = (given - alone).argmax(axis=1) == 0
+    ratio_hits = ratio.argmax(axis=1) == 0
     tfidf = TfidfRanker([turn for turns in corpus.all_training for turn in turns])
     tfidf_hits = np.array([tfidf.scores(" ".join(context), options).argmax() == 0 for context, options in tasks])
     low, high = margin_interval(model_hits, tfidf_hits, settings.seed)
     ratio_low, ratio_high = margin_interval(ratio_hits, tfidf_hits, settings.seed)
     scores = {
         "recall_at_1_of_10": float(model_hits.mean()),
-        "mutual_information_recall_at_1_of_10": float((((given - alone) / lengths).argmax(axis=1) == 0).mean()),
+        "mutual_information_recall_at_1_of_10": float(((ratio / lengths).argmax(axis=1) == 0).mean()),
         "likelihood_ratio_recall_at_1_of_10": float(ratio_hits.mean()),
         "tfidf_recall_at_1_of_10": float(tfidf_hits.mean()),
         "chance_recall_at_1_of_10": 1 / CANDIDATES,

@@ -298,6 +298,11 @@ class MemoryWriter(ReplyWriter):
         return [message, np.array([ids], dtype="int32")], ids, 1  # the encoder's reading comes in by the start step
 
 
+def scored_length(vocabulary, reply):
+    """The characters `reply_scores` scores a reply on: its own, and its end."""
+    return len(vocabulary.encode(reply)) + 1
+
+
 def reply_scores(writer, contexts, candidates, batch_size=32, per_char=True):
     """Mean log-probability per character (end included) of each candidate reply after its context.
 

@@ -127,9 +127,9 @@ def non_digit_measures(others, model, settings, temperature):
 def false_accepts_by_kind(given, kinds):
     """For each kind of non-digit (a word, or a kind of sound): how many there were and how often each digit was
     answered (`given`: the answers, `NO_DIGIT` where none)."""
-    table = {}
+    table, kinds = {}, np.asarray(kinds)
     for kind in sorted(set(kinds)):
-        answered = given[np.array(kinds) == kind]
+        answered = given[kinds == kind]
         digits, counts = np.unique(answered[answered != NO_DIGIT], return_counts=True)
         table[kind] = {"count": len(answered), "answered": {str(d): int(c) for d, c in zip(digits, counts, strict=True)}}
     return table

@@ -5,6 +5,7 @@ validation part for early stopping) and tests on all recordings of the sixth,
 the baseline beside it. The features come from the same cache as `train`.
 """
 
+import collections
 import dataclasses
 import time
 
@@ -98,16 +99,13 @@ def leave_one_speaker_out(settings):
 
 def pooled_false_accepts(tables):
     """The folds' `false_accepts_by_kind` tables summed, with each kind's false-accept rate, worst first."""
-    pooled = {}
+    counts, answered = collections.Counter(), collections.defaultdict(collections.Counter)
     for table in tables:
         for kind, row in table.items():
-            into = pooled.setdefault(kind, {"count": 0, "answered": {}})
-            into["count"] += row["count"]
-            for digit, count in row["answered"].items():
-                into["answered"][digit] = into["answered"].get(digit, 0) + count
-    for row in pooled.values():
-        row["false_accept_rate"] = sum(row["answered"].values()) / row["count"]
-        row["answered"] = dict(sorted(row["answered"].items(), key=lambda item: -item[1]))
+            counts[kind] += row["count"]
+            answered[kind].update(row["answered"])
+    pooled = {kind: {"count": counts[kind], "answered": dict(answered[kind].most_common()),
+                     "false_accept_rate": answered[kind].total() / counts[kind]} for kind in counts}
     return dict(sorted(pooled.items(), key=lambda item: -item[1]["false_accept_rate"]))
 
 

@@ -47,16 +47,21 @@ def split_digits(signal, sample_rate=fsdd.SAMPLE_RATE):
     loud = (level > max(peak - SILENCE_DB, floor + NOISE_MARGIN_DB)) & (noise_distances(bands, level) > SHAPE_DB)
     edges = level > max(peak - EDGE_SILENCE_DB, floor + EDGE_DB)
     pause = LONGEST_PAUSE * sample_rate / HOP
-
-    def in_samples(start, end):  # frame k is centred on sample k x HOP
-        return start * HOP, min(len(signal), end * HOP)
-
     merged = joined([(start, end) for start, end in runs(edges) if loud[start:end].any()], pause)
-    merged = [span for span in merged  # clicks are left out before any stretch is widened
-              if np.diff(in_samples(*span))[0] >= SHORTEST_DIGIT * sample_rate]
+
+    def long_enough(span):  # shorter ones are clicks, left out before any stretch is widened
+        start, end = in_samples(span, len(signal))
+        return end - start >= SHORTEST_DIGIT * sample_rate
+
+    merged = [span for span in merged if long_enough(span)]
     margin = int(MARGIN * sample_rate)
-    spans = [in_samples(*span) for span in joined(widened(merged, level, floor), pause)]
+    spans = [in_samples(span, len(signal)) for span in joined(widened(merged, level, floor), pause)]
     return [(max(0, start - margin), min(len(signal), end + margin)) for start, end in spans]
+
+
+def in_samples(span, length):
+    """A `(start, end)` range of frames as samples of a signal of `length` (frame k is centred on sample k x HOP)."""
+    return span[0] * HOP, min(length, span[1] * HOP)
 
 
 def joined(spans, pause):
