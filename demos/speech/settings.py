@@ -35,6 +35,7 @@ class Settings:
     no_digit_share: float = 0.1  # "no digit" examples (other words, noise, tones) per digit example in training
     minimal_pairs: int = 6  # of the "no digit" words, the minimal pairs of each digit word (voices.MINIMAL_PAIRS, up to 12)
     near_miss_share: float = 0.2  # "no digit" near misses (a digit joined to part of another, or reversed) per digit example
+    near_miss_kinds: str = "after,before,reversed"  # near misses made in turn (nearmisses.KINDS: also "onset cut", "coda cut")
     test_warp: float = 0.1  # predict and the measures: also heard with frequencies warped by 1 -/+ this, averaged (0: off)
     min_confidence: float = 0.0  # a digit whose calibrated probability is below this is answered "no digit" (0: off)
     weight_average_epochs: float = 3.0  # validate and keep a moving average of the weights over about this many epochs (0: the weights as they are)

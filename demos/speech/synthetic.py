@@ -111,7 +111,7 @@ def near_miss_examples(settings, recordings, count, seed):
         spoken_signals, words, spoken_voices = spoken(settings, DIGIT_WORDS, settings.synth_takes, "training digits")
         signals, digits = signals + list(spoken_signals), digits + [DIGIT_WORDS.index(word) for word in words]
         voices = voices + list(spoken_voices)
-    made = near_misses(signals, digits, voices, count, [settings.seed, seed, 7])
+    made = near_misses(signals, digits, voices, count, [settings.seed, seed, 7], settings.near_miss_kinds.split(","))
     features = perturbed_features(made, settings, f"near-misses-{seed}")
     return Part(features, np.full(len(features), NO_DIGIT), ["no digit"] * len(features))
 

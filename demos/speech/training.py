@@ -11,6 +11,7 @@ from demos.speech.data import batches, frame_statistics, load_data, pad_frames
 from demos.speech.evaluation import baseline_accuracy, held_out_measures, plot_confusion
 from demos.speech.features import FEATURE_KINDS
 from demos.speech.model import build_model
+from demos.speech.nearmisses import KINDS as NEAR_MISS_KINDS
 from demos.speech.settings import APP, NORMALIZATIONS
 
 SAMPLE_COUNT = 8  # held-out utterances returned in `runs.TrainResult.sample_inputs`
@@ -84,6 +85,9 @@ def check_settings(settings):
         raise cli.CLIError(f"--features must be one of {', '.join(FEATURE_KINDS)}, got {settings.features!r}")
     if settings.normalize not in NORMALIZATIONS:
         raise cli.CLIError(f"--normalize must be one of {', '.join(NORMALIZATIONS)}, got {settings.normalize!r}")
+    unknown = sorted(set(settings.near_miss_kinds.split(",")) - set(NEAR_MISS_KINDS))
+    if unknown:
+        raise cli.CLIError(f"--near-miss-kinds: {', '.join(unknown)} unknown; choose among {', '.join(NEAR_MISS_KINDS)}")
     cli.check_ranges(
         settings,
         at_least_one=("epochs", "units", "lstm_layers", "batch_size", "n_mels", "n_mfcc", "n_fft", "hop_length"),

@@ -1,4 +1,4 @@
-"""Near misses: a digit joined to part of another of the same voice, or reversed."""
+"""Near misses: a digit joined to part of another of the same voice, reversed, or without its first or last sound."""
 
 import numpy as np
 
@@ -51,3 +51,24 @@ def test_reversed_is_the_trimmed_digit_backwards():
     for signal in made:  # a voice with one digit only: reversed each time
         assert abs(len(signal) - len(rising)) <= 256  # the silence around it was trimmed
         assert np.abs(signal[:400]).max() > 2 * np.abs(signal[-400:]).max()  # loud end first
+
+
+def test_a_cut_takes_15_to_30_percent_off_one_end_of_a_digit_it_may_cut_and_fades_there():
+    # "eight" (8) starts with a vowel: no onset cut; "two" (2) ends with one: no coda cut.
+    signals = [note(400), note(800), note(1600)]
+    made = near_misses(signals, [8, 2, 9], ["a", "a", "a"], 40, seed=3, kinds=["onset cut", "coda cut"])
+    full = len(signals[0])
+    for number, signal in enumerate(made):
+        assert 0.7 * full - 1 <= len(signal) <= 0.85 * full + 1
+        frequency = round(main_frequency(signal[1000:3000]) / 100) * 100
+        assert frequency in ({800, 1600} if number % 2 == 0 else {400, 1600})
+        outermost = (signal[:8], signal[-8:]) if number % 2 == 0 else (signal[-8:], signal[:8])
+        assert np.abs(outermost[0]).max() < 0.1 < np.abs(outermost[1]).max()  # the cut end fades in or out, no click
+    assert len({len(signal) for signal in made}) > 10
+
+
+def test_the_default_kinds_are_drawn_as_before_the_cuts_existed():
+    signals, digits, voices = [note(400), note(800), note(2000)], [1, 2, 3], ["a", "a", "b"]
+    default = near_misses(signals, digits, voices, 12, seed=0)
+    named = near_misses(signals, digits, voices, 12, seed=0, kinds=["after", "before", "reversed"])
+    assert all(np.array_equal(a, b) for a, b in zip(default, named, strict=True))

@@ -172,6 +172,7 @@ def test_train_returns_the_contract_with_the_same_numbers(workdir, digits_dir, m
         (["--data-dir", "no/such/folder"], "no/such/folder (data folder) is not a folder"),
         (["--augment-copies", "-1"], "--augment-copies must be 0 or more, got -1"),
         (["--normalize", "room"], "--normalize must be one of global, utterance, speaker, got 'room'"),
+        (["--near-miss-kinds", "after,sideways"], "--near-miss-kinds: sideways unknown; choose among after, before"),
         (["--room", "1.5"], "--room must be in [0, 1), got 1.5"),
         (["--min-confidence", "-0.1"], "--min-confidence must be in [0, 1), got -0.1"),
         (["--synth-voices", "-2"], "--synth-voices must be 0 or more, got -2"),
