@@ -10,7 +10,8 @@ training speakers' own voices, made from their digit recordings:
   same speaker joined before or after it, without a pause ("six" + "-ven");
 - **reversed**: the digit played backwards (the same sounds, not a word);
 - **onset cut** and **coda cut** (`--near-miss-kinds`, off by default): the
-  digit without its first or last 15-30%, about its first or last sound, so
+  digit's speech (what is within 20 dB of its loudest) without its first or
+  last 15-30%, about its first or last sound, so
   a word one sound away from it ("seven" -> "-even", "six" -> "si-"); only
   digits whose first (all but "eight") or last sound ("one", "five", "six",
   "seven", "eight", "nine") is a consonant, so that what is left is not the
@@ -29,7 +30,8 @@ CROSSFADE = int(0.01 * fsdd.SAMPLE_RATE)  # samples over which two joined pieces
 TRIM = {"top_db": 40, "frame_length": 256, "hop_length": 64}  # silence cut off each digit before it is used
 KINDS = ("after", "before", "reversed", "onset cut", "coda cut")
 DEFAULT_KINDS = KINDS[:3]  # the other piece after the digit, before it, or the digit reversed
-CUT_SHARE = (0.15, 0.3)  # of a digit, the share an onset or coda cut takes off
+CUT_SHARE = (0.15, 0.3)  # of a digit's speech, the share an onset or coda cut takes off
+CUT_TRIM = {**TRIM, "top_db": 20}  # a digit's speech, for the cuts: the faint ends kept by TRIM would be all they cut
 CUTTABLE = {"onset cut": (0, 1, 2, 3, 4, 5, 6, 7, 9), "coda cut": (1, 5, 6, 7, 8, 9)}  # digits whose cut end is a consonant
 
 
@@ -58,6 +60,7 @@ def near_miss(signal, partner, kind, random):
     if kind == "reversed":
         return np.ascontiguousarray(signal[::-1])
     if kind in CUTTABLE:
+        signal = librosa.effects.trim(signal, **CUT_TRIM)[0]
         cut = int(len(signal) * random.uniform(*CUT_SHARE))
         return faded(signal[cut:], "start") if kind == "onset cut" else faded(signal[: len(signal) - cut], "end")
     share = random.uniform(0.3, 0.7)

@@ -72,3 +72,11 @@ def test_the_default_kinds_are_drawn_as_before_the_cuts_existed():
     default = near_misses(signals, digits, voices, 12, seed=0)
     named = near_misses(signals, digits, voices, 12, seed=0, kinds=["after", "before", "reversed"])
     assert all(np.array_equal(a, b) for a, b in zip(default, named, strict=True))
+
+
+def test_a_cut_takes_off_speech_not_the_faint_ends_around_it():
+    loud, faint = note(500, seconds=0.4), note(500, seconds=0.3, level=0.5 / 10**1.5)  # 30 dB below
+    digit = np.concatenate([faint, loud, faint])  # the faint ends stay after the first trim (40 dB)
+    for kind in ("onset cut", "coda cut"):
+        for signal in near_misses([digit], [1], ["a"], 5, seed=4, kinds=[kind]):
+            assert 0.7 * len(loud) - 300 <= len(signal) <= 0.85 * len(loud) + 300  # a part of the loud note alone
