@@ -298,30 +298,39 @@ class MemoryWriter(ReplyWriter):
         return [message, np.array([ids], dtype="int32")], ids, 1  # the encoder's reading comes in by the start step
 
 
-def scored_length(vocabulary, reply):
-    """The characters `reply_scores` scores a reply on: its own, and its end."""
-    return len(vocabulary.encode(reply)) + 1
+def reply_ids(vocabulary, reply):
+    """The ids a reply is scored on: its characters, and its end."""
+    return [*vocabulary.encode(reply), Vocabulary.END]
 
 
-def reply_scores(writer, contexts, candidates, batch_size=32, per_char=True):
-    """Mean log-probability per character (end included) of each candidate reply after its context.
+def reply_log_probabilities(writer, contexts, candidates, batch_size=32):
+    """The log-probability of each id of each candidate reply (its characters and its end) after its context.
 
     `contexts`: lists of turns; `candidates`: one list of replies per
-    context, all of the same length. Returns an array (contexts, candidates):
-    with `per_char` False, each reply's whole log-probability instead.
+    context, all of the same length. Returns one array per candidate, context
+    by context.
     """
     scores = []
     for start in range(0, len(contexts), batch_size):
         chunk, options = contexts[start : start + batch_size], candidates[start : start + batch_size]
         first, states = writer.read(chunk)
         first = log_softmax(np.asarray(first, "float64"), axis=-1)
-        ids = [[*writer.vocabulary.encode(reply), Vocabulary.END] for row in options for reply in row]
+        ids = [reply_ids(writer.vocabulary, reply) for row in options for reply in row]
         repeated = [np.repeat(np.asarray(state), len(options[0]), axis=0) for state in states]
         logits, _ = writer.run_steps(pad_ids([row[:-1] for row in ids]), repeated)
         log_probabilities = log_softmax(np.asarray(logits, "float64"), axis=-1)
         for row, reply in enumerate(ids):
-            after = log_probabilities[row, np.arange(len(reply) - 1), reply[1:]].sum()
-            scores.append((first[row // len(options[0]), reply[0]] + after) / (len(reply) if per_char else 1))
+            after = log_probabilities[row, np.arange(len(reply) - 1), reply[1:]]
+            scores.append(np.concatenate([[first[row // len(options[0]), reply[0]]], after]))
+    return scores
+
+
+def reply_scores(writer, contexts, candidates, batch_size=32, per_char=True):
+    """Mean log-probability per character (end included) of each candidate reply after its context
+    (`reply_log_probabilities`), as an array (contexts, candidates): with `per_char` False, each reply's whole
+    log-probability instead."""
+    scores = [row.sum() / (len(row) if per_char else 1)
+              for row in reply_log_probabilities(writer, contexts, candidates, batch_size)]
     return np.array(scores).reshape(len(contexts), -1)
 
 

@@ -26,6 +26,8 @@ def test_train_writes_model_vocabulary_checkpoint_and_metrics(tiny_run):
     for key in ("val_bits_per_char", "baseline_val_bits_per_char", "test_bits_per_char", "baseline_test_bits_per_char",
                 "recall_at_1_of_10", "mutual_information_recall_at_1_of_10", "tfidf_recall_at_1_of_10", "recall_margin_ci_low",
                 "likelihood_ratio_recall_at_1_of_10", "likelihood_ratio_recall_margin_ci_low",
+                "bidirectional_recall_at_1_of_10", "bidirectional_recall_margin_ci_low",
+                "cached_bidirectional_recall_at_1_of_10", "cached_bidirectional_recall_margin_ci_high",
                 "everyday_known_word_rate", "everyday_loop_rate", "everyday_distinct_1", "everyday_distinct_2", "everyday_word_perplexity",
                 "test_human_word_perplexity", "train_prompt_match_rate", "typed_prompt_match_rate", "train_seconds",
                 "ranker_recall_at_1_of_10", "ranker_recall_margin_ci_low", "ranker_train_seconds"):

@@ -9,7 +9,7 @@ from scipy.special import log_softmax
 from datasets.dialogs import Vocabulary
 from demos.chat.baseline import KneserNey
 from demos.chat.data import HeldOut
-from demos.chat.evaluation import bits_per_char
+from demos.chat.evaluation import bits_per_char, candidate_scores
 from demos.chat.features import (
     PairBatches,
     StreamBatches,
@@ -247,6 +247,22 @@ def test_whole_reply_scores_add_the_log_probabilities_of_its_characters_and_its_
         start = len(encode_conversation(VOCABULARY, context)) - 1
         assert scores[0, column] == pytest.approx(sum(log_probabilities[t, ids[t + 1]]
                                                       for t in range(start, len(ids) - 1)), abs=1e-3)
+
+
+def test_the_bidirectional_score_adds_the_message_read_after_the_candidate():
+    writer = writer_of()
+    context = ["Hello", "How are you?"]
+    candidates = ["Fine, thanks.", "How are you? How are you?", *(f"Reply {k}" for k in range(8))]
+    scores = candidate_scores(writer, [(context, candidates)])
+    for column, candidate in enumerate(candidates):
+        ids = encode_conversation(VOCABULARY, [candidate, context[-1]])
+        log_probabilities = log_softmax(np.asarray(writer.model(np.array([ids[:-1]])), "float64")[0], axis=-1)
+        start = len(encode_conversation(VOCABULARY, [candidate])) - 1
+        flipped = sum(log_probabilities[t, ids[t + 1]] for t in range(start, len(ids) - 1))
+        assert scores["bidirectional"][0, column] - scores["likelihood_ratio"][0, column] == pytest.approx(flipped, abs=1e-3)
+    # The cache lifts most the candidate that repeats the conversation's words.
+    lift = scores["cached_bidirectional"][0] - scores["bidirectional"][0]
+    assert lift.argmax() == 1 and lift[1] > 1.0
 
 
 def test_a_reply_without_context_is_scored_as_the_opening_turn():
