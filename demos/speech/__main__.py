@@ -61,8 +61,8 @@ TRAIN_FLAGS = {
     "near_miss_share": "training only: 'no digit' near misses per digit example: a training digit joined to part of "
     "another digit of the same voice, or reversed (0: none)",
     "near_miss_kinds": "the near misses made, in turn, comma-separated: after (part of another digit joined after "
-    "it), before, reversed, onset cut and coda cut (the digit without its first or last 15-30%%, where that is a "
-    "consonant)",
+    "it), before, reversed, onset cut and coda cut (the digit's speech without its first or last 15-30%%, "
+    "where that is a consonant)",
     "test_warp": "predict and the measures: hear each stretch also with its frequencies warped by 1 - and 1 + this "
     "(a longer and a shorter vocal tract, as --vtlp warps the copies) and average the three answers' probabilities "
     "(0: once, as it is)",
