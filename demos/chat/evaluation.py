@@ -164,7 +164,7 @@ def candidate_scores(writer, tasks):
     - `cached_bidirectional`: the same with a cache of the conversation
       mixed into both (`cache.py`; `CACHE_WEIGHTS`).
     """
-    shape = (len(tasks), CANDIDATES)
+    shape = (len(tasks), -1)  # CANDIDATES each, fewer where the held-out part has fewer dialogues
     contexts = [context for context, options in tasks for _ in options]
     candidates = [[reply] for _, options in tasks for reply in options]
     messages = [[context[-1]] for context in contexts]

