@@ -139,7 +139,9 @@ def train(args):
 
 
 SHOWN_METRICS = ["test_bits_per_char", "baseline_test_bits_per_char", "recall_at_1_of_10", "tfidf_recall_at_1_of_10",
-                 "recall_margin_ci_low", "everyday_known_word_rate", "everyday_loop_rate", "everyday_distinct_2",
+                 "recall_margin_ci_low", "cached_bidirectional_recall_at_1_of_10",
+                 "cached_bidirectional_recall_margin_ci_low", "ranker_recall_at_1_of_10",
+                 "ranker_recall_margin_ci_low", "everyday_known_word_rate", "everyday_loop_rate", "everyday_distinct_2",
                  "train_prompt_match_rate", "typed_prompt_match_rate", "train_seconds"]
 
 
