@@ -18,32 +18,38 @@ SHORTEST, LONGEST = 2, 8  # the runs of ids the cache matches
 
 
 class Cache:
-    """What followed each run of `SHORTEST`-`LONGEST` ids of a stream, updated id by id."""
+    """What followed each run of `SHORTEST`-`LONGEST` ids of a stream, updated id by id.
 
-    def __init__(self, ids):
-        self.ids = []
-        self.followers = collections.defaultdict(collections.Counter)
+    A cache made `after` another goes on from its stream and reads its
+    tables without copying them (the other must not grow meanwhile): the
+    conversation is indexed once for all of its candidate replies.
+    """
+
+    def __init__(self, ids=(), after=None):
+        self.ids = list(after.ids) if after else []
+        self.tables = [*(after.tables if after else ()), collections.defaultdict(collections.Counter)]
         for token in ids:
             self.add(token)
 
     def add(self, token):
         for length in range(SHORTEST, min(LONGEST, len(self.ids)) + 1):
-            self.followers[tuple(self.ids[-length:])][token] += 1
+            self.tables[-1][tuple(self.ids[-length:])][token] += 1
         self.ids.append(token)
 
     def probability(self, token):
         """The cache's probability of `token` next, from the longest run that occurred before; None when none did."""
         for length in range(min(LONGEST, len(self.ids)), SHORTEST - 1, -1):
-            counts = self.followers.get(tuple(self.ids[-length:]))
+            run = tuple(self.ids[-length:])
+            counts = [table[run] for table in self.tables if run in table]
             if counts:
-                return counts[token] / sum(counts.values())
+                return sum(count[token] for count in counts) / sum(count.total() for count in counts)
         return None
 
 
 def cached_log_probabilities(log_probabilities, history, reply, weight):
     """Each of `reply`'s ids' log-probability (the model's `log_probabilities` of them) with the cache of `history`
-    (the ids read before the reply) and of the reply so far mixed in with `weight`."""
-    cache, mixed = Cache([*history]), []
+    (a `Cache` of the ids read before the reply) and of the reply so far mixed in with `weight`."""
+    cache, mixed = Cache(after=history), []
     for log_probability, token in zip(log_probabilities, reply, strict=True):
         cached = cache.probability(token)
         mixed.append(log_probability if cached is None

@@ -23,7 +23,7 @@ from scipy.special import log_softmax
 
 from datasets.dialogs import Vocabulary, dialog_pairs
 from demos.chat.baseline import KneserNey, TfidfRanker
-from demos.chat.cache import cached_log_probabilities
+from demos.chat.cache import Cache, cached_log_probabilities
 from demos.chat.evaluation_sets import EVERYDAY_MESSAGES, read_lines, read_typed_prompts
 from demos.chat.features import encode_conversation, evaluation_batches, scored_targets
 from demos.chat.model import context_units
@@ -173,6 +173,7 @@ def candidate_scores(writer, tasks):
     flipped = reply_log_probabilities(writer, candidates, messages)
     replies = [reply_ids(writer.vocabulary, reply) for [reply] in candidates]
     message_ids = [reply_ids(writer.vocabulary, message) for [message] in messages]
+    conversations = [Cache(writer.context_ids(context)) for context, _ in tasks]  # each indexed once
 
     def total(rows, histories=None, targets=None, weight=0.0):
         if weight:
@@ -181,9 +182,11 @@ def candidate_scores(writer, tasks):
 
     lengths = np.array([len(reply) for reply in replies]).reshape(shape)
     ratio = total(given) - total(alone)
-    cached_ratio = (total(given, [writer.context_ids(context) for context in contexts], replies, CACHE_WEIGHTS[0])
-                    - total(alone, [writer.context_ids([])] * len(replies), replies, CACHE_WEIGHTS[0]))
-    cached_flipped = total(flipped, [writer.context_ids(reply) for reply in candidates], message_ids, CACHE_WEIGHTS[1])
+    cached_ratio = (total(given, [conversations[k] for k, (_, options) in enumerate(tasks) for _ in options], replies,
+                          CACHE_WEIGHTS[0])
+                    - total(alone, [Cache(writer.context_ids([]))] * len(replies), replies, CACHE_WEIGHTS[0]))
+    cached_flipped = total(flipped, [Cache(writer.context_ids(reply)) for reply in candidates], message_ids,
+                           CACHE_WEIGHTS[1])
     return {"likelihood": total(given) / lengths, "mutual_information": ratio / lengths, "likelihood_ratio": ratio,
             "bidirectional": ratio + total(flipped), "cached_bidirectional": cached_ratio + cached_flipped}
 

@@ -15,7 +15,6 @@ among the `TRAINING_WORDS`). The audio is made once and cached.
 """
 
 import hashlib
-import importlib
 import importlib.util
 import json
 import os

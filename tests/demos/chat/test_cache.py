@@ -21,9 +21,18 @@ def test_the_cache_predicts_what_followed_the_longest_run_seen_before():
 def test_a_reply_mixes_the_cache_in_only_where_a_run_occurred_before():
     history, reply = [1, 5, 6, 7, 2], [5, 6, 7, 2]
     model = np.log([0.1, 0.1, 0.1, 0.2])
-    mixed = cached_log_probabilities(model, history, reply, weight=0.3)
+    mixed = cached_log_probabilities(model, Cache(history), reply, weight=0.3)
     # 5: [7, 2]... never occurred: the model's. 6: [2, 5] never: the model's. 7: [5, 6] was followed by 7 once.
     # 2: [5, 6, 7] (and [6, 7]) were followed by 2.
     expected = [0.1, 0.1, 0.7 * 0.1 + 0.3 * 1.0, 0.7 * 0.2 + 0.3 * 1.0]
     np.testing.assert_allclose(np.exp(mixed), expected, rtol=1e-12)
-    assert cached_log_probabilities(model, [], reply, weight=0.3) == pytest.approx(model)  # nothing to copy from
+    assert cached_log_probabilities(model, Cache(), reply, weight=0.3) == pytest.approx(model)  # nothing to copy from
+
+
+def test_a_cache_after_another_predicts_as_one_of_both_streams_and_leaves_the_other_as_it_was():
+    first, second = [1, 5, 6, 7, 2, 5], [6, 8, 2, 5, 6]
+    before = Cache(first)
+    after, whole = Cache(second, after=before), Cache(first + second)
+    assert [after.probability(token) for token in range(10)] == [whole.probability(token) for token in range(10)]
+    assert after.probability(8) == 1.0  # [2, 5, 6], across the two streams' seam, was followed by 8
+    assert before.ids == first and before.tables == Cache(first).tables
