@@ -55,6 +55,11 @@ def faded(signal, end):
     return signal
 
 
+def kinds_of(text):
+    """The near-miss kinds named in `text`, comma-separated (`--near-miss-kinds`)."""
+    return tuple(kind.strip() for kind in text.split(",") if kind.strip())
+
+
 def near_miss(signal, partner, kind, random):
     """One near miss of a trimmed digit `signal`, with `partner` (another digit of the same voice) for the joins."""
     if kind == "reversed":

@@ -19,7 +19,7 @@ import numpy as np
 from datasets import fsdd
 from demos.speech.augmentation import perturb, perturbation_key
 from demos.speech.features import cached_features, signal_features
-from demos.speech.nearmisses import near_misses
+from demos.speech.nearmisses import kinds_of, near_misses
 from demos.speech.nondigits import EVALUATION_KINDS, sounds
 from demos.speech.part import NO_DIGIT, Part
 from demos.speech.voices import (
@@ -111,7 +111,7 @@ def near_miss_examples(settings, recordings, count, seed):
         spoken_signals, words, spoken_voices = spoken(settings, DIGIT_WORDS, settings.synth_takes, "training digits")
         signals, digits = signals + list(spoken_signals), digits + [DIGIT_WORDS.index(word) for word in words]
         voices = voices + list(spoken_voices)
-    made = near_misses(signals, digits, voices, count, [settings.seed, seed, 7], settings.near_miss_kinds.split(","))
+    made = near_misses(signals, digits, voices, count, [settings.seed, seed, 7], kinds_of(settings.near_miss_kinds))
     features = perturbed_features(made, settings, f"near-misses-{seed}")
     return Part(features, np.full(len(features), NO_DIGIT), ["no digit"] * len(features))
 

