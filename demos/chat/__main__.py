@@ -94,7 +94,10 @@ def build_parser():
         commands, "evaluate", evaluate, "measure a run again on its held-out conversations and the hand-written sets",
         description="Held-out bits per character against Kneser-Ney, recall@1 of 10 against TF-IDF, the everyday "
         "messages and the chatterbot prompts, replied to with the decoding chosen by --beam; writes "
-        "evaluation-greedy.json or evaluation-beam<N>.json in the run folder.")
+        "evaluation-greedy.json or evaluation-beam<N>.json in the run folder (with --recall-sample other than the "
+        "run's, -recall<N>.json or -recall-all.json at the end).")
+    evaluate_parser.add_argument("--recall-sample", type=int, default=None,
+                                 help="test replies ranked among 10 for recall@1 (0: all of them; default: the run's)")
     for command in (reply_parser, talk_parser, explain_parser, evaluate_parser):
         cli.add_model_argument(command, APP)
     for command in (reply_parser, talk_parser, evaluate_parser):
@@ -168,12 +171,18 @@ def evaluate(args):
     from demos.chat.data import prepare_data
     from demos.chat.evaluation import evaluate_run
 
+    if (args.recall_sample or 0) < 0:
+        raise cli.CLIError(f"--recall-sample must be 0 or more, got {args.recall_sample}")
     writer = load(args)
     settings = runs.read_settings(writer.run_dir, Settings)
+    name = decoding_file_name(writer)
+    if args.recall_sample is not None and args.recall_sample != settings.recall_sample:
+        settings = dataclasses.replace(settings, recall_sample=args.recall_sample)
+        name += f"-recall{args.recall_sample or '-all'}"
     scores = {"decoding": decoding_name(writer),
               **evaluate_run(writer.model, prepare_data(settings), settings, writer.run_dir, writer)}
     print_scores(scores)
-    path = writer.run_dir / f"evaluation-{decoding_file_name(writer)}.json"
+    path = writer.run_dir / f"evaluation-{name}.json"
     runs.write_json(path, scores)
     print(f"wrote {path}")
 

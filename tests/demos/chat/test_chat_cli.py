@@ -108,6 +108,11 @@ def test_evaluate_measures_again_what_training_measured(tiny_run, capsys):
     main(["evaluate", "--model", str(tiny_run), "--no-ranker"])
     unranked = json.loads((tiny_run / "evaluation-beam4.json").read_text())
     assert unranked["decoding"] == "beam search, width 4" and "ranker_recall_at_1_of_10" not in unranked
+    # The run ranked every test reply (--recall-sample 0); a sample of them is written beside, its file named so.
+    main(["evaluate", "--model", str(tiny_run), "--recall-sample", "1", "--no-ranker"])
+    sampled = json.loads((tiny_run / "evaluation-beam4-recall1.json").read_text())
+    assert metrics["recall_tasks"] > 1 and sampled["recall_tasks"] == 1
+    assert sampled["test_bits_per_char"] == pytest.approx(metrics["test_bits_per_char"])
 
 
 def test_reply_by_beam_search_without_the_ranker_is_the_likeliest(tiny_run, capsys):
@@ -239,6 +244,7 @@ def test_a_words_file_with_unusable_memory_replies_is_one_line(replies, tiny_run
         (["reply", "Hi", "--model", "{missing}"], "no model at"),
         (["reply", "Hi", "--model", "{run}", "--temperature", "-1"], "--temperature"),
         (["talk", "--model", "{run}", "--beam", "-2"], "--beam must be 0 or more, got -2"),
+        (["evaluate", "--model", "{run}", "--recall-sample", "-1"], "--recall-sample must be 0 or more, got -1"),
         (["explain", " ", "--model", "{run}"], "at least one character"),
         (["explain", "Hi", "--model", "{run}", "--out", "{missing}/gates.png"], "does not exist"),
         (["reply", "Hi", "--model", "{corrupt}"], "settings.json is not readable JSON"),
