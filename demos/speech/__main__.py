@@ -72,6 +72,8 @@ TRAIN_FLAGS = {
     "units": "LSTM units per direction",
     "lstm_layers": "bidirectional LSTM layers, stacked (the first is the one explain draws)",
     "dropout": "dropout before the classifier",
+    "ensemble": "classifiers trained one after another on the same data, from seeds --seed, --seed + 1, ..., and "
+    "saved as one model that averages their probabilities (explain draws the first's gates)",
     "weight_average_epochs": "validate, stop early on and keep a moving average of the weights over about this "
     "many epochs of steps (Polyak averaging; 0: the weights as they are)",
     "batch_size": "utterances per training step",

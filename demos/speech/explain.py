@@ -16,8 +16,8 @@ from demos.speech.segments import longest_stretch
 
 
 def explain_file(run, path, out=None):
-    """Draws the gate trace of `run`'s first LSTM (forward direction) for the recording at `path` (its longest
-    stretch of sound, as `predict` cuts it).
+    """Draws the gate trace of `run`'s first LSTM (forward direction; of its first classifier with `--ensemble`) for
+    the recording at `path` (its longest stretch of sound, as `predict` cuts it); the answer is the whole model's.
 
     The PNG goes to `out`, by default `gates-<file name>.png` in the run folder.
 
@@ -38,7 +38,8 @@ def explain_file(run, path, out=None):
         trace,
         out,
         tick_labels=tick_labels,
-        title=f"{Path(path).name}: {class_name(digit)} ({probabilities[digit]:.1%}), forward LSTM of the first layer",
+        title=f"{Path(path).name}: {class_name(digit)} ({probabilities[digit]:.1%}), forward LSTM of the first layer"
+        + (f" of the first of {run.settings.ensemble} classifiers" if run.settings.ensemble > 1 else ""),
         header=lambda axis: draw_spectrogram(axis, log_mel),
     )
     return out, digit, float(probabilities[digit]), trace

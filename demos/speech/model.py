@@ -1,5 +1,5 @@
 """The classifier: masked, normalized feature frames -> stacked bidirectional LSTMs (two by default) -> 10 digits
-or "no digit"."""
+or "no digit"; with `--ensemble`, several such classifiers in one model, their probabilities averaged."""
 
 import keras
 
@@ -42,3 +42,28 @@ def build_model(settings, mean, variance, steps_per_epoch=0):
         metrics=["accuracy"],
     )
     return model
+
+
+def average_of(members):
+    """One model whose output is the mean of the `members`' probabilities (itself when there is one).
+
+    Each member is copied in with its weights, its layers' names followed by
+    `_m2`, `_m3`, ... from the second on: the first member's layers keep their
+    names, so `explain` and the lesson trace its `TRACED_LAYER`.
+    """
+    if len(members) == 1:
+        return members[0]
+    inputs = keras.Input(members[0].input_shape[1:], name="frames")
+    outputs = []
+    for number, member in enumerate(members, 1):
+        suffix = "" if number == 1 else f"_m{number}"
+        copy = keras.models.clone_model(member, input_tensors=inputs,
+                                        clone_function=lambda layer, end=suffix: renamed(layer, end))
+        copy.set_weights(member.get_weights())
+        outputs.append(copy.output)
+    return keras.Model(inputs, keras.layers.Average(name="digit_mean")(outputs), name="spoken_digits_ensemble")
+
+
+def renamed(layer, suffix):
+    """A new layer like `layer`, its name followed by `suffix`."""
+    return layer.__class__.from_config({**layer.get_config(), "name": layer.name + suffix})

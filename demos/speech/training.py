@@ -1,5 +1,7 @@
 """Training: features, model, early stopping, held-out evaluation, and the run's files."""
 
+import dataclasses
+
 import keras
 import numpy as np
 
@@ -10,7 +12,7 @@ from demos.distribution import check_batch, data_parallel, single_device_copy
 from demos.speech.data import batches, frame_statistics, load_data, pad_frames
 from demos.speech.evaluation import baseline_accuracy, held_out_measures, plot_confusion
 from demos.speech.features import FEATURE_KINDS
-from demos.speech.model import build_model
+from demos.speech.model import average_of, build_model
 from demos.speech.nearmisses import KINDS as NEAR_MISS_KINDS
 from demos.speech.nearmisses import kinds_of
 from demos.speech.settings import APP, NORMALIZATIONS
@@ -26,23 +28,18 @@ def train(settings, initial_weights=None):
     with runs.Stopwatch() as loading:
         data = load_data(settings)
     run_dir = runs.new_run_dir(APP, settings.layer, settings.out)
-    stopping = keras.callbacks.EarlyStopping(patience=settings.patience, restore_best_weights=True)
-    epoch_times = EpochTimes()
     with data_parallel(settings.distribute) as devices, runs.Stopwatch() as fitting:
         runs.write_settings(run_dir, settings, devices)
         statistics = frame_statistics(data.train)
-        masking = (settings.spec_augment, statistics[0]) if settings.spec_augment else None
-        training = batches(data.train, settings.batch_size, seed=settings.seed, devices=devices, masking=masking)
-        model = build_model(settings, *statistics, steps_per_epoch=len(training))
-        initial_weights = runs.start_from(model, initial_weights)
-        history = model.fit(
-            training,
-            validation_data=batches(data.validation, settings.batch_size, devices=devices),
-            epochs=settings.epochs,
-            callbacks=[*averaging(model), stopping, epoch_times],
-            verbose=cli.progress_verbosity(),
-        )
-    model = single_device_copy(model, devices)
+        fitted = []
+        for member in range(settings.ensemble):  # each from its own seed, on the same data
+            if member:  # the first starts where a single model always did
+                print(f"model {member + 1} of {settings.ensemble}", flush=True)
+                startup.set_seed(settings.seed + member)
+            fitted.append(fit_member(dataclasses.replace(settings, seed=settings.seed + member), data, statistics,
+                                     devices, initial_weights if member == 0 else None))
+    model = average_of([single_device_copy(member.model, devices) for member in fitted])
+    history, initial_weights = fitted[0].history, fitted[0].initial_weights
     runs.save_model(model, run_dir / cli.MODEL_FILE)
     print("measuring: held-out recordings, in a room, non-digits, voices never heard, PocketSphinx ...", flush=True)
     metrics = {
@@ -58,10 +55,11 @@ def train(settings, initial_weights=None):
         "validation_count": len(data.validation),
         "skipped_files": [str(path) for path in data.skipped],
         "epochs": len(history.epoch),
+        "member_epochs": [len(member.history.epoch) for member in fitted],
         "best_epoch": int(np.argmin(history.history["val_loss"])) + 1,
         "feature_seconds": loading.seconds,
         "train_seconds": fitting.seconds,
-        "epoch_seconds": epoch_times.seconds,
+        "epoch_seconds": [seconds for member in fitted for seconds in member.epoch_times.seconds],
         "history": plots.history_dict(history),
     }
     runs.write_json(run_dir / "metrics.json", metrics)
@@ -70,6 +68,35 @@ def train(settings, initial_weights=None):
                    f"{settings.layer} LSTM, {data.split} split: {metrics['test_accuracy']:.1%} of {len(data.test)}")
     sample_inputs = pad_frames(data.test.features[:SAMPLE_COUNT])
     return runs.TrainResult(metrics, model, initial_weights, sample_inputs, run_dir)
+
+
+@dataclasses.dataclass
+class Member:
+    """One classifier as trained: the model, its history and epoch times, and the weights it started from."""
+
+    model: object
+    history: object
+    epoch_times: EpochTimes
+    initial_weights: list
+
+
+def fit_member(settings, data, statistics, devices, initial_weights=None):
+    """Builds and trains one classifier from `settings.seed` (shuffling, masks, dropout; the weights from the global
+    seed, set before) on `data`."""
+    masking = (settings.spec_augment, statistics[0]) if settings.spec_augment else None
+    training = batches(data.train, settings.batch_size, seed=settings.seed, devices=devices, masking=masking)
+    model = build_model(settings, *statistics, steps_per_epoch=len(training))
+    initial_weights = runs.start_from(model, initial_weights)
+    stopping = keras.callbacks.EarlyStopping(patience=settings.patience, restore_best_weights=True)
+    epoch_times = EpochTimes()
+    history = model.fit(
+        training,
+        validation_data=batches(data.validation, settings.batch_size, devices=devices),
+        epochs=settings.epochs,
+        callbacks=[*averaging(model), stopping, epoch_times],
+        verbose=cli.progress_verbosity(),
+    )
+    return Member(model, history, epoch_times, initial_weights)
 
 
 def averaging(model):
@@ -93,7 +120,8 @@ def check_settings(settings):
         raise cli.CLIError(f"--near-miss-kinds: {named}; choose among {', '.join(NEAR_MISS_KINDS)}")
     cli.check_ranges(
         settings,
-        at_least_one=("epochs", "units", "lstm_layers", "batch_size", "n_mels", "n_mfcc", "n_fft", "hop_length"),
+        at_least_one=("epochs", "ensemble", "units", "lstm_layers", "batch_size", "n_mels", "n_mfcc", "n_fft",
+                      "hop_length"),
         fractions=("dropout", "spec_augment", "speed_range", "vtlp", "room", "room_swing", "test_warp",
                    "min_confidence"),
         open_fractions=("validation_fraction",),

@@ -34,3 +34,36 @@ def test_a_long_weight_average_is_what_is_validated_and_kept(tmp_path, digits_di
     losses = plain.metrics["history"]["val_loss"], averaged.metrics["history"]["val_loss"]
     assert losses[0][-1] < losses[0][0] * 0.98  # the weights as they are learn
     assert np.ptp(losses[1]) < 0.01 * losses[1][0]  # the average validated each epoch hardly moves
+
+
+def branch_probabilities(model, output_layer, frames):
+    """The probabilities of one classifier of `model`: its graph up to the layer `output_layer`."""
+    import keras
+
+    return keras.Model(model.input, model.get_layer(output_layer).output).predict(frames, verbose=0)
+
+
+@pytest.mark.slow
+def test_an_ensemble_averages_classifiers_of_which_the_first_is_the_single_models(tmp_path, digits_dir):
+    import keras
+
+    from demos.runs import load_model
+
+    def run(ensemble):
+        settings = Settings(**{**QUICK_SETTINGS, "epochs": 2}, ensemble=ensemble, data_dir=str(digits_dir),
+                            cache_dir=str(tmp_path / "cache"), units=4, batch_size=8, seed=5,
+                            out=str(tmp_path / f"ensemble-{ensemble}"))
+        with contextlib.redirect_stdout(io.StringIO()):
+            return train(settings)
+
+    single, pair = run(1), run(2)
+    assert len(pair.metrics["member_epochs"]) == 2
+    assert len(pair.metrics["epoch_seconds"]) == sum(pair.metrics["member_epochs"])
+    frames = single.sample_inputs
+    saved = load_model(tmp_path / "ensemble-2" / "model.keras")
+    first, second = (branch_probabilities(saved, name, frames) for name in ("digit", "digit_m2"))
+    # The first classifier is trained exactly as a single model of the same seed; the second from the next seed.
+    np.testing.assert_allclose(first, single.model.predict(frames, verbose=0), atol=1e-6)
+    assert np.abs(first - second).max() > 1e-3
+    np.testing.assert_allclose(saved.predict(frames, verbose=0), (first + second) / 2, atol=1e-6)
+    assert isinstance(saved.get_layer("lstm_1"), keras.layers.Bidirectional)  # what explain and the lesson trace
