@@ -113,7 +113,10 @@ def train(args):
         (f"{metrics['layer']} LSTM", f"{metrics['test_accuracy']:.2%}", metrics["test_count"]),
         ("baseline: logistic regression", f"{metrics['baseline_test_accuracy']:.2%}", metrics["test_count"]),
     ]
-    print(f"\nsplit: {metrics['split']}; {metrics['epochs']} epochs in {metrics['train_seconds']:.0f} s")
+    epochs = metrics["member_epochs"]
+    classifiers = f" ({len(epochs)} classifiers)" if len(epochs) > 1 else ""
+    print(f"\nsplit: {metrics['split']}; {' + '.join(map(str, epochs))} epochs{classifiers} in "
+          f"{metrics['train_seconds']:.0f} s")
     print(plots.format_table(rows, ["model", "test accuracy", "test utterances"]))
     if metrics["skipped_files"]:
         print(f"{len(metrics['skipped_files'])} bad files skipped")

@@ -44,12 +44,13 @@ def test_train_writes_the_run(workdir):
     # 80 training recordings: 72 fitted, with 72 perturbed copies, round(0.1 x 144) = 14 words and sounds and
     # round(0.2 x 144) = 29 near misses; 8 for validation, with round(0.1 x 8) = 1 and round(0.2 x 8) = 2.
     assert metrics["test_count"] == 40 and metrics["train_count"] == 187 and metrics["validation_count"] == 11
-    assert metrics["epochs"] == 1 and len(metrics["epoch_seconds"]) == 1
+    assert metrics["epochs"] == 1 and metrics["member_epochs"] == [1, 1] and len(metrics["epoch_seconds"]) == 2
     assert set(metrics["history"]) >= {"loss", "accuracy", "val_loss", "val_accuracy"}
     assert read_json(run / "settings.json")["seed"] == 3
     assert (workdir / ".cache" / "speech").is_dir()
     printed = (workdir / "printed.txt").read_text()
     assert "test accuracy" in printed and "baseline" in printed and f"{metrics['test_accuracy']:.2%}" in printed
+    assert "1 + 1 epochs (2 classifiers)" in printed  # the default: two classifiers, averaged
 
 
 def test_reported_accuracies_are_those_of_the_saved_model_and_baseline(in_workdir):

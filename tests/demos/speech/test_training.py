@@ -50,7 +50,7 @@ def test_an_ensemble_averages_classifiers_of_which_the_first_is_the_single_model
     from demos.runs import load_model
 
     def run(ensemble):
-        settings = Settings(**{**QUICK_SETTINGS, "epochs": 2}, ensemble=ensemble, data_dir=str(digits_dir),
+        settings = Settings(**{**QUICK_SETTINGS, "epochs": 2, "ensemble": ensemble}, data_dir=str(digits_dir),
                             cache_dir=str(tmp_path / "cache"), units=4, batch_size=8, seed=5,
                             out=str(tmp_path / f"ensemble-{ensemble}"))
         with contextlib.redirect_stdout(io.StringIO()):
