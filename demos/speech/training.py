@@ -33,8 +33,9 @@ def train(settings, initial_weights=None):
         statistics = frame_statistics(data.train)
         fitted = []
         for member in range(settings.ensemble):  # each from its own seed, on the same data
+            if settings.ensemble > 1:
+                print(f"classifier {member + 1} of {settings.ensemble}", flush=True)
             if member:  # the first starts where a single model always did
-                print(f"model {member + 1} of {settings.ensemble}", flush=True)
                 startup.set_seed(settings.seed + member)
             fitted.append(fit_member(dataclasses.replace(settings, seed=settings.seed + member), data, statistics,
                                      devices, initial_weights if member == 0 else None))

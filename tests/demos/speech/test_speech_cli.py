@@ -50,7 +50,7 @@ def test_train_writes_the_run(workdir):
     assert (workdir / ".cache" / "speech").is_dir()
     printed = (workdir / "printed.txt").read_text()
     assert "test accuracy" in printed and "baseline" in printed and f"{metrics['test_accuracy']:.2%}" in printed
-    assert "1 + 1 epochs (2 classifiers)" in printed  # the default: two classifiers, averaged
+    assert "classifier 2 of 2" in printed and "1 + 1 epochs (2 classifiers)" in printed  # the default: two, averaged
 
 
 def test_reported_accuracies_are_those_of_the_saved_model_and_baseline(in_workdir):
