@@ -159,7 +159,7 @@ def print_scores(scores):
 def load(args):
     from demos.chat.prediction import load_writer
 
-    for name in ("temperature", "top_k", "beam", "samples", "anti_lm", "anti_lm_chars"):
+    for name in ("temperature", "top_k", "beam", "samples", "anti_lm", "anti_lm_chars", "recall_sample"):
         if (getattr(args, name, 0) or 0) < 0:
             raise cli.CLIError(f"--{name.replace('_', '-')} must be 0 or more, got {getattr(args, name)}")
     return load_writer(args.model, getattr(args, "known_words_only", None), getattr(args, "beam", None),
@@ -171,8 +171,6 @@ def evaluate(args):
     from demos.chat.data import prepare_data
     from demos.chat.evaluation import evaluate_run
 
-    if (args.recall_sample or 0) < 0:
-        raise cli.CLIError(f"--recall-sample must be 0 or more, got {args.recall_sample}")
     writer = load(args)
     settings = runs.read_settings(writer.run_dir, Settings)
     name = decoding_file_name(writer)

@@ -31,14 +31,15 @@ def train(settings, initial_weights=None):
     with data_parallel(settings.distribute) as devices, runs.Stopwatch() as fitting:
         runs.write_settings(run_dir, settings, devices)
         statistics = frame_statistics(data.train)
+        validation = batches(data.validation, settings.batch_size, devices=devices)  # read alike by every classifier
         fitted = []
         for member in range(settings.ensemble):  # each from its own seed, on the same data
             if settings.ensemble > 1:
                 print(f"classifier {member + 1} of {settings.ensemble}", flush=True)
             if member:  # the first starts where a single model always did
                 startup.set_seed(settings.seed + member)
-            fitted.append(fit_member(dataclasses.replace(settings, seed=settings.seed + member), data, statistics,
-                                     devices, initial_weights if member == 0 else None))
+            fitted.append(fit_member(dataclasses.replace(settings, seed=settings.seed + member), data.train, validation,
+                                     statistics, devices, initial_weights if member == 0 else None))
     model = average_of([single_device_copy(member.model, devices) for member in fitted])
     history, initial_weights = fitted[0].history, fitted[0].initial_weights
     runs.save_model(model, run_dir / cli.MODEL_FILE)
@@ -60,7 +61,7 @@ def train(settings, initial_weights=None):
         "best_epoch": int(np.argmin(history.history["val_loss"])) + 1,
         "feature_seconds": loading.seconds,
         "train_seconds": fitting.seconds,
-        "epoch_seconds": [seconds for member in fitted for seconds in member.epoch_times.seconds],
+        "epoch_seconds": [seconds for member in fitted for seconds in member.epoch_seconds],
         "history": plots.history_dict(history),
     }
     runs.write_json(run_dir / "metrics.json", metrics)
@@ -73,31 +74,31 @@ def train(settings, initial_weights=None):
 
 @dataclasses.dataclass
 class Member:
-    """One classifier as trained: the model, its history and epoch times, and the weights it started from."""
+    """One classifier as trained: the model, its history and epochs' seconds, and the weights it started from."""
 
     model: object
     history: object
-    epoch_times: EpochTimes
+    epoch_seconds: list
     initial_weights: list
 
 
-def fit_member(settings, data, statistics, devices, initial_weights=None):
-    """Builds and trains one classifier from `settings.seed` (shuffling, masks, dropout; the weights from the global
-    seed, set before) on `data`."""
+def fit_member(settings, train_part, validation, statistics, devices, initial_weights=None):
+    """Builds and trains one classifier on `train_part` from `settings.seed` (shuffling, masks, dropout; the weights
+    from the global seed, set before), validated on the `validation` batches."""
     masking = (settings.spec_augment, statistics[0]) if settings.spec_augment else None
-    training = batches(data.train, settings.batch_size, seed=settings.seed, devices=devices, masking=masking)
+    training = batches(train_part, settings.batch_size, seed=settings.seed, devices=devices, masking=masking)
     model = build_model(settings, *statistics, steps_per_epoch=len(training))
     initial_weights = runs.start_from(model, initial_weights)
     stopping = keras.callbacks.EarlyStopping(patience=settings.patience, restore_best_weights=True)
     epoch_times = EpochTimes()
     history = model.fit(
         training,
-        validation_data=batches(data.validation, settings.batch_size, devices=devices),
+        validation_data=validation,
         epochs=settings.epochs,
         callbacks=[*averaging(model), stopping, epoch_times],
         verbose=cli.progress_verbosity(),
     )
-    return Member(model, history, epoch_times, initial_weights)
+    return Member(model, history, epoch_times.seconds, initial_weights)
 
 
 def averaging(model):
