@@ -9,7 +9,7 @@ from custom_layers import plot_gate_trace
 from datasets import fsdd
 from demos.gates import trace_model_layer
 from demos.runs import output_path
-from demos.speech.model import TRACED_LAYER
+from demos.speech.model import TRACED_LAYER, classifier_count
 from demos.speech.part import class_name
 from demos.speech.prediction import calibrated, heard_probabilities, read_signal, stretch_features
 from demos.speech.segments import longest_stretch
@@ -34,12 +34,14 @@ def explain_file(run, path, out=None):
     seconds = np.arange(len(log_mel)) * run.settings.hop_length / fsdd.SAMPLE_RATE
     tick_labels = [f"{second:.1f}s" if step % frames_per_tick == 0 else "" for step, second in enumerate(seconds)]
     out = output_path(out, run.run_dir / f"gates-{Path(path).stem}.png")
+    classifiers = classifier_count(run.model)
+    which = f" of the first of {classifiers} classifiers" if classifiers > 1 else ""
     plot_gate_trace(
         trace,
         out,
         tick_labels=tick_labels,
-        title=f"{Path(path).name}: {class_name(digit)} ({probabilities[digit]:.1%}), forward LSTM of the first layer"
-        + (f" of the first of {run.settings.ensemble} classifiers" if run.settings.ensemble > 1 else ""),
+        title=f"{Path(path).name}: {class_name(digit)} ({probabilities[digit]:.1%}), forward LSTM of the first "
+        f"layer{which}",
         header=lambda axis: draw_spectrogram(axis, log_mel),
     )
     return out, digit, float(probabilities[digit]), trace

@@ -1,6 +1,8 @@
 """The classifier: masked, normalized feature frames -> stacked bidirectional LSTMs (two by default) -> 10 digits
 or "no digit"; with `--ensemble`, several such classifiers in one model, their probabilities averaged."""
 
+import re
+
 import keras
 
 from demos.callbacks import weight_average
@@ -67,3 +69,8 @@ def average_of(members):
 def renamed(layer, suffix):
     """A new layer like `layer`, its name followed by `suffix`."""
     return layer.__class__.from_config({**layer.get_config(), "name": layer.name + suffix})
+
+
+def classifier_count(model):
+    """How many classifiers `model` averages (1 for a single one): its softmax layers, `digit` and `digit_m2`, ..."""
+    return sum(layer.name == "digit" or re.fullmatch(r"digit_m\d+", layer.name) is not None for layer in model.layers)

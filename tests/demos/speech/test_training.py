@@ -48,6 +48,7 @@ def test_an_ensemble_averages_classifiers_of_which_the_first_is_the_single_model
     import keras
 
     from demos.runs import load_model
+    from demos.speech.model import classifier_count
 
     def run(ensemble):
         settings = Settings(**{**QUICK_SETTINGS, "epochs": 2, "ensemble": ensemble}, data_dir=str(digits_dir),
@@ -67,3 +68,5 @@ def test_an_ensemble_averages_classifiers_of_which_the_first_is_the_single_model
     assert np.abs(first - second).max() > 1e-3
     np.testing.assert_allclose(saved.predict(frames, verbose=0), (first + second) / 2, atol=1e-6)
     assert isinstance(saved.get_layer("lstm_1"), keras.layers.Bidirectional)  # what explain and the lesson trace
+    # explain names the classifiers from the model itself: a run saved before --ensemble existed reads as the default.
+    assert classifier_count(saved) == 2 and classifier_count(single.model) == 1
