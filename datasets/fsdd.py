@@ -116,11 +116,11 @@ def split(recordings, test_speakers=()):
     return train, test
 
 
-def load_audio(path, sample_rate=SAMPLE_RATE):
+def load_audio(path, sample_rate=SAMPLE_RATE, silence_ok=False):
     """A mono float32 signal at `sample_rate`, whatever the file's own rate and channels.
 
     Raises:
-        ValueError: The file is not readable audio, or holds no samples.
+        ValueError: The file is not readable audio, holds no samples, or (unless `silence_ok`) only zeros.
     """
     import librosa
 
@@ -130,6 +130,6 @@ def load_audio(path, sample_rate=SAMPLE_RATE):
             signal, _ = librosa.load(path, sr=sample_rate, mono=True)
     except Exception as error:  # soundfile and audioread raise many unrelated types
         raise ValueError(f"{path} is not a readable audio file ({type(error).__name__})") from None
-    if signal.size == 0 or not np.any(signal):
+    if signal.size == 0 or not (silence_ok or np.any(signal)):
         raise ValueError(f"{path} holds no sound")
     return signal

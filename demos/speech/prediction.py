@@ -132,11 +132,12 @@ def stretch_class(probabilities, threshold):
 
 
 def read_signal(path):
-    """The recording at `path` at 8 kHz mono; a missing or unreadable file is a `CLIError`."""
+    """The recording at `path` at 8 kHz mono; a missing or unreadable file, or one without samples, is a
+    `CLIError`. Digital silence (every sample zero) is read: it is heard as no digit."""
     if not Path(path).is_file():
         raise CLIError(f"no file {path}")
     try:
-        return fsdd.load_audio(path)
+        return fsdd.load_audio(path, silence_ok=True)
     except ValueError as error:
         raise CLIError(str(error)) from None
 
