@@ -49,7 +49,7 @@ TRAIN_FLAGS = {
     "room": "copies: share put in a random room (reverberation, telephone band, clipping, noise at 5-30 dB SNR, up "
     "to 2 s of silence), then cut to their speech as predict cuts a recording",
     "room_swing": "copies in a room: share whose noise swells and fades by up to 10 dB either way, 1-4 times a "
-    "second (0: the noise steady)",
+    "second (0: the noise steady; 0.3 for recordings with noise that comes and goes: README, Results)",
     "synth_voices": "training only: espeak-ng voices drawn to say the digits, beside every flite and festival voice "
     "(synthesized once, cached; 0: none)",
     "synth_takes": "takes of each digit per synthesized voice (flite and festival voices: 5 times as many), each "
