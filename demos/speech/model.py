@@ -1,8 +1,6 @@
 """The classifier: masked, normalized feature frames -> stacked bidirectional LSTMs (two by default) -> 10 digits
 or "no digit"; with `--ensemble`, several such classifiers in one model, their probabilities averaged."""
 
-import re
-
 import keras
 
 from demos.callbacks import weight_average
@@ -11,6 +9,7 @@ from demos.speech.data import PAD_VALUE
 from demos.speech.part import CLASS_NAMES
 
 TRACED_LAYER = "lstm_1"  # the first (bidirectional) LSTM layer: `explain` and the lesson trace it
+MEAN_LAYER = "digit_mean"  # an ensemble's output: the mean of its classifiers' probabilities (`average_of`)
 MAX_TIMESCALE = 100  # frames: the chrono layer prepares for memories up to about an utterance (median 26, longest 143)
 
 
@@ -63,7 +62,7 @@ def average_of(members):
                                         clone_function=lambda layer, end=suffix: renamed(layer, end))
         copy.set_weights(member.get_weights())
         outputs.append(copy.output)
-    return keras.Model(inputs, keras.layers.Average(name="digit_mean")(outputs), name="spoken_digits_ensemble")
+    return keras.Model(inputs, keras.layers.Average(name=MEAN_LAYER)(outputs), name="spoken_digits_ensemble")
 
 
 def renamed(layer, suffix):
@@ -72,5 +71,6 @@ def renamed(layer, suffix):
 
 
 def classifier_count(model):
-    """How many classifiers `model` averages (1 for a single one): its softmax layers, `digit` and `digit_m2`, ..."""
-    return sum(layer.name == "digit" or re.fullmatch(r"digit_m\d+", layer.name) is not None for layer in model.layers)
+    """How many classifiers `model` averages (1 for a single one): the inputs of its `average_of` mean."""
+    names = [layer.name for layer in model.layers]
+    return len(model.get_layer(MEAN_LAYER).input) if MEAN_LAYER in names else 1
