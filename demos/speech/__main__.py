@@ -194,10 +194,12 @@ def print_stretches(run, found, top):
 
 def explain(args):
     from demos.speech.explain import explain_file
+    from demos.speech.part import NO_DIGIT
     from demos.speech.prediction import load_speech_run
 
     path, digit, probability, _ = explain_file(load_speech_run(args.model), args.file, args.out)
-    print(f"digit {digit} ({probability:.1%}); gate trace: {path}")
+    answer = "no digit" if digit == NO_DIGIT else f"digit {digit}"
+    print(f"{answer} ({probability:.1%}); gate trace: {path}")
 
 
 def main(argv=None):

@@ -10,6 +10,7 @@ import soundfile
 from datasets import fsdd
 from demos.runs import TrainResult, read_json
 from demos.speech.__main__ import main
+from demos.speech.part import NO_DIGIT
 from demos.speech.prediction import audio_features, load_speech_run, stretches
 from demos.speech.segments import HOP, levels
 
@@ -106,6 +107,14 @@ def test_explain_draws_the_gates(in_workdir, digits_dir, capsys):
     printed = capsys.readouterr().out
     png = in_workdir / "runs" / "speech" / "tiny" / "gates-4_theo_1.png"
     assert png.read_bytes().startswith(b"\x89PNG") and str(png.name) in printed
+
+
+def test_explain_names_the_answer_no_digit_as_predict_does(in_workdir, capsys, monkeypatch):
+    import demos.speech.explain as explain
+
+    monkeypatch.setattr(explain, "explain_file", lambda run, path, out: ("gates.png", NO_DIGIT, 0.9, None))
+    main(["explain", "noise.wav", "--model", "runs/speech/tiny"])  # the eleventh class is not "digit 10"
+    assert capsys.readouterr().out.strip().splitlines()[-1] == "no digit (90.0%); gate trace: gates.png"
 
 
 def test_explain_traces_the_first_lstm_as_the_model_runs_it(in_workdir, digits_dir, tmp_path):
