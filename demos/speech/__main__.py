@@ -50,6 +50,9 @@ TRAIN_FLAGS = {
     "to 2 s of silence), then cut to their speech as predict cuts a recording",
     "room_swing": "copies in a room: share whose noise swells and fades by up to 10 dB either way, 1-4 times a "
     "second (0: the noise steady; 0.3 for recordings with noise that comes and goes: README, Results)",
+    "other_room_swing": "with --ensemble 2 or more: --room-swing for the classifiers after the first, which then "
+    "train on copies of their own (made once, cached): a pair that heard the noise differently disagrees where one "
+    "of them is lost (README, Results)",
     "synth_voices": "training only: espeak-ng voices drawn to say the digits, beside every flite and festival voice "
     "(synthesized once, cached; 0: none)",
     "synth_takes": "takes of each digit per synthesized voice (flite and festival voices: 5 times as many), each "

@@ -31,6 +31,7 @@ class Settings:
     vtlp: float = 0.1  # copies: frequencies warped by a factor within this share of 1 (vocal tract length)
     room: float = 0.5  # copies: share heard in a random room (reverberation, telephone, clipping, noise, silence)
     room_swing: float = 0.0  # copies in a room: share whose noise swells and fades by up to 10 dB either way
+    other_room_swing: float = 0.0  # the same share for classifiers 2, 3, ... of an ensemble (their own copies)
     synth_voices: int = 96  # training only: espeak-ng voices drawn to say the digits, beside flite's and festival's
     synth_takes: int = 2  # takes of each digit per synthesized voice, each perturbed once (0: no synthesized voices)
     no_digit_share: float = 0.1  # "no digit" examples (other words, noise, tones) per digit example in training

@@ -27,19 +27,19 @@ def train(settings, initial_weights=None):
     startup.set_seed(settings.seed)
     with runs.Stopwatch() as loading:
         data = load_data(settings)
+        parts = training_parts(settings, data)
     run_dir = runs.new_run_dir(APP, settings.layer, settings.out)
     with data_parallel(settings.distribute) as devices, runs.Stopwatch() as fitting:
         runs.write_settings(run_dir, settings, devices)
-        statistics = frame_statistics(data.train)
         validation = batches(data.validation, settings.batch_size, devices=devices)  # read alike by every classifier
         fitted = []
-        for member in range(settings.ensemble):  # each from its own seed, on the same data
+        for member, part in enumerate(parts):  # each from its own seed
             if settings.ensemble > 1:
                 print(f"classifier {member + 1} of {settings.ensemble}", flush=True)
             if member:  # the first starts where a single model always did
                 startup.set_seed(settings.seed + member)
-            fitted.append(fit_member(dataclasses.replace(settings, seed=settings.seed + member), data.train, validation,
-                                     statistics, devices, initial_weights if member == 0 else None))
+            fitted.append(fit_member(dataclasses.replace(settings, seed=settings.seed + member), part, validation,
+                                     frame_statistics(part), devices, initial_weights if member == 0 else None))
     model = average_of([single_device_copy(member.model, devices) for member in fitted])
     history, initial_weights = fitted[0].history, fitted[0].initial_weights
     runs.save_model(model, run_dir / cli.MODEL_FILE)
@@ -70,6 +70,19 @@ def train(settings, initial_weights=None):
                    f"{settings.layer} LSTM, {data.split} split: {metrics['test_accuracy']:.1%} of {len(data.test)}")
     sample_inputs = pad_frames(data.test.features[:SAMPLE_COUNT])
     return runs.TrainResult(metrics, model, initial_weights, sample_inputs, run_dir)
+
+
+def training_parts(settings, data):
+    """What each classifier trains on: `data.train` for the first; for the others, the same unless
+    `--other-room-swing` differs from `--room-swing` where copies go into rooms: then the same recordings with
+    copies of their own, whose noise swells and fades in that share of the rooms."""
+    others = data.train
+    if settings.ensemble > 1 and settings.other_room_swing != settings.room_swing and settings.augment_copies \
+            and settings.room:
+        print(f"classifiers 2-{settings.ensemble}: copies of their own, noise swelling in "
+              f"{settings.other_room_swing:.0%} of the rooms", flush=True)
+        others = load_data(dataclasses.replace(settings, room_swing=settings.other_room_swing)).train
+    return [data.train] + [others] * (settings.ensemble - 1)
 
 
 @dataclasses.dataclass
@@ -124,7 +137,8 @@ def check_settings(settings):
         settings,
         at_least_one=("epochs", "ensemble", "units", "lstm_layers", "batch_size", "n_mels", "n_mfcc", "n_fft",
                       "hop_length"),
-        fractions=("dropout", "spec_augment", "speed_range", "vtlp", "room", "room_swing", "test_warp",
+        fractions=("dropout", "spec_augment", "speed_range", "vtlp", "room", "room_swing", "other_room_swing",
+                   "test_warp",
                    "min_confidence"),
         open_fractions=("validation_fraction",),
         positive=("learning_rate",),

@@ -1,4 +1,5 @@
 import contextlib
+import dataclasses
 import io
 
 import numpy as np
@@ -70,3 +71,27 @@ def test_an_ensemble_averages_classifiers_of_which_the_first_is_the_single_model
     assert isinstance(saved.get_layer("lstm_1"), keras.layers.Bidirectional)  # what explain and the lesson trace
     # explain names the classifiers from the model itself: a run saved before --ensemble existed reads as the default.
     assert classifier_count(saved) == 2 and classifier_count(single.model) == 1
+
+
+def test_the_other_classifiers_train_on_copies_of_their_own_when_their_noise_swings(tmp_path, digits_dir):
+    from demos.speech.data import load_data
+    from demos.speech.training import training_parts
+
+    settings = Settings(data_dir=str(digits_dir), cache_dir=str(tmp_path / "cache"), test_speakers="theo",
+                        augment_copies=1, room=1.0, room_swing=0.0, other_room_swing=1.0, synth_voices=0,
+                        synth_takes=0, no_digit_share=0.0, near_miss_share=0.0, ensemble=3)
+    with contextlib.redirect_stdout(io.StringIO()):
+        data = load_data(settings)
+        first, second, third = training_parts(settings, data)
+        alike = training_parts(dataclasses.replace(settings, other_room_swing=0.0), data)
+        single = training_parts(dataclasses.replace(settings, ensemble=1), data)
+    assert first is data.train and second is third and len(single) == 1
+    assert all(part is data.train for part in alike)
+    # The same recordings, digits and speakers (never the held-out one), in the same order ...
+    assert second.speakers == first.speakers and "theo" not in second.speakers
+    np.testing.assert_array_equal(second.digits, first.digits)
+    originals = len(first.features) // 2  # one copy of each recording follows the recordings themselves
+    assert all(np.array_equal(a, b) for a, b in zip(first.features[:originals], second.features[:originals]))
+    # ... but every copy heard in a room whose noise swells and fades instead of a steady one.
+    changed = [not np.array_equal(a, b) for a, b in zip(first.features[originals:], second.features[originals:])]
+    assert np.mean(changed) > 0.9
