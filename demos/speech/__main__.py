@@ -51,8 +51,8 @@ TRAIN_FLAGS = {
     "room_swing": "copies in a room: share whose noise swells and fades by up to 10 dB either way, 1-4 times a "
     "second (0: the noise steady; 0.3 for recordings with noise that comes and goes: README, Results)",
     "other_room_swing": "with --ensemble 2 or more: --room-swing for the classifiers after the first, which then "
-    "train on copies of their own (made once, cached): a pair that heard the noise differently disagrees where one "
-    "of them is lost (README, Results)",
+    "train on copies of their own (made once, cached): the first hears steady noise, the second noise that swells "
+    "and fades, and their average answers well in both (README, Results; equal to --room-swing: the same copies)",
     "synth_voices": "training only: espeak-ng voices drawn to say the digits, beside every flite and festival voice "
     "(synthesized once, cached; 0: none)",
     "synth_takes": "takes of each digit per synthesized voice (flite and festival voices: 5 times as many), each "
@@ -75,8 +75,9 @@ TRAIN_FLAGS = {
     "units": "LSTM units per direction",
     "lstm_layers": "bidirectional LSTM layers, stacked (the first is the one explain draws)",
     "dropout": "dropout before the classifier",
-    "ensemble": "classifiers trained one after another on the same data, from seeds --seed, --seed + 1, ..., and "
-    "saved as one model that averages their probabilities (explain draws the first's gates)",
+    "ensemble": "classifiers trained one after another on the same recordings (the copies as --other-room-swing "
+    "says), from seeds --seed, --seed + 1, ..., and saved as one model that averages their probabilities (explain "
+    "draws the first's gates)",
     "weight_average_epochs": "validate, stop early on and keep a moving average of the weights over about this "
     "many epochs of steps (Polyak averaging; 0: the weights as they are)",
     "batch_size": "utterances per training step",

@@ -21,7 +21,7 @@ class Settings:
     units: int = 64  # LSTM units per direction
     lstm_layers: int = 2  # bidirectional LSTM layers, stacked
     dropout: float = 0.3  # dropout before the classifier
-    ensemble: int = 2  # classifiers trained from seeds seed, seed + 1, ... on the same data, their probabilities averaged
+    ensemble: int = 2  # classifiers trained from seeds seed, seed + 1, ... on the same recordings, their probabilities averaged
     spec_augment: float = 0.15  # training only: mask up to this share of each utterance's frames and of its features
     augment_copies: int = 1  # training only: perturbed copies of each training recording added (0: none)
     speed_range: float = 0.1  # copies: speed (tempo, pitch and formants together) changed by up to this share
@@ -31,7 +31,7 @@ class Settings:
     vtlp: float = 0.1  # copies: frequencies warped by a factor within this share of 1 (vocal tract length)
     room: float = 0.5  # copies: share heard in a random room (reverberation, telephone, clipping, noise, silence)
     room_swing: float = 0.0  # copies in a room: share whose noise swells and fades by up to 10 dB either way
-    other_room_swing: float = 0.0  # the same share for classifiers 2, 3, ... of an ensemble (their own copies)
+    other_room_swing: float = 0.5  # the same share for classifiers 2, 3, ... of an ensemble (their own copies)
     synth_voices: int = 96  # training only: espeak-ng voices drawn to say the digits, beside flite's and festival's
     synth_takes: int = 2  # takes of each digit per synthesized voice, each perturbed once (0: no synthesized voices)
     no_digit_share: float = 0.1  # "no digit" examples (other words, noise, tones) per digit example in training

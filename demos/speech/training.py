@@ -79,8 +79,9 @@ def training_parts(settings, data):
     others = data.train
     if settings.ensemble > 1 and settings.other_room_swing != settings.room_swing and settings.augment_copies \
             and settings.room:
-        print(f"classifiers 2-{settings.ensemble}: copies of their own, noise swelling in "
-              f"{settings.other_room_swing:.0%} of the rooms", flush=True)
+        others_named = "classifier 2" if settings.ensemble == 2 else f"classifiers 2-{settings.ensemble}"
+        print(f"{others_named}: copies made anew, noise swelling in {settings.other_room_swing:.0%} of the rooms",
+              flush=True)
         others = load_data(dataclasses.replace(settings, room_swing=settings.other_room_swing)).train
     return [data.train] + [others] * (settings.ensemble - 1)
 
