@@ -1,6 +1,7 @@
 """The spoken-digit data set as model inputs: splits, padded batches, normalization statistics."""
 
 import dataclasses
+import functools
 import math
 from collections import Counter
 
@@ -26,6 +27,7 @@ class SpokenDigits:
     split: str  # "official" or "speakers:<names>"
     skipped: list  # paths of files that could not be used
     test_paths: list  # the test recordings' files, in the order of `test`
+    remake_train: object  # settings -> the `train` part again, its recordings perturbed as those settings say
 
 
 def load_data(settings):
@@ -56,23 +58,33 @@ def load_data(settings):
         raise CLIError("the split leaves no test or training recordings: check --test-speakers and the data folder")
     fit_indices, validation_indices = cut_validation(everything, train_indices, settings)
     split = "speakers:" + ",".join(test_speakers) if test_speakers else "official"
-    parts = [with_copies(everything.subset(fit_indices), fit_indices, kept, settings),
-             everything.subset(validation_indices), everything.subset(test_indices)]
+    remake_train = functools.partial(training_part, everything=everything, kept=kept, fit_indices=fit_indices)
+    fit = remake_train(settings)
+    validation, test = everything.subset(validation_indices), everything.subset(test_indices)
     if settings.normalize == "speaker":
-        parts = normalized_by_speaker(parts, everything)
-    fit, validation, test = parts
-    fit += by_own_speaker(synthetic_digits(settings), settings)
-    digits_count = len(fit)
-    fit += by_own_speaker(no_digit_examples(settings, round(settings.no_digit_share * digits_count), 1), settings)
-    fit += by_own_speaker(near_miss_examples(settings, [kept[i] for i in fit_indices],
-                                             round(settings.near_miss_share * digits_count), 1), settings)
+        validation, test = normalized_by_speaker([validation, test], everything)
     validation += by_own_speaker(synthetic_digits(settings, "validation"), settings)
     digits_count = len(validation)
     validation += by_own_speaker(no_digit_examples(settings, round(settings.no_digit_share * digits_count), 2),
                                  settings)
     validation += by_own_speaker(near_miss_examples(settings, [kept[i] for i in validation_indices],
                                                     round(settings.near_miss_share * digits_count), 2), settings)
-    return SpokenDigits(fit, validation, test, split, badly_named + unreadable, [kept[i].path for i in test_indices])
+    return SpokenDigits(fit, validation, test, split, badly_named + unreadable, [kept[i].path for i in test_indices],
+                        remake_train)
+
+
+def training_part(settings, everything, kept, fit_indices):
+    """What a classifier trains on: the recordings at `fit_indices` (into `kept` and its features, `everything`) and
+    their perturbed copies, then synthesized digits and "no digit" examples, perturbed as `settings` say."""
+    fit = with_copies(everything.subset(fit_indices), fit_indices, kept, settings)
+    if settings.normalize == "speaker":
+        fit = normalized_by_speaker([fit], everything)[0]
+    fit += by_own_speaker(synthetic_digits(settings), settings)
+    digits_count = len(fit)
+    fit += by_own_speaker(no_digit_examples(settings, round(settings.no_digit_share * digits_count), 1), settings)
+    fit += by_own_speaker(near_miss_examples(settings, [kept[i] for i in fit_indices],
+                                             round(settings.near_miss_share * digits_count), 1), settings)
+    return fit
 
 
 def by_own_speaker(part, settings):

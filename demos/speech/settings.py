@@ -21,7 +21,7 @@ class Settings:
     units: int = 64  # LSTM units per direction
     lstm_layers: int = 2  # bidirectional LSTM layers, stacked
     dropout: float = 0.3  # dropout before the classifier
-    ensemble: int = 2  # classifiers trained from seeds seed, seed + 1, ... on the same recordings, their probabilities averaged
+    ensemble: int = 2  # classifiers trained from seeds seed, seed + 1, ... on the same recordings, probabilities averaged
     spec_augment: float = 0.15  # training only: mask up to this share of each utterance's frames and of its features
     augment_copies: int = 1  # training only: perturbed copies of each training recording added (0: none)
     speed_range: float = 0.1  # copies: speed (tempo, pitch and formants together) changed by up to this share

@@ -73,16 +73,14 @@ def train(settings, initial_weights=None):
 
 
 def training_parts(settings, data):
-    """What each classifier trains on: `data.train` for the first; for the others, the same unless
-    `--other-room-swing` differs from `--room-swing` where copies go into rooms: then the same recordings with
-    copies of their own, whose noise swells and fades in that share of the rooms."""
+    """What each classifier trains on: `data.train` for the first; for the others the same, unless
+    `--other-room-swing` differs from `--room-swing` (and there are rooms): then the same recordings perturbed anew,
+    the noise swelling and fading in that share of their rooms."""
     others = data.train
-    if settings.ensemble > 1 and settings.other_room_swing != settings.room_swing and settings.augment_copies \
-            and settings.room:
-        others_named = "classifier 2" if settings.ensemble == 2 else f"classifiers 2-{settings.ensemble}"
-        print(f"{others_named}: copies made anew, noise swelling in {settings.other_room_swing:.0%} of the rooms",
-              flush=True)
-        others = load_data(dataclasses.replace(settings, room_swing=settings.other_room_swing)).train
+    if settings.ensemble > 1 and settings.other_room_swing != settings.room_swing and settings.room:
+        named = "classifier 2" if settings.ensemble == 2 else f"classifiers 2-{settings.ensemble}"
+        print(f"{named}: copies made anew, noise swelling in {settings.other_room_swing:.0%} of the rooms", flush=True)
+        others = data.remake_train(dataclasses.replace(settings, room_swing=settings.other_room_swing))
     return [data.train] + [others] * (settings.ensemble - 1)
 
 
@@ -139,8 +137,7 @@ def check_settings(settings):
         at_least_one=("epochs", "ensemble", "units", "lstm_layers", "batch_size", "n_mels", "n_mfcc", "n_fft",
                       "hop_length"),
         fractions=("dropout", "spec_augment", "speed_range", "vtlp", "room", "room_swing", "other_room_swing",
-                   "test_warp",
-                   "min_confidence"),
+                   "test_warp", "min_confidence"),
         open_fractions=("validation_fraction",),
         positive=("learning_rate",),
         not_negative=("augment_copies", "pitch_range", "eq_db", "noise_snr", "synth_voices", "synth_takes",
