@@ -63,12 +63,7 @@ def load_data(settings):
     validation, test = everything.subset(validation_indices), everything.subset(test_indices)
     if settings.normalize == "speaker":
         validation, test = normalized_by_speaker([validation, test], everything)
-    validation += by_own_speaker(synthetic_digits(settings, "validation"), settings)
-    digits_count = len(validation)
-    validation += by_own_speaker(no_digit_examples(settings, round(settings.no_digit_share * digits_count), 2),
-                                 settings)
-    validation += by_own_speaker(near_miss_examples(settings, [kept[i] for i in validation_indices],
-                                                    round(settings.near_miss_share * digits_count), 2), settings)
+    validation = with_extras(validation, settings, [kept[i] for i in validation_indices], "validation", 2)
     return SpokenDigits(fit, validation, test, split, badly_named + unreadable, [kept[i].path for i in test_indices],
                         remake_train)
 
@@ -79,12 +74,17 @@ def training_part(settings, everything, kept, fit_indices):
     fit = with_copies(everything.subset(fit_indices), fit_indices, kept, settings)
     if settings.normalize == "speaker":
         fit = normalized_by_speaker([fit], everything)[0]
-    fit += by_own_speaker(synthetic_digits(settings), settings)
-    digits_count = len(fit)
-    fit += by_own_speaker(no_digit_examples(settings, round(settings.no_digit_share * digits_count), 1), settings)
-    fit += by_own_speaker(near_miss_examples(settings, [kept[i] for i in fit_indices],
-                                             round(settings.near_miss_share * digits_count), 1), settings)
-    return fit
+    return with_extras(fit, settings, [kept[i] for i in fit_indices], "training", 1)
+
+
+def with_extras(part, settings, recordings, role, seed):
+    """`part` and the synthesized digits of the `role` voices, then "no digit" examples and near misses of
+    `recordings` (drawn from `seed`), in the shares of the digits that `settings` give."""
+    part += by_own_speaker(synthetic_digits(settings, role), settings)
+    digits_count = len(part)
+    part += by_own_speaker(no_digit_examples(settings, round(settings.no_digit_share * digits_count), seed), settings)
+    return part + by_own_speaker(near_miss_examples(settings, recordings, round(settings.near_miss_share * digits_count),
+                                                    seed), settings)
 
 
 def by_own_speaker(part, settings):
