@@ -30,7 +30,10 @@ TRAIN_FLAGS = {
     "epochs": "passes over the training conversations",
     "batch_size": "parallel streams of conversation text per gradient step",
     "sequence_length": "characters per stream and gradient step (the LSTM state carries on to the next step)",
-    "learning_rate": "initial AdamW learning rate (cosine decay to 5%%)",
+    "learning_rate": "AdamW's peak learning rate (reached after the warm-up, then a cosine decay to 5%% of it)",
+    "warmup": "share of all training steps over which the learning rate rises linearly from 0 to its peak",
+    "adam_beta2": "AdamW's decay rate of its mean squared gradient (0.99: it forgets old gradients sooner than "
+    "Keras' 0.999, so a sudden larger gradient moves the weights less far)",
     "units": "LSTM units",
     "embedding_dim": "size of the character vectors",
     "precision": "arithmetic of both models' training (the conversation and the memory): mixed_bfloat16 "

@@ -136,16 +136,21 @@ class MaskedCrossentropy(keras.losses.Loss):
 
 
 def compile_model(model, settings, steps, loss_weights=None):
-    """AdamW with a cosine learning-rate decay over `steps` to 5%, gradient norm clipped at 1.
+    """AdamW with a linear warm-up over `settings.warmup` of `steps`, then a cosine decay to 5%, gradient norm
+    clipped at 1.
 
     With `settings.weight_average` above 0 the optimizer also keeps an
     exponential moving average of the weights whose time constant is that
     share of `steps` (Polyak averaging); `copy_averaged_weights` reads it.
     A model of two outputs (the memory) takes `loss_weights`, one per output.
     """
-    schedule = keras.optimizers.schedules.CosineDecay(settings.learning_rate, decay_steps=max(1, steps), alpha=0.05)
+    warmup = round(settings.warmup * steps)
+    peak = {"warmup_target": settings.learning_rate, "warmup_steps": warmup} if warmup else {}
+    schedule = keras.optimizers.schedules.CosineDecay(0.0 if warmup else settings.learning_rate, alpha=0.05,
+                                                      decay_steps=max(1, steps - warmup), **peak)
     average = weight_average(settings.weight_average * steps)
-    optimizer = keras.optimizers.AdamW(schedule, weight_decay=settings.weight_decay, clipnorm=1.0, **average)
+    optimizer = keras.optimizers.AdamW(schedule, weight_decay=settings.weight_decay, beta_2=settings.adam_beta2,
+                                       clipnorm=1.0, **average)
     losses = MaskedCrossentropy() if loss_weights is None else [MaskedCrossentropy() for _ in loss_weights]
     model.compile(optimizer=optimizer, loss=losses, loss_weights=loss_weights, jit_compile="auto")
 

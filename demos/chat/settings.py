@@ -17,7 +17,9 @@ class Settings:
     epochs: int = 18  # passes over the training conversations (about 2 minutes each here)
     batch_size: int = 128  # parallel streams of conversation text per gradient step
     sequence_length: int = 64  # characters per stream and step (the state carries on to the next step)
-    learning_rate: float = 0.006  # AdamW's initial learning rate, decayed to 5% of it along a cosine
+    learning_rate: float = 0.006  # AdamW's peak learning rate, decayed to 5% of it along a cosine
+    warmup: float = 0.03  # share of the steps over which the learning rate first rises from 0 to its peak
+    adam_beta2: float = 0.99  # AdamW's decay of its mean squared gradient (a shorter memory than Keras' 0.999)
     units: int = 384  # LSTM units
     embedding_dim: int = 48  # size of each character's learned vector
     precision: str = "auto"  # both models' training arithmetic (PRECISIONS); weights float32
@@ -50,7 +52,8 @@ class Settings:
 # How the memory model (model.build_memory_model) learns the chatterbot corpus and the persona by heart: 16 pairs a
 # step (features.PairBatches), a high learning rate; its model of the messages weighs less than its replies.
 # Runs that learn pairs by heart keep their last weights.
-MEMORY_SETTINGS = {"batch_size": 16, "learning_rate": 0.01, "dropout": 0.0, "weight_decay": 0.1, "weight_average": 0.0}
+MEMORY_SETTINGS = {"batch_size": 16, "learning_rate": 0.01, "dropout": 0.0, "weight_decay": 0.1, "weight_average": 0.0,
+                   "warmup": 0.0, "adam_beta2": 0.999}
 MEMORY_MESSAGE_WEIGHT = 0.25
 
 # A small run for the quick comparison and the lesson: 60 chatterbot pairs learnt by heart in a minute or two

@@ -163,6 +163,16 @@ def test_weight_decay_shrinks_a_weight_that_gets_no_gradient():
     np.testing.assert_allclose(np.array(embeddings[Vocabulary.UNKNOWN]), unused * (1 - 0.01 * 0.1), rtol=1e-6)
 
 
+def test_the_learning_rate_rises_over_the_warmup_then_falls_along_a_cosine_to_5_percent_of_its_peak():
+    settings = Settings(learning_rate=0.01, warmup=0.25, **SMALL)
+    model = build_model(settings, len(VOCABULARY), batch_size=2)
+    compile_model(model, settings, steps=8)  # 2 steps of warm-up, 6 of decay
+    rates = [float(model.optimizer._learning_rate(step)) for step in range(9)]
+    decay = [0.0005 + 0.0095 * (1 + math.cos(math.pi * k / 6)) / 2 for k in range(7)]
+    np.testing.assert_allclose(rates, [0.0, 0.005, *decay], atol=1e-7)
+    assert model.optimizer.beta_2 == settings.adam_beta2 == 0.99
+
+
 @pytest.mark.parametrize("share, steps", [(0.5, 8), (0.0, 3)])
 def test_the_saved_weights_are_the_moving_average_of_the_steps_and_training_goes_on_from_the_last(share, steps):
     settings = Settings(learning_rate=0.05, weight_average=share, batch_size=2, sequence_length=6, **SMALL)
