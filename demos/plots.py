@@ -28,9 +28,7 @@ def plot_history(history, path, title=None):
         if f"val_{name}" in history:
             axis.plot(epochs, history[f"val_{name}"], marker="o", markersize=3, label="validation")
         axis.set_xlabel("epoch")
-        axis.xaxis.set_major_locator(MaxNLocator(integer=True))
-        if len(epochs) == 1:
-            axis.set_xticks(epochs)  # the integer locator falls back to fractional ticks around a single epoch
+        axis.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))  # one epoch: the tick 1, not fractions
         axis.set_ylabel(name)
         axis.grid(alpha=0.3)
         axis.legend()
