@@ -74,6 +74,8 @@ TRAIN_FLAGS = {
     "cache_dir": "folder of cached features, synthesized voices and PocketSphinx answers",
     "units": "LSTM units per direction",
     "lstm_layers": "bidirectional LSTM layers, stacked (the first is the one explain draws)",
+    "pooling": "what the classifier reads of the last LSTM layer: last (each direction's state after the whole "
+    "recording) or mean (its outputs averaged over the recording's frames)",
     "dropout": "dropout before the classifier",
     "ensemble": "classifiers trained one after another on the same recordings (the copies as --other-room-swing "
     "says), from seeds --seed, --seed + 1, ..., and saved as one model that averages their probabilities (explain "

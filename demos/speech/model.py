@@ -17,7 +17,7 @@ def build_model(settings, mean, variance, steps_per_epoch=0):
     """A compiled model from padded frames `(batch, time, features)` to the probabilities of 10 digits and none.
 
     Args:
-        settings: The demo `Settings` (layer, units, lstm_layers, dropout, learning rate, seed,
+        settings: The demo `Settings` (layer, units, lstm_layers, pooling, dropout, learning rate, seed,
             weight_average_epochs).
         mean, variance: Per-feature statistics of the training frames; the
             model normalizes its inputs with them, so it takes raw features.
@@ -31,8 +31,10 @@ def build_model(settings, mean, variance, steps_per_epoch=0):
     x = keras.layers.Masking(mask_value=PAD_VALUE)(inputs)
     x = keras.layers.Normalization(mean=mean, variance=variance, name="normalized")(x)
     for depth in range(1, settings.lstm_layers + 1):  # every layer but the last hands on its whole sequence
-        last = depth == settings.lstm_layers
-        x = keras.layers.Bidirectional(lstm(settings.units, return_sequences=not last), name=f"lstm_{depth}")(x)
+        whole = depth < settings.lstm_layers or settings.pooling == "mean"
+        x = keras.layers.Bidirectional(lstm(settings.units, return_sequences=whole), name=f"lstm_{depth}")(x)
+    if settings.pooling == "mean":  # the padded frames are masked out of the mean
+        x = keras.layers.GlobalAveragePooling1D(name="time_mean")(x)
     x = keras.layers.Dropout(settings.dropout, seed=settings.seed)(x)
     outputs = keras.layers.Dense(len(CLASS_NAMES), activation="softmax", name="digit")(x)
     model = keras.Model(inputs, outputs, name="spoken_digits")

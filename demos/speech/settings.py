@@ -20,6 +20,7 @@ class Settings:
     layer: str = "custom"  # one of demos.cli.LAYER_NAMES ("custom": ExplicitLSTM, "builtin": keras.layers.LSTM)
     units: int = 64  # LSTM units per direction
     lstm_layers: int = 2  # bidirectional LSTM layers, stacked
+    pooling: str = "last"  # the classifier reads the last layer's "last" states (both directions) or its "mean" over time
     dropout: float = 0.3  # dropout before the classifier
     ensemble: int = 2  # classifiers trained from seeds seed, seed + 1, ... on the same recordings, probabilities averaged
     spec_augment: float = 0.15  # training only: mask up to this share of each utterance's frames and of its features
@@ -54,6 +55,7 @@ class Settings:
 
 FEATURE_FIELDS = ("features", "n_mels", "n_mfcc", "n_fft", "hop_length", "trim_db", "normalize")
 NORMALIZATIONS = ("global", "utterance", "speaker")
+POOLINGS = ("last", "mean")
 
 # A small run for the quick comparison and the lesson (one classifier; each stretch heard once: its measures in a
 # third of the time; the weights as they are: an average over one of two epochs would lag behind them).

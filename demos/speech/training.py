@@ -15,7 +15,7 @@ from demos.speech.features import FEATURE_KINDS
 from demos.speech.model import average_of, build_model
 from demos.speech.nearmisses import KINDS as NEAR_MISS_KINDS
 from demos.speech.nearmisses import kinds_of
-from demos.speech.settings import APP, NORMALIZATIONS
+from demos.speech.settings import APP, NORMALIZATIONS, POOLINGS
 
 SAMPLE_COUNT = 8  # held-out utterances returned in `runs.TrainResult.sample_inputs`
 
@@ -127,6 +127,8 @@ def check_settings(settings):
         raise cli.CLIError(f"--features must be one of {', '.join(FEATURE_KINDS)}, got {settings.features!r}")
     if settings.normalize not in NORMALIZATIONS:
         raise cli.CLIError(f"--normalize must be one of {', '.join(NORMALIZATIONS)}, got {settings.normalize!r}")
+    if settings.pooling not in POOLINGS:
+        raise cli.CLIError(f"--pooling must be one of {', '.join(POOLINGS)}, got {settings.pooling!r}")
     kinds = kinds_of(settings.near_miss_kinds)
     unknown = sorted(set(kinds) - set(NEAR_MISS_KINDS))
     if unknown or not kinds:

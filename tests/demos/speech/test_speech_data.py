@@ -99,6 +99,25 @@ def test_the_model_stacks_as_many_lstm_layers_as_asked(depth):
     assert model.predict(np.ones((2, 7, 5), "float32"), verbose=0).shape == (2, 11)  # ten digits and "no digit"
 
 
+def test_mean_pooling_reads_the_average_of_the_last_layers_outputs_over_the_real_frames_only():
+    import keras
+
+    from demos.speech.data import PAD_VALUE
+    from demos.speech.model import build_model
+
+    keras.utils.set_random_seed(3)
+    model = build_model(Settings(units=4, lstm_layers=2, pooling="mean"), np.zeros(5), np.ones(5))
+    frames = np.random.default_rng(0).normal(size=(1, 6, 5)).astype("float32")
+    padded = np.concatenate([frames, np.full((1, 4, 5), PAD_VALUE, "float32")], axis=1)
+    outputs = keras.Model(model.input, model.get_layer("lstm_2").output).predict(frames, verbose=0)
+    assert outputs.shape == (1, 6, 8)  # every frame's output, both directions
+    kernel, bias = model.get_layer("digit").get_weights()
+    logits = outputs[0].mean(axis=0) @ kernel + bias
+    expected = np.exp(logits - logits.max()) / np.exp(logits - logits.max()).sum()
+    np.testing.assert_allclose(model.predict(frames, verbose=0)[0], expected, atol=1e-5)
+    np.testing.assert_allclose(model.predict(padded, verbose=0)[0], expected, atol=1e-5)
+
+
 def test_speaker_normalization_standardizes_each_speaker_by_their_own_recordings(settings):
     data = load_data(dataclasses.replace(settings, normalize="speaker", test_speakers="theo"))
     plain = load_data(dataclasses.replace(settings, test_speakers="theo"))
