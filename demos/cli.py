@@ -130,17 +130,19 @@ def flag(name):
     return "--" + name.replace("_", "-")
 
 
-def check_ranges(settings, at_least_one=(), fractions=(), open_fractions=(), positive=(), not_negative=()):
+def check_ranges(settings, at_least_one=(), fractions=(), shares=(), open_fractions=(), positive=(), not_negative=()):
     """Raises `CLIError`, naming the flag and the value, for the first field out of its range.
 
     Args:
         at_least_one: fields that must be 1 or more (counts, sizes).
         fractions: fields in [0, 1) (dropout-like shares).
+        shares: fields in [0, 1] (shares of which all is a choice too).
         open_fractions: fields strictly between 0 and 1 (split shares).
         positive: fields above 0 (rates).
         not_negative: fields 0 or more (counts and amounts where 0 means off).
     """
     rules = [(at_least_one, lambda v: v >= 1, "at least 1"), (fractions, lambda v: 0 <= v < 1, "in [0, 1)"),
+             (shares, lambda v: 0 <= v <= 1, "in [0, 1]"),
              (open_fractions, lambda v: 0 < v < 1, "between 0 and 1"), (positive, lambda v: v > 0, "above 0"),
              (not_negative, lambda v: v >= 0, "0 or more")]
     for names, valid, wanted in rules:

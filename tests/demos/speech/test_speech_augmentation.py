@@ -88,3 +88,8 @@ def test_copies_join_the_training_part_only(settings, monkeypatch):
 def test_bad_perturbation_settings_are_refused(settings, flag, value):
     with pytest.raises(CLIError, match=flag.replace("_", "-")):
         check_settings(dataclasses.replace(settings, **{flag: value}))
+
+
+@pytest.mark.parametrize("flag", ["room", "room_swing", "other_room_swing"])
+def test_every_copy_may_be_put_in_a_room_and_every_room_may_swing(settings, flag):
+    check_settings(dataclasses.replace(settings, **{flag: 1.0}))  # a share of all is a choice, not a mistake
