@@ -184,7 +184,7 @@ def test_train_returns_the_contract_with_the_same_numbers(workdir, digits_dir, m
         (["--normalize", "room"], "--normalize must be one of global, utterance, speaker, got 'room'"),
         (["--near-miss-kinds", "after,sideways"], "--near-miss-kinds: sideways unknown; choose among after, before"),
         (["--near-miss-kinds", " , "], "--near-miss-kinds: none given; choose among after, before"),
-        (["--room", "1.5"], "--room must be in [0, 1), got 1.5"),
+        (["--room", "1.5"], "--room must be in [0, 1], got 1.5"),
         (["--min-confidence", "-0.1"], "--min-confidence must be in [0, 1), got -0.1"),
         (["--synth-voices", "-2"], "--synth-voices must be 0 or more, got -2"),
         (["--patience", "-1"], "--patience must be 0 or more, got -1"),
