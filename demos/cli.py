@@ -160,10 +160,15 @@ def check_folder(path, flag):
         raise CLIError(f"{flag} {path}: {existing} is not a folder")
 
 
+def check_choice(name, value, allowed):
+    """Raises `CLIError`, naming the flag of the field `name`, when `value` is not among `allowed`."""
+    if value not in allowed:
+        raise CLIError(f"{flag(name)} must be one of {', '.join(allowed)}, got {value!r}")
+
+
 def check_layer(name):
     """Raises `CLIError` for a name `--layer` does not take."""
-    if name not in LAYER_NAMES:
-        raise CLIError(f"--layer must be one of {', '.join(LAYER_NAMES)}, got {name!r}")
+    check_choice("layer", name, LAYER_NAMES)
 
 
 def parse_layers(text):

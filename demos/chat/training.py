@@ -48,18 +48,14 @@ def check_settings(settings):
     cli.check_ranges(
         settings,
         at_least_one=("epochs", "batch_size", "sequence_length", "units", "embedding_dim", "max_reply_chars",
-                      "max_context_chars"),
+                      "max_context_chars", "memory_units", "ranker_units", "ranker_turns"),
         fractions=("dropout", "prompt_noise", "weight_average", "warmup"),
         open_fractions=("validation_fraction", "adam_beta2"),
         positive=("learning_rate",),
         not_negative=("match_sample", "recall_sample", "max_training_pairs", "weight_decay", "small_corpus_repeats",
                       "memory_epochs", "reply_beam", "ranker_epochs"),
     )
-    for name in ("memory_units", "ranker_units", "ranker_turns"):
-        if getattr(settings, name) < 1:
-            raise cli.CLIError(f"{cli.flag(name)} must be at least 1, got {getattr(settings, name)}")
-    if settings.precision not in PRECISIONS:
-        raise cli.CLIError(f"--precision must be one of {', '.join(PRECISIONS)}, got {settings.precision!r}")
+    cli.check_choice("precision", settings.precision, PRECISIONS)
     if settings.distribute:
         raise cli.CLIError("--distribute: the chat model trains stateful streams, which one device must carry")
 

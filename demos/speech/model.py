@@ -30,7 +30,7 @@ def build_model(settings, mean, variance, steps_per_epoch=0):
     inputs = keras.Input((None, len(mean)), name="frames")
     x = keras.layers.Masking(mask_value=PAD_VALUE)(inputs)
     x = keras.layers.Normalization(mean=mean, variance=variance, name="normalized")(x)
-    for depth in range(1, settings.lstm_layers + 1):  # every layer but the last hands on its whole sequence
+    for depth in range(1, settings.lstm_layers + 1):  # all but the last hand on every frame; it too when pooled
         whole = depth < settings.lstm_layers or settings.pooling == "mean"
         x = keras.layers.Bidirectional(lstm(settings.units, return_sequences=whole), name=f"lstm_{depth}")(x)
     if settings.pooling == "mean":  # the padded frames are masked out of the mean

@@ -123,12 +123,8 @@ def check_settings(settings):
     """Numbers out of range are the user's mistake: one line each."""
     check_layer(settings.layer)
     cli.check_folder(settings.cache_dir, "--cache-dir")
-    if settings.features not in FEATURE_KINDS:
-        raise cli.CLIError(f"--features must be one of {', '.join(FEATURE_KINDS)}, got {settings.features!r}")
-    if settings.normalize not in NORMALIZATIONS:
-        raise cli.CLIError(f"--normalize must be one of {', '.join(NORMALIZATIONS)}, got {settings.normalize!r}")
-    if settings.pooling not in POOLINGS:
-        raise cli.CLIError(f"--pooling must be one of {', '.join(POOLINGS)}, got {settings.pooling!r}")
+    for name, allowed in (("features", FEATURE_KINDS), ("normalize", NORMALIZATIONS), ("pooling", POOLINGS)):
+        cli.check_choice(name, getattr(settings, name), allowed)
     kinds = kinds_of(settings.near_miss_kinds)
     unknown = sorted(set(kinds) - set(NEAR_MISS_KINDS))
     if unknown or not kinds:

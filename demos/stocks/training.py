@@ -18,8 +18,7 @@ SAMPLE_COUNT = 8  # held-out windows returned for comparing two models
 
 def check_settings(settings):
     """Raises `cli.CLIError`, one line, for settings no run can use."""
-    if settings.target not in TARGET_DEFAULTS:
-        raise cli.CLIError(f"--target must be one of {', '.join(TARGET_DEFAULTS)}, got {settings.target!r}")
+    cli.check_choice("target", settings.target, TARGET_DEFAULTS)
     if settings.window < 0 or settings.horizon < 0:
         raise cli.CLIError(f"--window and --horizon must be 0 (the target's default) or more, "
                            f"got {settings.window} and {settings.horizon}")
