@@ -48,6 +48,7 @@ def load_model(path):
     import keras
 
     import custom_layers  # noqa: F401  (registers ExplicitLSTM for deserialization)
+    import demos.losses  # noqa: F401  (registers the demos' own losses)
 
     try:
         return keras.saving.load_model(path)

@@ -77,6 +77,8 @@ TRAIN_FLAGS = {
     "pooling": "what the classifier reads of the last LSTM layer: last (each direction's state after the whole "
     "recording) or mean (its outputs averaged over the recording's frames)",
     "dropout": "dropout before the classifier",
+    "label_smoothing": "train towards targets with this share of each spread evenly over the 11 classes, so that "
+    "no answer is learned as certain (Szegedy et al. 2016; 0: off)",
     "ensemble": "classifiers trained one after another on the same recordings (the copies as --other-room-swing "
     "says), from seeds --seed, --seed + 1, ..., and saved as one model that averages their probabilities (explain "
     "draws the first's gates)",

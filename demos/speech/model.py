@@ -5,6 +5,7 @@ import keras
 
 from demos.callbacks import weight_average
 from demos.layers import lstm_class
+from demos.losses import SmoothedCrossentropy
 from demos.speech.data import PAD_VALUE
 from demos.speech.part import CLASS_NAMES
 
@@ -17,8 +18,8 @@ def build_model(settings, mean, variance, steps_per_epoch=0):
     """A compiled model from padded frames `(batch, time, features)` to the probabilities of 10 digits and none.
 
     Args:
-        settings: The demo `Settings` (layer, units, lstm_layers, pooling, dropout, learning rate, seed,
-            weight_average_epochs).
+        settings: The demo `Settings` (layer, units, lstm_layers, pooling, dropout, label_smoothing, learning
+            rate, seed, weight_average_epochs).
         mean, variance: Per-feature statistics of the training frames; the
             model normalizes its inputs with them, so it takes raw features.
         steps_per_epoch: Training steps an epoch: with `settings.weight_average_epochs`
@@ -41,7 +42,8 @@ def build_model(settings, mean, variance, steps_per_epoch=0):
     average = weight_average(settings.weight_average_epochs * steps_per_epoch)
     model.compile(
         optimizer=keras.optimizers.Adam(settings.learning_rate, **average),
-        loss="sparse_categorical_crossentropy",
+        loss=SmoothedCrossentropy(settings.label_smoothing) if settings.label_smoothing else
+        "sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )
     return model

@@ -22,6 +22,7 @@ class Settings:
     lstm_layers: int = 2  # bidirectional LSTM layers, stacked
     pooling: str = "last"  # the classifier reads the last layer's "last" states (both directions) or its "mean" over time
     dropout: float = 0.3  # dropout before the classifier
+    label_smoothing: float = 0.0  # training targets: this share of each one spread evenly over all classes (0: off)
     ensemble: int = 2  # classifiers trained from seeds seed, seed + 1, ... on the same recordings, probabilities averaged
     spec_augment: float = 0.15  # training only: mask up to this share of each utterance's frames and of its features
     augment_copies: int = 1  # training only: perturbed copies of each training recording added (0: none)

@@ -134,7 +134,7 @@ def check_settings(settings):
         settings,
         at_least_one=("epochs", "ensemble", "units", "lstm_layers", "batch_size", "n_mels", "n_mfcc", "n_fft",
                       "hop_length"),
-        fractions=("dropout", "spec_augment", "speed_range", "vtlp", "test_warp", "min_confidence"),
+        fractions=("dropout", "label_smoothing", "spec_augment", "speed_range", "vtlp", "test_warp", "min_confidence"),
         shares=("room", "room_swing", "other_room_swing"),
         open_fractions=("validation_fraction",),
         positive=("learning_rate",),

@@ -178,6 +178,7 @@ def test_train_returns_the_contract_with_the_same_numbers(workdir, digits_dir, m
         (["--epochs", "0"], "--epochs must be at least 1"),
         (["--validation-fraction", "1.5"], "--validation-fraction must be between 0 and 1, got 1.5"),
         (["--dropout", "-0.5"], "--dropout must be in [0, 1), got -0.5"),
+        (["--label-smoothing", "1"], "--label-smoothing must be in [0, 1), got 1.0"),
         (["--features", "wavelets"], "--features must be one of"),
         (["--data-dir", "no/such/folder"], "no/such/folder (data folder) is not a folder"),
         (["--augment-copies", "-1"], "--augment-copies must be 0 or more, got -1"),
