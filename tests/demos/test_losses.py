@@ -11,7 +11,7 @@ from demos.losses import SmoothedCrossentropy
 
 def test_label_smoothing_spreads_its_share_of_each_target_over_all_classes():
     probabilities = np.array([[0.7, 0.2, 0.1], [0.1, 0.6, 0.3]], "float32")
-    # Smoothing 0.3 over 3 classes: the true class's target 0.7 + 0.1, each other class's 0.1.
+    # Smoothing 0.3 over 3 classes: the true class's target (1 - 0.3) + 0.3 / 3 = 0.8, each other class's 0.1.
     first = -(0.8 * np.log(0.7) + 0.1 * np.log(0.2) + 0.1 * np.log(0.1))
     second = -(0.1 * np.log(0.1) + 0.8 * np.log(0.6) + 0.1 * np.log(0.3))
     assert float(SmoothedCrossentropy(0.3)(np.array([0, 1]), probabilities)) == pytest.approx((first + second) / 2)
