@@ -44,7 +44,8 @@ def resolve_model_path(app, model=None, root=None):
 
 
 def load_model(path):
-    """Loads a saved demo model; a broken file is a `CLIError`."""
+    """Loads a saved demo model; a broken file, or one naming a class no import here registers, is a `CLIError`
+    that gives the first sentence of Keras' reason."""
     import keras
 
     import custom_layers  # noqa: F401  (registers ExplicitLSTM for deserialization)
@@ -52,8 +53,8 @@ def load_model(path):
 
     try:
         return keras.saving.load_model(path)
-    except (OSError, ValueError) as error:
-        raise CLIError(f"cannot load model {path}: {error}") from None
+    except (OSError, ValueError, TypeError) as error:
+        raise CLIError(f"cannot load model {path}: {str(error).split('. ')[0]}") from None
 
 
 def save_model(model, path):

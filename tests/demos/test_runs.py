@@ -45,6 +45,27 @@ def test_a_failed_save_leaves_no_model_file(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_model_file_that_is_no_model_or_names_an_unknown_class_is_one_line(tmp_path):
+    import keras
+
+    (tmp_path / "text.keras").write_text("not a model")
+    with pytest.raises(CLIError, match="cannot load model"):
+        runs.load_model(tmp_path / "text.keras")
+
+    @keras.saving.register_keras_serializable(package="another_project")
+    class OwnLoss(keras.losses.Loss):  # as another project's saved model might name
+        def call(self, y_true, y_pred):
+            return keras.ops.mean(y_pred)
+
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, keras.layers.Dense(2)(inputs))
+    model.compile(loss=OwnLoss())
+    model.save(tmp_path / "other.keras")
+    keras.saving.get_custom_objects().pop("another_project>OwnLoss")  # this process no longer knows it
+    with pytest.raises(CLIError, match="cannot load model .*OwnLoss"):
+        runs.load_model(tmp_path / "other.keras")
+
+
 def test_settings_keep_defaults_for_fields_the_file_lacks_and_refuse_wrong_types(tmp_path):
     import dataclasses
 
