@@ -10,7 +10,7 @@ conversation become likelier in the reply, which is what TF-IDF's ranking
 rewards too.
 """
 
-import collections
+import math
 
 import numpy as np
 
@@ -27,22 +27,25 @@ class Cache:
 
     def __init__(self, ids=(), after=None):
         self.ids = list(after.ids) if after else []
-        self.tables = [*(after.tables if after else ()), collections.defaultdict(collections.Counter)]
+        self.tables = [*(after.tables if after else ()), {}]  # run of ids -> {next id: count}
         for token in ids:
             self.add(token)
 
     def add(self, token):
-        for length in range(SHORTEST, min(LONGEST, len(self.ids)) + 1):
-            self.tables[-1][tuple(self.ids[-length:])][token] += 1
+        table, tail = self.tables[-1], tuple(self.ids[-LONGEST:])
+        for start in range(len(tail) - SHORTEST + 1):  # the runs of LONGEST ... SHORTEST ids before the token
+            counts = table.setdefault(tail[start:], {})
+            counts[token] = counts.get(token, 0) + 1
         self.ids.append(token)
 
     def probability(self, token):
         """The cache's probability of `token` next, from the longest run that occurred before; None when none did."""
-        for length in range(min(LONGEST, len(self.ids)), SHORTEST - 1, -1):
-            run = tuple(self.ids[-length:])
+        tail = tuple(self.ids[-LONGEST:])
+        for start in range(len(tail) - SHORTEST + 1):  # the longest run first
+            run = tail[start:]
             counts = [table[run] for table in self.tables if run in table]
             if counts:
-                return sum(count[token] for count in counts) / sum(count.total() for count in counts)
+                return sum(count.get(token, 0) for count in counts) / sum(sum(count.values()) for count in counts)
         return None
 
 
@@ -53,6 +56,6 @@ def cached_log_probabilities(log_probabilities, history, reply, weight):
     for log_probability, token in zip(log_probabilities, reply, strict=True):
         cached = cache.probability(token)
         mixed.append(log_probability if cached is None
-                     else np.log((1 - weight) * np.exp(log_probability) + weight * cached))
+                     else math.log((1 - weight) * math.exp(log_probability) + weight * cached))
         cache.add(token)
     return np.array(mixed)

@@ -19,7 +19,6 @@ import collections
 import math
 
 import numpy as np
-from scipy.special import log_softmax
 
 from datasets.dialogs import Vocabulary, dialog_pairs
 from demos.chat.baseline import KneserNey, TfidfRanker
@@ -28,7 +27,7 @@ from demos.chat.evaluation_sets import EVERYDAY_MESSAGES, read_lines, read_typed
 from demos.chat.features import encode_conversation, evaluation_batches, scored_targets
 from demos.chat.model import context_units
 from demos.chat.normalization import basic_form, words
-from demos.chat.prediction import ReplyWriter, reply_ids, reply_log_probabilities
+from demos.chat.prediction import ReplyWriter, reply_ids, reply_log_probabilities, target_log_probabilities
 
 BASELINE_MAX_ORDER = 10
 CANDIDATES = 10  # recall@1 of 10
@@ -44,8 +43,7 @@ def bits_per_char(model, batches):
     """Mean -log2 P(next character) over the characters of weight 1 of `batches` (`features.evaluation_batches`)."""
     bits, count = 0.0, 0.0
     for inputs, targets, weights in batches:  # compiled once per padded length: an eager LSTM steps in Python
-        logits = np.asarray(model.predict_on_batch(inputs), dtype="float64")
-        picked = np.take_along_axis(log_softmax(logits, axis=-1), targets[..., None], axis=-1)[..., 0]
+        picked = target_log_probabilities(model.predict_on_batch(inputs), targets)
         bits -= (picked * weights).sum() / math.log(2)
         count += weights.sum()
     return bits / max(count, 1.0)

@@ -288,9 +288,9 @@ class MemoryWriter(ReplyWriter):
     def message_scores(self, conversations):
         inputs, targets = self.encode(conversations)
         logits, _ = self.encoder.predict_on_batch(inputs)
-        picked = np.take_along_axis(log_softmax(np.asarray(logits, "float64"), axis=-1), targets[..., None], axis=-1)
+        picked = target_log_probabilities(logits, targets)
         real = targets != Vocabulary.PADDING
-        return (picked[..., 0] * real).sum(axis=1) / real.sum(axis=1)
+        return (picked * real).sum(axis=1) / real.sum(axis=1)
 
     def traced_inputs(self, turns, reply):
         message, _ = self.encode([turns])
@@ -314,15 +314,30 @@ def reply_log_probabilities(writer, contexts, candidates, batch_size=32):
     for start in range(0, len(contexts), batch_size):
         chunk, options = contexts[start : start + batch_size], candidates[start : start + batch_size]
         first, states = writer.read(chunk)
-        first = log_softmax(np.asarray(first, "float64"), axis=-1)
         ids = [reply_ids(writer.vocabulary, reply) for row in options for reply in row]
         repeated = [np.repeat(np.asarray(state), len(options[0]), axis=0) for state in states]
         logits, _ = writer.run_steps(pad_ids([row[:-1] for row in ids]), repeated)
-        log_probabilities = log_softmax(np.asarray(logits, "float64"), axis=-1)
-        for row, reply in enumerate(ids):
-            after = log_probabilities[row, np.arange(len(reply) - 1), reply[1:]]
-            scores.append(np.concatenate([[first[row // len(options[0]), reply[0]]], after]))
+        rows = np.repeat(np.arange(len(ids)), [len(reply) - 1 for reply in ids])  # each id after the first, unpadded
+        steps = np.array([step for reply in ids for step in range(len(reply) - 1)], dtype=int)
+        after = target_log_probabilities(np.asarray(logits)[rows, steps],
+                                         np.array([token for reply in ids for token in reply[1:]], dtype=int))
+        opening = target_log_probabilities(np.asarray(first)[np.arange(len(ids)) // len(options[0])],
+                                           np.array([reply[0] for reply in ids]))
+        ends = np.cumsum([len(reply) - 1 for reply in ids])[:-1]
+        scores.extend(np.concatenate([[head], tail]) for head, tail in zip(opening, np.split(after, ends), strict=True))
     return scores
+
+
+def target_log_probabilities(logits, targets):
+    """log softmax(logits)[target] at each position, in float64: `logits` (..., classes), `targets` (...) of ids.
+
+    Only the normalizer is computed over the classes, not every class's
+    log-probability.
+    """
+    logits = np.asarray(logits, "float64")
+    top = logits.max(axis=-1)
+    normalizer = top + np.log(np.exp(logits - top[..., None]).sum(axis=-1))
+    return np.take_along_axis(logits, np.asarray(targets)[..., None], axis=-1)[..., 0] - normalizer
 
 
 def reply_scores(writer, contexts, candidates, batch_size=32, per_char=True):

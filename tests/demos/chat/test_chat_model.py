@@ -25,7 +25,13 @@ from demos.chat.model import (
     copy_weights,
 )
 from demos.chat.normalization import basic_form
-from demos.chat.prediction import NEVER_WRITTEN, ReplyWriter, beam_reply, reply_scores
+from demos.chat.prediction import (
+    NEVER_WRITTEN,
+    ReplyWriter,
+    beam_reply,
+    reply_scores,
+    target_log_probabilities,
+)
 from demos.chat.settings import Settings
 from demos.chat.training import resolve_precision
 
@@ -388,6 +394,14 @@ def test_bits_per_char_of_an_untrained_model_is_near_uniform_and_counts_only_wei
     expected = -np.mean([log_probabilities[t, targets[t]] for t in range(len(targets)) if weights[t]]) / math.log(2)
     one = HeldOut(CONVERSATIONS[1:2], [[False, True]], 0)
     assert bits_per_char(model, evaluation_batches(VOCABULARY, one)) == pytest.approx(expected, rel=1e-5)
+
+
+def test_the_log_probability_of_each_target_is_that_of_the_softmax_even_for_huge_logits():
+    # [0, ln 3, ln 4]: probabilities 1/8, 3/8, 4/8; the same shifted by 1,000 (exp would overflow); two equal ones
+    logits = np.array([[[0.0, math.log(3), math.log(4)], [1000.0, 1000 + math.log(3), 1000 + math.log(4)]],
+                       [[5.0, 5.0, -math.inf], [0.0, 0.0, 0.0]]])
+    picked = target_log_probabilities(logits, np.array([[1, 2], [0, 2]]))
+    assert picked == pytest.approx(np.log([[3 / 8, 4 / 8], [1 / 2, 1 / 3]]), abs=1e-12)
 
 
 def test_kneser_ney_is_a_distribution_and_learns_repeated_text():
