@@ -157,7 +157,7 @@ def train_app_runs(root, tone_recordings):
     with contextlib.redirect_stdout(io.StringIO()):
         speech(["train", "--data-dir", str(tone_recordings(root / "tones")), "--cache-dir", str(root / "cache"),
                 "--units", "16", "--epochs", "15", "--patience", "15", "--batch-size", "8",
-                "--out", str(runs / "speech" / "tones")])
+                "--ensemble", "1", "--out", str(runs / "speech" / "tones")])
         chat(["train", "--corpus", str(root / "corpus.txt"), "--units", "48", "--embedding-dim", "16", "--epochs", "60",
               "--batch-size", "4", "--sequence-length", "16", "--learning-rate", "0.01", "--prompt-noise", "0",
               "--validation-fraction", "0.2", "--match-sample", "0", "--recall-sample", "0", "--max-reply-chars", "40",

@@ -39,7 +39,7 @@ def train_tiny_runs(root, tone_recordings):
     (root / "corpus.txt").write_text(CORPUS)
     runs = root / "runs"
     speech(["train", "--data-dir", str(recordings), "--cache-dir", str(root / "cache"), "--units", "4",
-            "--epochs", "1", "--out", str(runs / "speech" / "tiny")])
+            "--epochs", "1", "--ensemble", "1", "--out", str(runs / "speech" / "tiny")])
     chat(["train", "--corpus", str(root / "corpus.txt"), "--units", "8", "--embedding-dim", "4", "--epochs", "1",
           "--batch-size", "4", "--sequence-length", "16", "--validation-fraction", "0.2", "--out", str(runs / "chat" / "tiny")])
     stocks(["train", "--offline", "--units", "4", "--epochs", "1", "--window", "10",

@@ -61,7 +61,8 @@ def demo_checks(out, data_dir):
         stocks = train_stocks(StockSettings(csv=str(data_dir / "prices.csv"), window=5, units=4, epochs=2,
                                             batch_size=32, distribute=distributed, out=str(out / f"stocks-{name}")))
         speech = train_speech(SpeechSettings(data_dir=str(data_dir / "fsdd"), cache_dir=str(out / "cache"), units=8,
-                                             epochs=2, batch_size=12, dropout=0.0, validation_fraction=0.2, distribute=distributed,
+                                             epochs=2, batch_size=12, dropout=0.0, validation_fraction=0.2,
+                                             distribute=distributed, ensemble=1,
                                              augment_copies=0, no_digit_share=0.0, synth_takes=0, near_miss_share=0.0,
                                              # the tone recordings alone: every batch splits evenly, none left out
                                              out=str(out / f"speech-{name}")))

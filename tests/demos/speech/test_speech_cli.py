@@ -226,7 +226,7 @@ def test_corrupt_settings_are_one_line(in_workdir, digits_dir, tmp_path, capsys,
 @pytest.mark.slow
 def test_leave_one_speaker_out_runs_a_fold_per_speaker(in_workdir, digits_dir, capsys):
     main(["loso", "--data-dir", str(digits_dir), "--epochs", "1", "--units", "8", "--batch-size", "64",
-          "--out", "runs/speech/loso"])
+          "--ensemble", "1", "--out", "runs/speech/loso"])
     summary = read_json(in_workdir / "runs" / "speech" / "loso" / "loso.json")
     folds = summary["folds"]
     assert sorted(folds) == ["jackson", "theo"] and all(fold["test_count"] == 60 for fold in folds.values())
@@ -279,7 +279,7 @@ def trained_run(tmp_path_factory, digits_dir):
     folder = tmp_path_factory.mktemp("speech-trained")
     with contextlib.redirect_stdout(io.StringIO()):
         main(["train", "--data-dir", str(digits_dir), "--epochs", "12", "--units", "16", "--batch-size", "16",
-              "--patience", "12", "--cache-dir", str(folder / "cache"), "--out", str(folder / "run")])
+              "--ensemble", "1", "--patience", "12", "--cache-dir", str(folder / "cache"), "--out", str(folder / "run")])
     return load_speech_run(str(folder / "run"))
 
 
