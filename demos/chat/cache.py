@@ -55,7 +55,9 @@ def cached_log_probabilities(log_probabilities, history, reply, weight):
     cache, mixed = Cache(after=history), []
     for log_probability, token in zip(log_probabilities, reply, strict=True):
         cached = cache.probability(token)
-        mixed.append(log_probability if cached is None
-                     else math.log((1 - weight) * math.exp(log_probability) + weight * cached))
+        if cached is not None:
+            probability = (1 - weight) * math.exp(log_probability) + weight * cached
+            log_probability = math.log(probability) if probability > 0 else -math.inf
+        mixed.append(log_probability)
         cache.add(token)
     return np.array(mixed)

@@ -27,6 +27,10 @@ def test_a_reply_mixes_the_cache_in_only_where_a_run_occurred_before():
     expected = [0.1, 0.1, 0.7 * 0.1 + 0.3 * 1.0, 0.7 * 0.2 + 0.3 * 1.0]
     np.testing.assert_allclose(np.exp(mixed), expected, rtol=1e-12)
     assert cached_log_probabilities(model, Cache(), reply, weight=0.3) == pytest.approx(model)  # nothing to copy from
+    # Characters the model all but rules out (exp(-800) underflows to 0): after [5, 6], 7 keeps the cache's 0.3 of
+    # the probability; 9, which the cache never saw there, has none: -inf, not an error.
+    assert cached_log_probabilities(np.array([-800.0]), Cache([5, 6, 7, 5, 6]), [7], weight=0.3)[0] == np.log(0.3)
+    assert cached_log_probabilities(np.array([-800.0]), Cache([5, 6, 7, 5, 6]), [9], weight=0.3)[0] == -np.inf
 
 
 def test_a_cache_after_another_predicts_as_one_of_both_streams_and_leaves_the_other_as_it_was():
