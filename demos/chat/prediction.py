@@ -317,14 +317,15 @@ def reply_log_probabilities(writer, contexts, candidates, batch_size=32):
         ids = [reply_ids(writer.vocabulary, reply) for row in options for reply in row]
         repeated = [np.repeat(np.asarray(state), len(options[0]), axis=0) for state in states]
         logits, _ = writer.run_steps(pad_ids([row[:-1] for row in ids]), repeated)
-        rows = np.repeat(np.arange(len(ids)), [len(reply) - 1 for reply in ids])  # each id after the first, unpadded
-        steps = np.array([step for reply in ids for step in range(len(reply) - 1)], dtype=int)
+        lengths = [len(reply) - 1 for reply in ids]  # the ids after the first, unpadded
+        rows = np.repeat(np.arange(len(ids)), lengths)
+        steps = np.array([step for length in lengths for step in range(length)], dtype=int)
         after = target_log_probabilities(np.asarray(logits)[rows, steps],
                                          np.array([token for reply in ids for token in reply[1:]], dtype=int))
         opening = target_log_probabilities(np.asarray(first)[np.arange(len(ids)) // len(options[0])],
                                            np.array([reply[0] for reply in ids]))
-        ends = np.cumsum([len(reply) - 1 for reply in ids])[:-1]
-        scores.extend(np.concatenate([[head], tail]) for head, tail in zip(opening, np.split(after, ends), strict=True))
+        tails = np.split(after, np.cumsum(lengths)[:-1])
+        scores.extend(np.concatenate([[head], tail]) for head, tail in zip(opening, tails, strict=True))
     return scores
 
 
