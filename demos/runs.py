@@ -45,7 +45,7 @@ def resolve_model_path(app, model=None, root=None):
 
 def load_model(path):
     """Loads a saved demo model; a broken file, or one naming a class no import here registers, is a `CLIError`
-    that gives the first sentence of Keras' reason."""
+    that gives Keras' reason (without the object's whole configuration, which Keras appends for an unknown class)."""
     import keras
 
     import custom_layers  # noqa: F401  (registers ExplicitLSTM for deserialization)
@@ -54,7 +54,7 @@ def load_model(path):
     try:
         return keras.saving.load_model(path)
     except (OSError, ValueError, TypeError) as error:
-        raise CLIError(f"cannot load model {path}: {str(error).split('. ')[0]}") from None
+        raise CLIError(f"cannot load model {path}: {str(error).split(' Full object config')[0]}") from None
 
 
 def save_model(model, path):
